@@ -1,0 +1,182 @@
+//! One error type for everything that can go wrong, with a small, stable `code`.
+//!
+//! Service errors keep the service's own `Code`, `Message`, `RequestId`, `HostId` and
+//! `Recommend` unchanged; our own errors use the codes below. Nothing in here ever holds a
+//! secret: validation errors name the bad field, never echo a credential.
+
+use core::fmt;
+
+/// Our own error codes (the service's codes pass through as they are).
+pub mod codes {
+    /// The instance id is empty, too long or has characters outside `[A-Za-z0-9_-]`.
+    pub const INVALID_INSTANCE_ID: &str = "InvalidInstanceId";
+    /// The clientToken is empty, longer than 64 characters or not printable ASCII.
+    pub const INVALID_CLIENT_TOKEN: &str = "InvalidClientToken";
+    /// No credentials were configured (or found in the environment).
+    pub const MISSING_CREDENTIALS: &str = "MissingCredentials";
+    /// A credential is empty, has control characters or surrounding whitespace.
+    pub const INVALID_CREDENTIALS: &str = "InvalidCredentials";
+    /// Neither a region nor an endpoint was configured.
+    pub const MISSING_REGION: &str = "MissingRegion";
+    /// The region id is not of the form `cn-hangzhou`.
+    pub const INVALID_REGION: &str = "InvalidRegion";
+    /// The endpoint is not `host`, `host:port` or `http(s)://host[:port]`.
+    pub const INVALID_ENDPOINT: &str = "InvalidEndpoint";
+    /// Some other configuration option has a wrong type or value.
+    pub const INVALID_CONFIG: &str = "InvalidConfig";
+    /// This runtime cannot do what the call needs (V1 signs a `Date` header that browsers drop;
+    /// no `crypto.getRandomValues`).
+    pub const UNSUPPORTED_RUNTIME: &str = "UnsupportedRuntime";
+    /// `fetch` failed before an HTTP answer arrived (DNS, connection refused, TLS, CORS…).
+    pub const NETWORK_ERROR: &str = "NetworkError";
+    /// The answer was not the JSON the API documents (HTML, empty, truncated…).
+    pub const MALFORMED_RESPONSE: &str = "MalformedResponse";
+}
+
+/// Whether an error comes from our checks, the network, or the service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad input or configuration, found before anything was sent. Fix the call.
+    Validation,
+    /// No HTTP answer (the request may or may not have reached the service).
+    Network,
+    /// An HTTP answer that is not the documented JSON.
+    MalformedResponse,
+    /// The service answered with an error `Code`.
+    Service,
+}
+
+/// An error from any step of an OpenHttps call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// Which family the error belongs to.
+    pub kind: ErrorKind,
+    /// The service's `Code`, or one of [`codes`].
+    pub code: String,
+    /// The service's `Message` unchanged, or our explanation.
+    pub message: String,
+    /// For validation errors: the option or argument at fault (`instanceId`, `regionId`…).
+    pub field: Option<&'static str>,
+    /// The HTTP status, when an answer arrived.
+    pub http_status: Option<u16>,
+    /// The service's `RequestId`, when known.
+    pub request_id: Option<String>,
+    /// The service's `HostId`, when known.
+    pub host_id: Option<String>,
+    /// The service's `Recommend` (a troubleshooting link), when known.
+    pub recommend: Option<String>,
+}
+
+impl Error {
+    /// A validation error about `field`.
+    pub fn invalid(code: &str, field: &'static str, message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::Validation,
+            code: code.into(),
+            message: message.into(),
+            field: Some(field),
+            http_status: None,
+            request_id: None,
+            host_id: None,
+            recommend: None,
+        }
+    }
+
+    /// A network failure: no HTTP answer.
+    pub fn network(message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::Network,
+            code: codes::NETWORK_ERROR.into(),
+            message: message.into(),
+            field: None,
+            http_status: None,
+            request_id: None,
+            host_id: None,
+            recommend: None,
+        }
+    }
+
+    /// An answer that is not the documented JSON.
+    pub fn malformed(status: u16, message: impl Into<String>) -> Self {
+        Error {
+            kind: ErrorKind::MalformedResponse,
+            code: codes::MALFORMED_RESPONSE.into(),
+            message: message.into(),
+            field: None,
+            http_status: Some(status),
+            request_id: None,
+            host_id: None,
+            recommend: None,
+        }
+    }
+
+    /// Whether the same call (same clientToken, fresh nonce and date) may succeed if repeated:
+    /// network errors, HTTP 5xx and 429, throttling, `ServiceUnavailable`, `InternalError`.
+    pub fn retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Validation => false,
+            ErrorKind::Network => true,
+            ErrorKind::MalformedResponse => matches!(self.http_status, Some(s) if s >= 500),
+            ErrorKind::Service => {
+                matches!(self.http_status, Some(s) if s >= 500 || s == 429)
+                    || self.code.starts_with("Throttling")
+                    || self.code == "ServiceUnavailable"
+                    || self.code == "InternalError"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (RequestId {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(status: u16, code: &str) -> Error {
+        Error {
+            kind: ErrorKind::Service,
+            code: code.into(),
+            message: "m".into(),
+            field: None,
+            http_status: Some(status),
+            request_id: Some("R".into()),
+            host_id: None,
+            recommend: None,
+        }
+    }
+
+    #[test]
+    fn retryable_follows_the_documented_rules() {
+        assert!(service(503, "ServiceUnavailable").retryable());
+        assert!(service(500, "InternalError").retryable());
+        assert!(service(400, "Throttling.User").retryable());
+        assert!(service(429, "TooManyRequests").retryable());
+        assert!(!service(400, "InstanceNotFound").retryable());
+        assert!(!service(400, "InstanceActivating").retryable());
+        assert!(!service(400, "SignatureDoesNotMatch").retryable());
+        assert!(!service(403, "Forbidden.RAM").retryable());
+        assert!(Error::network("refused").retryable());
+        assert!(Error::malformed(502, "html").retryable());
+        assert!(!Error::malformed(200, "html").retryable());
+        assert!(!Error::invalid(codes::INVALID_REGION, "regionId", "bad").retryable());
+    }
+
+    #[test]
+    fn display_names_code_message_and_request_id() {
+        assert_eq!(
+            service(400, "InstanceNotFound").to_string(),
+            "InstanceNotFound: m (RequestId R)"
+        );
+    }
+}

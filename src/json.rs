@@ -1,0 +1,295 @@
+//! A small, strict JSON reader for the API's flat answers.
+//!
+//! serde_json would cost tens of kilobytes of wasm for two fields; this reads any JSON text
+//! (so nested extras such as `AccessDeniedDetail` do not break parsing), keeps strings, and
+//! only checks the syntax of numbers. It never panics: bad input is `None`.
+
+/// A parsed JSON value. Numbers keep no value: the API's answers need none.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// Any number.
+    Number,
+    /// A string, unescaped.
+    String(String),
+    /// An array.
+    Array(Vec<Value>),
+    /// An object, in document order.
+    Object(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// The member `key` of an object: exact name first, then ignoring ASCII case (some
+    /// gateways and proxies answer `code`/`message` instead of `Code`/`Message`).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        let Value::Object(members) = self else {
+            return None;
+        };
+        members
+            .iter()
+            .find(|(k, _)| k == key)
+            .or_else(|| members.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
+            .map(|(_, v)| v)
+    }
+
+    /// The value as a string, if it is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Deepest nesting accepted; deeper input is rejected rather than risking the stack.
+const MAX_DEPTH: usize = 64;
+
+/// Parses a whole JSON text (surrounding whitespace allowed).
+pub fn parse(text: &str) -> Option<Value> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        i: 0,
+    };
+    let v = p.value(0)?;
+    p.ws();
+    (p.i == p.s.len()).then_some(v)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.peek()? == b).then(|| self.i += 1)
+    }
+
+    fn literal(&mut self, word: &[u8], v: Value) -> Option<Value> {
+        self.s
+            .get(self.i..self.i + word.len())
+            .filter(|w| *w == word)?;
+        self.i += word.len();
+        Some(v)
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.ws();
+        match self.peek()? {
+            b'{' => self.object(depth),
+            b'[' => self.array(depth),
+            b'"' => self.string().map(Value::String),
+            b't' => self.literal(b"true", Value::Bool(true)),
+            b'f' => self.literal(b"false", Value::Bool(false)),
+            b'n' => self.literal(b"null", Value::Null),
+            _ => self.number(),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Option<Value> {
+        self.eat(b'{')?;
+        let mut members = Vec::new();
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(Value::Object(members));
+        }
+        loop {
+            self.ws();
+            let key = self.string()?;
+            self.ws();
+            self.eat(b':')?;
+            let v = self.value(depth + 1)?;
+            members.push((key, v));
+            self.ws();
+            if self.eat(b',').is_none() {
+                self.eat(b'}')?;
+                return Some(Value::Object(members));
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Value> {
+        self.eat(b'[')?;
+        let mut items = Vec::new();
+        self.ws();
+        if self.eat(b']').is_some() {
+            return Some(Value::Array(items));
+        }
+        loop {
+            items.push(self.value(depth + 1)?);
+            self.ws();
+            if self.eat(b',').is_none() {
+                self.eat(b']')?;
+                return Some(Value::Array(items));
+            }
+        }
+    }
+
+    fn number(&mut self) -> Option<Value> {
+        let digits = |p: &mut Self| {
+            let start = p.i;
+            while matches!(p.peek(), Some(b'0'..=b'9')) {
+                p.i += 1;
+            }
+            (p.i > start).then_some(())
+        };
+        let _ = self.eat(b'-');
+        if self.eat(b'0').is_none() {
+            digits(self)?;
+        }
+        if self.eat(b'.').is_some() {
+            digits(self)?;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            digits(self)?;
+        }
+        Some(Value::Number)
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = self.s.get(self.i..self.i + 4)?;
+        let mut n = 0u32;
+        for &c in h {
+            n = n * 16 + (c as char).to_digit(16)?;
+        }
+        self.i += 4;
+        Some(n)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let mut out = String::new();
+        loop {
+            // Copy the run of plain bytes at once; the input is a &str, and we only stop on
+            // ASCII bytes, so each run is valid UTF-8.
+            let start = self.i;
+            while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
+                self.i += 1;
+            }
+            out.push_str(core::str::from_utf8(&self.s[start..self.i]).ok()?);
+            match self.peek()? {
+                b'"' => {
+                    self.i += 1;
+                    return Some(out);
+                }
+                b'\\' => {
+                    self.i += 1;
+                    let c = self.peek()?;
+                    self.i += 1;
+                    match c {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => out.push(self.unicode_escape()?),
+                        _ => return None,
+                    }
+                }
+                _ => return None, // a raw control character
+            }
+        }
+    }
+
+    /// `\uXXXX`, joining a surrogate pair; a lone surrogate becomes U+FFFD, as JS would show it.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let hi = self.hex4()?;
+        if (0xD800..0xDC00).contains(&hi) && self.s.get(self.i..self.i + 2) == Some(b"\\u") {
+            let save = self.i;
+            self.i += 2;
+            let lo = self.hex4()?;
+            if (0xDC00..0xE000).contains(&lo) {
+                return char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
+            }
+            self.i = save;
+        }
+        Some(char::from_u32(hi).unwrap_or('\u{FFFD}'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_api_answers() {
+        let v = parse(r#" {"Result": true, "RequestId": "5A2C-\u00e9\ud83d\ude00\"x", "n": -1.5e3, "a": [null, {}], "d": {"x": false}} "#).unwrap();
+        assert_eq!(v.get("Result"), Some(&Value::Bool(true)));
+        assert_eq!(
+            v.get("RequestId").and_then(Value::as_str),
+            Some("5A2C-é😀\"x")
+        );
+        assert_eq!(
+            v.get("requestid").and_then(Value::as_str),
+            Some("5A2C-é😀\"x")
+        );
+        assert_eq!(v.get("n"), Some(&Value::Number));
+        assert_eq!(v.get("missing"), None);
+    }
+
+    #[test]
+    fn rejects_what_is_not_json() {
+        for bad in [
+            "",
+            " ",
+            "<html>",
+            "{",
+            r#"{"Result": true"#,
+            r#"{"a":}"#,
+            "{\"a\":\"x\ny\"}",
+            "01",
+            "-",
+            "1.",
+            "tru",
+            r#"{"a" 1}"#,
+            "[1,]",
+            r#"{"a":1,}"#,
+            r#""\x""#,
+            r#""\u12""#,
+            "{} x",
+            "\u{feff}{}",
+        ] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert_eq!(parse(&deep), None);
+        let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(parse(&ok).is_some());
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        assert_eq!(
+            parse(r#""\ud800x""#),
+            Some(Value::String("\u{FFFD}x".into()))
+        );
+        assert_eq!(parse(r#""\udc00""#), Some(Value::String("\u{FFFD}".into())));
+    }
+}

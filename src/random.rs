@@ -1,0 +1,60 @@
+//! Randomness for nonces and generated clientTokens, from the platform's CSPRNG (getrandom:
+//! `crypto.getRandomValues` in JS runtimes).
+
+use crate::error::{codes, Error};
+use crate::signing::encode::hex;
+
+fn random<const N: usize>() -> Result<[u8; N], Error> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).map_err(|_| {
+        let msg = "this runtime has no secure random number generator (crypto.getRandomValues)";
+        Error::invalid(codes::UNSUPPORTED_RUNTIME, "crypto", msg)
+    })?;
+    Ok(buf)
+}
+
+/// A fresh signature nonce: 64 hex characters (32 random bytes), as the official SDK sends.
+pub fn nonce() -> Result<String, Error> {
+    Ok(hex(&random::<32>()?))
+}
+
+/// A random UUID v4 (upper-case, the style of Alibaba's own ids), used as the clientToken when
+/// the caller gives none, so that a repeated call can never apply the change twice.
+pub fn uuid_v4() -> Result<String, Error> {
+    let mut b = random::<16>()?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex(&b).to_ascii_uppercase();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_64_hex_and_unique() {
+        let a = nonce().unwrap();
+        let b = nonce().unwrap();
+        assert_eq!(a.len(), 64);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn uuid_v4_shape() {
+        let u = uuid_v4().unwrap();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "A" | "B"), "{u}");
+        assert!(crate::validate::client_token(&u).is_ok());
+        assert_ne!(u, uuid_v4().unwrap());
+    }
+}

@@ -1,0 +1,364 @@
+//! Signing an OpenHttps request: the protocol headers, then V3 or V1.
+//!
+//! Signing returns what to send (URL and headers to set); it reads no clock and no random
+//! source: time and nonce are parameters.
+
+pub mod encode;
+pub mod v1;
+pub mod v3;
+
+use core::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
+use crate::endpoint::Endpoint;
+use crate::error::{codes, Error};
+use crate::request::OpenHttpsRequest;
+use crate::time::UtcTime;
+use crate::validate;
+
+/// Which signature scheme to use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignatureVersion {
+    /// `ACS3-HMAC-SHA256` — the default, and the only one a browser can send.
+    #[default]
+    V3,
+    /// ROA `HMAC-SHA1` — signs a `Date` header, which browsers drop from `fetch`.
+    V1,
+}
+
+impl SignatureVersion {
+    /// Parses the `signatureVersion` option: `"v3"` or `"v1"`.
+    pub fn parse(value: &str) -> Result<Self, Error> {
+        match value {
+            "v3" => Ok(SignatureVersion::V3),
+            "v1" => Ok(SignatureVersion::V1),
+            _ => Err(Error::invalid(
+                codes::INVALID_CONFIG,
+                "signatureVersion",
+                "signatureVersion must be \"v3\" or \"v1\"",
+            )),
+        }
+    }
+}
+
+/// An access key, optionally with an STS security token. `Debug` shows only the key id.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: String,
+    access_key_secret: String,
+    security_token: Option<String>,
+}
+
+impl Credentials {
+    /// Validates and wraps an access key (see [`validate::credential`]).
+    pub fn new(
+        access_key_id: &str,
+        access_key_secret: &str,
+        security_token: Option<&str>,
+    ) -> Result<Self, Error> {
+        validate::credential("accessKeyId", access_key_id)?;
+        validate::credential("accessKeySecret", access_key_secret)?;
+        if let Some(token) = security_token {
+            validate::credential("securityToken", token)?;
+        }
+        Ok(Credentials {
+            access_key_id: access_key_id.into(),
+            access_key_secret: access_key_secret.into(),
+            security_token: security_token.map(Into::into),
+        })
+    }
+
+    /// The access key id (not a secret: it is sent in clear in every request).
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// Replaces every occurrence of the secret or the STS token in `text` with `<redacted>`,
+    /// for text that may echo what we sent (a gateway's string-to-sign shows the token).
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.replace(&self.access_key_secret, "<redacted>");
+        if let Some(token) = &self.security_token {
+            out = out.replace(token.as_str(), "<redacted>");
+        }
+        out
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"<redacted>")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+/// What to send: the URL and the headers to set on it. `host` is not among the headers — the
+/// HTTP client sets it from the URL, and it was signed as [`Endpoint::authority`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    /// Always `POST`.
+    pub method: &'static str,
+    /// `scheme://authority/path?query`.
+    pub url: String,
+    /// Lower-case names and values, `authorization` last.
+    pub headers: Vec<(String, String)>,
+    /// What was signed, for debugging a `SignatureDoesNotMatch`: the V1 string to sign, or the
+    /// V3 canonical request (its string to sign is only a hash). May hold the STS token.
+    pub signed_text: String,
+}
+
+impl fmt::Debug for SignedRequest {
+    // The authorization value and the STS token are not for logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("header_names", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Signs `request` for `endpoint` at `unix_millis` with `nonce` (unique per attempt).
+pub fn sign(
+    request: &OpenHttpsRequest,
+    endpoint: &Endpoint,
+    credentials: &Credentials,
+    version: SignatureVersion,
+    unix_millis: i64,
+    nonce: &str,
+) -> SignedRequest {
+    let time = UtcTime::from_unix_millis(unix_millis);
+    let path = request.path();
+    let query: Vec<(&str, &str)> = request.query();
+
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(12);
+    let mut add = |n: &str, v: &str| headers.push((n.into(), v.into()));
+    add("accept", "application/json");
+    add("x-acs-action", OpenHttpsRequest::ACTION);
+    add("x-acs-version", OpenHttpsRequest::API_VERSION);
+    add("x-acs-signature-nonce", nonce);
+    match version {
+        SignatureVersion::V3 => {
+            add("x-acs-date", &time.iso8601());
+            add("x-acs-content-sha256", v3::EMPTY_BODY_SHA256);
+        }
+        SignatureVersion::V1 => {
+            add("date", &time.rfc1123());
+            add("x-acs-signature-method", "HMAC-SHA1");
+            add("x-acs-signature-version", "1.0");
+        }
+    }
+    if let Some(token) = &credentials.security_token {
+        add("x-acs-accesskey-id", &credentials.access_key_id);
+        add("x-acs-security-token", token);
+    }
+
+    let mut signed: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    signed.push(("host", &endpoint.authority));
+    let id = &credentials.access_key_id;
+    let secret = &credentials.access_key_secret;
+    let (authorization, signed_text) = match version {
+        SignatureVersion::V3 => {
+            let canonical =
+                v3::canonical_request("POST", &path, &query, &signed, v3::EMPTY_BODY_SHA256);
+            (v3::authorization(&canonical, id, secret), canonical.text)
+        }
+        SignatureVersion::V1 => {
+            let sts = v1::string_to_sign("POST", &path, &query, &signed);
+            (v1::authorization(&sts, id, secret), sts)
+        }
+    };
+    headers.push(("authorization".into(), authorization));
+
+    let mut url = endpoint.base_url();
+    url.push_str(&path);
+    for (i, (k, v)) in query.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(&encode::percent_encode(k));
+        url.push('=');
+        url.push_str(&encode::percent_encode(v));
+    }
+    SignedRequest {
+        method: "POST",
+        url,
+        headers,
+        signed_text,
+    }
+}
+
+/// Sorts pairs by key the way JavaScript's default `sort()` orders strings (UTF-16 code
+/// units), which is what the official SDK does; stable, so equal keys keep their order.
+fn sorted_by_js_order<V>(pairs: impl Iterator<Item = (String, V)>) -> Vec<(String, V)> {
+    let mut v: Vec<(String, V)> = pairs.collect();
+    v.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    v
+}
+
+fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    // HMAC takes keys of any length (long ones are hashed), so this cannot fail.
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+fn hmac_sha1(key: &[u8], data: &[u8]) -> [u8; 20] {
+    // HMAC takes keys of any length (long ones are hashed), so this cannot fail.
+    let mut mac = Hmac::<Sha1>::new_from_slice(key).expect("HMAC accepts any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(token: Option<&str>) -> OpenHttpsRequest {
+        OpenHttpsRequest::new("es-cn-n6w1o1x0w001c", token).unwrap()
+    }
+
+    fn endpoint() -> Endpoint {
+        Endpoint::parse("http://127.0.0.1:8080").unwrap()
+    }
+
+    const T: i64 = 1_775_030_400_000; // 2026-04-01T08:00:00Z
+    const NONCE: &str = "3b4a5c0e9f1d4e2a8b7c6d5e4f3a2b1c";
+
+    #[test]
+    fn hmac_sha1_sdk_vector() {
+        use base64::Engine as _;
+        let mac = hmac_sha1(b"secret", b"stringtosign");
+        assert_eq!(
+            base64::engine::general_purpose::STANDARD.encode(mac),
+            "OmuTAr79tpI6CRoAdmzKRq5lHs0="
+        );
+    }
+
+    #[test]
+    fn v3_request_matches_the_shared_vector_without_user_agent() {
+        // Same inputs as the `v3-basic-with-clientToken` vector; user-agent is not signed in V3,
+        // so leaving it out must give the very same Authorization.
+        let creds = Credentials::new("testid", "testsecret", None).unwrap();
+        let s = sign(
+            &req(Some("5A2CFF0E-5718-45B5-9D4D-70B3FF000000")),
+            &endpoint(),
+            &creds,
+            SignatureVersion::V3,
+            T,
+            NONCE,
+        );
+        assert_eq!(
+            s.url,
+            "http://127.0.0.1:8080/openapi/instances/es-cn-n6w1o1x0w001c/actions/open-https?clientToken=5A2CFF0E-5718-45B5-9D4D-70B3FF000000"
+        );
+        let auth = &s.headers.last().unwrap();
+        assert_eq!(auth.0, "authorization");
+        assert_eq!(auth.1, "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=c16db9ff9405d9076978f8332af71a4aac67e47c3464a0eae51050c2dd99e89c");
+        assert!(!s.headers.iter().any(|(n, _)| n == "host" || n == "date"));
+    }
+
+    #[test]
+    fn v1_request_matches_the_shared_vector() {
+        // `basic-with-clientToken`: user-agent is not an x-acs header, so it is not signed.
+        let creds = Credentials::new("testid", "testsecret", None).unwrap();
+        let s = sign(
+            &req(Some("5A2CFF0E-5718-45B5-9D4D-70B3FF000000")),
+            &endpoint(),
+            &creds,
+            SignatureVersion::V1,
+            T,
+            NONCE,
+        );
+        assert_eq!(
+            s.headers.last().unwrap().1,
+            "acs testid:JOw1Jl/c0JbfdlGvf6AwxaQa4/8="
+        );
+        assert!(s
+            .headers
+            .contains(&("date".into(), "Wed, 01 Apr 2026 08:00:00 GMT".into())));
+    }
+
+    #[test]
+    fn sts_adds_token_headers_and_signs_them() {
+        let creds = Credentials::new("STS.id", "s3cret", Some("tok")).unwrap();
+        for v in [SignatureVersion::V3, SignatureVersion::V1] {
+            let s = sign(&req(None), &endpoint(), &creds, v, T, NONCE);
+            assert!(s
+                .headers
+                .contains(&("x-acs-security-token".into(), "tok".into())));
+            assert!(s
+                .headers
+                .contains(&("x-acs-accesskey-id".into(), "STS.id".into())));
+            assert!(s.signed_text.contains("x-acs-security-token:tok"));
+            assert!(
+                !s.url.contains('?'),
+                "no clientToken query when none is given"
+            );
+        }
+    }
+
+    #[test]
+    fn query_values_are_encoded_on_the_wire() {
+        let creds = Credentials::new("id", "secret", None).unwrap();
+        let s = sign(
+            &req(Some("a b!*")),
+            &endpoint(),
+            &creds,
+            SignatureVersion::V3,
+            T,
+            NONCE,
+        );
+        assert!(s.url.ends_with("?clientToken=a%20b%21%2A"), "{}", s.url);
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let creds = Credentials::new("STS.id", "s3cret-value", Some("token-value")).unwrap();
+        let d = format!("{creds:?}");
+        assert!(
+            d.contains("STS.id") && !d.contains("s3cret-value") && !d.contains("token-value"),
+            "{d}"
+        );
+        let s = sign(
+            &req(None),
+            &endpoint(),
+            &creds,
+            SignatureVersion::V3,
+            T,
+            NONCE,
+        );
+        let d = format!("{s:?}");
+        assert!(
+            !d.contains("token-value") && !d.contains("Signature="),
+            "{d}"
+        );
+        assert_eq!(
+            creds.redact("a s3cret-value b token-value"),
+            "a <redacted> b <redacted>"
+        );
+    }
+
+    #[test]
+    fn signature_version_option() {
+        assert_eq!(SignatureVersion::parse("v1").unwrap(), SignatureVersion::V1);
+        assert_eq!(
+            SignatureVersion::parse("V3").unwrap_err().field,
+            Some("signatureVersion")
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! Signature V1 (ROA), `HMAC-SHA1`: string to sign → Authorization.
+
+use base64::Engine as _;
+
+use super::{hmac_sha1, sorted_by_js_order};
+
+/// Finds a header by name, ignoring case.
+fn header<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, v)| v)
+}
+
+/// Builds the V1 string to sign:
+/// `METHOD\naccept\ncontent-md5\ncontent-type\ndate\n` + every `x-acs-*` header sorted by name
+/// (`name:value\n`, value with tabs and line breaks turned into spaces and trimmed) + the path,
+/// then `?k=v&…` with keys sorted and values **not** encoded (an empty value is `k=`).
+pub fn string_to_sign(
+    method: &str,
+    path: &str,
+    query: &[(&str, &str)],
+    headers: &[(&str, &str)],
+) -> String {
+    let mut out = String::from(method);
+    for name in ["accept", "content-md5", "content-type", "date"] {
+        out.push('\n');
+        out.push_str(header(headers, name).unwrap_or(""));
+    }
+    out.push('\n');
+
+    let acs = headers
+        .iter()
+        .map(|&(n, v)| (n.to_ascii_lowercase(), v))
+        .filter(|(n, _)| n.starts_with("x-acs-"));
+    for (name, value) in sorted_by_js_order(acs) {
+        let value: String = value
+            .chars()
+            .map(|c| {
+                if matches!(c, '\t' | '\n' | '\r' | '\x0c') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        out.push_str(&name);
+        out.push(':');
+        out.push_str(value.trim());
+        out.push('\n');
+    }
+
+    out.push_str(path);
+    if !query.is_empty() {
+        let pairs = sorted_by_js_order(query.iter().map(|&(k, v)| (k.to_string(), v)));
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(k);
+            out.push('=');
+            out.push_str(v);
+        }
+    }
+    out
+}
+
+/// The `Authorization` header value: `acs <AccessKeyId>:<base64 HMAC-SHA1>`.
+pub fn authorization(string_to_sign: &str, access_key_id: &str, access_key_secret: &str) -> String {
+    let mac = hmac_sha1(access_key_secret.as_bytes(), string_to_sign.as_bytes());
+    format!(
+        "acs {access_key_id}:{}",
+        base64::engine::general_purpose::STANDARD.encode(mac)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // From the official SDKs' own unit tests (../shared/README.md).
+    #[test]
+    fn sdk_unit_vectors() {
+        assert_eq!(
+            authorization("stringtosign", "id", "secret"),
+            "acs id:OmuTAr79tpI6CRoAdmzKRq5lHs0="
+        );
+        assert_eq!(
+            string_to_sign("GET", "/", &[], &[("accept", "application/json")]),
+            "GET\napplication/json\n\n\n\n/"
+        );
+        assert_eq!(
+            string_to_sign(
+                "GET",
+                "/",
+                &[("key", "val ue with space")],
+                &[
+                    ("accept", "application/json"),
+                    ("content-md5", "md5"),
+                    ("content-type", "application/json"),
+                    ("date", "date"),
+                    ("x-acs-custom-key", "any value"),
+                ],
+            ),
+            "GET\napplication/json\nmd5\napplication/json\ndate\nx-acs-custom-key:any value\n/?key=val ue with space"
+        );
+    }
+
+    fn open_https_headers() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("accept", "application/json"),
+            ("date", "Thu, 06 Feb 2020 07:32:54 GMT"),
+            ("x-acs-action", "OpenHttps"),
+            ("x-acs-signature-method", "HMAC-SHA1"),
+            (
+                "x-acs-signature-nonce",
+                "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
+            ),
+            ("x-acs-signature-version", "1.0"),
+            ("x-acs-version", "2017-06-13"),
+        ]
+    }
+
+    #[test]
+    fn open_https_sdk_vectors() {
+        let path = "/openapi/instances/es-cn-abc123/actions/open-https";
+        let sts = string_to_sign(
+            "POST",
+            path,
+            &[("clientToken", "token-1")],
+            &open_https_headers(),
+        );
+        assert_eq!(
+            authorization(&sts, "id", "testsecret"),
+            "acs id:0jIH2swHDkDyLfjaHKCeiscQAzY="
+        );
+        let sts = string_to_sign("POST", path, &[], &open_https_headers());
+        assert_eq!(
+            authorization(&sts, "id", "testsecret"),
+            "acs id:018e45MGmLRbkFN0o/U0HPoNuzg="
+        );
+    }
+
+    #[test]
+    fn header_names_are_case_insensitive_and_values_folded() {
+        let s = string_to_sign(
+            "POST",
+            "/p",
+            &[("b", ""), ("a", "1")],
+            &[
+                ("Accept", "x"),
+                ("X-ACS-B", " v\r\nw\x0c "),
+                ("x-acs-a", "1"),
+            ],
+        );
+        assert_eq!(s, "POST\nx\n\n\n\nx-acs-a:1\nx-acs-b:v  w\n/p?a=1&b=");
+    }
+}

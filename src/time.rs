@@ -1,0 +1,104 @@
+//! UTC date formats for the signature headers, from a Unix time in milliseconds.
+//!
+//! The caller reads the clock (`Date.now()` in JS) and passes it in: the core never reads
+//! time itself (`SystemTime::now()` panics on wasm32-unknown-unknown).
+
+/// A UTC calendar time, to the second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UtcTime {
+    year: i64,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    weekday: u32, // 0 = Sunday
+}
+
+impl UtcTime {
+    /// Converts milliseconds since 1970-01-01T00:00:00Z (negative values are before it).
+    pub fn from_unix_millis(ms: i64) -> UtcTime {
+        let secs = ms.div_euclid(1000);
+        let days = secs.div_euclid(86_400);
+        let rem = secs.rem_euclid(86_400) as u32;
+        // Howard Hinnant's civil_from_days: exact for the proleptic Gregorian calendar.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        UtcTime {
+            year,
+            month,
+            day,
+            hour: rem / 3600,
+            minute: rem / 60 % 60,
+            second: rem % 60,
+            weekday: (days + 4).rem_euclid(7) as u32, // 1970-01-01 was a Thursday
+        }
+    }
+
+    /// ISO 8601 as V3's `x-acs-date` wants it: `2026-04-01T08:00:00Z`.
+    pub fn iso8601(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+
+    /// RFC 1123 as V1's `date` wants it: `Wed, 01 Apr 2026 08:00:00 GMT`.
+    pub fn rfc1123(&self) -> String {
+        const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        format!(
+            "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+            DAYS[self.weekday as usize % 7],
+            self.day,
+            MONTHS[(self.month as usize + 11) % 12],
+            self.year,
+            self.hour,
+            self.minute,
+            self.second
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        let t = UtcTime::from_unix_millis(1_775_030_400_000); // 2026-04-01T08:00:00Z
+        assert_eq!(t.iso8601(), "2026-04-01T08:00:00Z");
+        assert_eq!(t.rfc1123(), "Wed, 01 Apr 2026 08:00:00 GMT");
+        let t = UtcTime::from_unix_millis(1_580_974_374_999); // from the SDK's unit test
+        assert_eq!(t.rfc1123(), "Thu, 06 Feb 2020 07:32:54 GMT");
+        assert_eq!(
+            UtcTime::from_unix_millis(0).iso8601(),
+            "1970-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            UtcTime::from_unix_millis(951_782_400_000).iso8601(),
+            "2000-02-29T00:00:00Z"
+        );
+        assert_eq!(
+            UtcTime::from_unix_millis(-1000).rfc1123(),
+            "Wed, 31 Dec 1969 23:59:59 GMT"
+        );
+    }
+
+    #[test]
+    fn never_panics_on_extreme_inputs() {
+        for ms in [i64::MIN, i64::MAX, -62_135_596_800_000, 253_402_300_799_000] {
+            let t = UtcTime::from_unix_millis(ms);
+            assert!(!t.iso8601().is_empty() && !t.rfc1123().is_empty());
+        }
+    }
+}

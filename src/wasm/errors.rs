@@ -1,0 +1,35 @@
+//! Our `Error` → a real JS `Error` (`instanceof Error`, a stack) with fields.
+
+use wasm_bindgen::JsValue;
+
+use super::js;
+use crate::error::Error;
+
+/// The `name` of every error we reject with; the variant is in `code`.
+pub const ERROR_NAME: &str = "OpenHttpsError";
+
+/// Builds the JS error: `name`, `message`, `code`, `retryable`, and `httpStatus`,
+/// `requestId`, `hostId`, `recommend`, `field`, `clientToken` where known.
+pub fn to_js(err: &Error, client_token: Option<&str>) -> JsValue {
+    let e = js_sys::Error::new(&err.message);
+    e.set_name(ERROR_NAME);
+    let e: JsValue = e.into();
+    js::set(&e, "code", &JsValue::from_str(&err.code));
+    js::set(&e, "retryable", &JsValue::from_bool(err.retryable()));
+    let optional = [
+        ("requestId", err.request_id.as_deref()),
+        ("hostId", err.host_id.as_deref()),
+        ("recommend", err.recommend.as_deref()),
+        ("field", err.field),
+        ("clientToken", client_token),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value {
+            js::set(&e, key, &JsValue::from_str(v));
+        }
+    }
+    if let Some(status) = err.http_status {
+        js::set(&e, "httpStatus", &JsValue::from(status));
+    }
+    e
+}

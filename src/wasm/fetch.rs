@@ -1,0 +1,83 @@
+//! Sending a signed request with `fetch` (global or the caller's) and reading the answer.
+
+use js_sys::{Array, Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::js;
+use crate::error::Error;
+use crate::signing::SignedRequest;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch`, bound directly: there is no `window` in Node or workers.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// Sends `signed` and returns the HTTP status and the body text.
+pub async fn send(
+    custom: Option<&Function>,
+    signed: &SignedRequest,
+) -> Result<(u16, String), Error> {
+    let headers = js_sys::Object::new();
+    for (name, value) in &signed.headers {
+        js::set(&headers, name, &JsValue::from_str(value));
+    }
+    let init = js::object(&[
+        ("method", JsValue::from_str(signed.method)),
+        ("headers", headers.into()),
+    ]);
+
+    let network = |e: JsValue| Error::network(format!("fetch failed: {}", js::describe(&e)));
+    let pending = match custom {
+        Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&signed.url), &init),
+        None => global_fetch(&signed.url, &init),
+    }
+    .map_err(network)?;
+    // Promise.resolve also accepts a fetch replacement that returns a plain value.
+    let response = JsFuture::from(Promise::resolve(&pending))
+        .await
+        .map_err(network)?;
+
+    let status = js::get(&response, "status").as_f64().unwrap_or(0.0);
+    if !(100.0..=599.0).contains(&status) || status.fract() != 0.0 {
+        return Err(Error::network(
+            "fetch resolved to something that is not a Response (no HTTP status)",
+        ));
+    }
+    let status = status as u16;
+    let text = js::get(&response, "text")
+        .dyn_into::<Function>()
+        .map_err(|_| Error::malformed(status, "the response has no text() method"))?;
+    let body = text.call0(&response).map_err(network)?;
+    // A connection dropped while the body streams rejects here: still no usable answer.
+    let body = JsFuture::from(Promise::resolve(&body)).await.map_err(|e| {
+        let mut err = network(e);
+        err.http_status = Some(status);
+        err
+    })?;
+    Ok((status, body.as_string().unwrap_or_default()))
+}
+
+/// Whether this runtime's `fetch` silently drops a `Date` request header, as browsers do
+/// (it is a forbidden header name there; Node keeps it). Tested, not guessed from globals.
+pub fn drops_date_header() -> bool {
+    let Ok(request) = js::get(&js_sys::global(), "Request").dyn_into::<Function>() else {
+        return false;
+    };
+    let headers = js::object(&[("date", JsValue::from_str("Thu, 01 Jan 1970 00:00:00 GMT"))]);
+    let init = js::object(&[("method", JsValue::from_str("POST")), ("headers", headers)]);
+    let args = Array::of2(&JsValue::from_str("http://127.0.0.1/"), &init);
+    let Ok(req) = Reflect::construct(&request, &args) else {
+        return false;
+    };
+    let req_headers = js::get(&req, "headers");
+    match js::get(&req_headers, "has").dyn_into::<Function>() {
+        Ok(has) => !has
+            .call1(&req_headers, &JsValue::from_str("date"))
+            .map(|v| v.is_truthy())
+            .unwrap_or(true),
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,45 @@
+//! Small helpers over `js_sys::Reflect` that never throw into Rust.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
+
+/// A plain object with the given properties.
+pub fn object(props: &[(&str, JsValue)]) -> JsValue {
+    let obj = Object::new();
+    for (k, v) in props {
+        set(&obj, k, v);
+    }
+    obj.into()
+}
+
+/// `target[key] = value`; a failure (frozen object) is ignored: these are our own objects.
+pub fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    if !target.is_object() && !target.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The message of a thrown value: `err.message` (with `err.cause.message`/`code` when there
+/// is one, as Node's `fetch failed` hides the reason there), or its string form.
+pub fn describe(err: &JsValue) -> String {
+    let mut msg = get(err, "message")
+        .as_string()
+        .or_else(|| err.as_string())
+        .unwrap_or_else(|| "unknown error".into());
+    let cause = get(err, "cause");
+    let detail = get(&cause, "code")
+        .as_string()
+        .or_else(|| get(&cause, "message").as_string());
+    if let Some(detail) = detail {
+        msg.push_str(" (");
+        msg.push_str(&detail);
+        msg.push(')');
+    }
+    msg
+}
