@@ -15,7 +15,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::error::Error;
+use crate::error::{codes, Error};
 use crate::request::OpenHttpsRequest;
 use crate::signing::{self, SignatureVersion};
 use crate::{random, response};
@@ -132,8 +132,8 @@ impl Client {
     pub fn open_https(
         &self,
         #[wasm_bindgen(js_name = instanceId, unchecked_param_type = "string")] instance_id: JsValue,
-        #[wasm_bindgen(js_name = clientToken, unchecked_param_type = "string | undefined")]
-        client_token: JsValue,
+        #[wasm_bindgen(js_name = clientToken, unchecked_optional_param_type = "string")]
+        client_token: Option<JsValue>,
     ) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move { call(&state, instance_id, client_token).await })
@@ -162,26 +162,35 @@ pub fn configure(
 #[wasm_bindgen(js_name = openHttps, unchecked_return_type = "Promise<OpenHttpsResult>")]
 pub fn open_https(
     #[wasm_bindgen(js_name = instanceId, unchecked_param_type = "string")] instance_id: JsValue,
-    #[wasm_bindgen(js_name = clientToken, unchecked_param_type = "string | undefined")]
-    client_token: JsValue,
+    #[wasm_bindgen(js_name = clientToken, unchecked_optional_param_type = "string")]
+    client_token: Option<JsValue>,
 ) -> Promise {
     let configured = DEFAULT.with(|d| d.borrow().clone());
     future_to_promise(async move {
         let state = match configured {
             Some(state) => state,
-            None => Rc::new(
-                ClientState::from_js(&JsValue::UNDEFINED).map_err(|e| errors::to_js(&e, None))?,
-            ),
+            None => Rc::new(ClientState::from_js(&JsValue::UNDEFINED).map_err(|mut e| {
+                if e.code == codes::MISSING_CREDENTIALS || e.code == codes::MISSING_REGION {
+                    e.message = NOT_CONFIGURED.into();
+                }
+                errors::to_js(&e, None)
+            })?),
         };
         call(&state, instance_id, client_token).await
     })
 }
 
+/// What the top-level `openHttps` says when it has no client and the environment gives none.
+const NOT_CONFIGURED: &str = "openHttps() has no client: call configure({ regionId, credentials: \
+    { accessKeyId, accessKeySecret } }) first, or (in Node) set ALIBABA_CLOUD_ACCESS_KEY_ID, \
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_REGION_ID (plus \
+    ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials)";
+
 /// One OpenHttps call: validate, sign, send, parse. Every failure becomes an `OpenHttpsError`.
 async fn call(
     state: &ClientState,
     instance_id: JsValue,
-    client_token: JsValue,
+    client_token: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let (request, token) =
         prepare(&instance_id, &client_token).map_err(|e| errors::to_js(&e, None))?;
@@ -224,9 +233,8 @@ async fn call(
 /// Checks the call's arguments and picks the clientToken (the caller's, or a new UUID).
 fn prepare(
     instance_id: &JsValue,
-    client_token: &JsValue,
+    client_token: &Option<JsValue>,
 ) -> Result<(OpenHttpsRequest, String), Error> {
-    use crate::error::codes;
     let Some(id) = instance_id.as_string() else {
         let msg = "instanceId must be a string such as \"es-cn-n6w1o1x0w001c\"";
         return Err(Error::invalid(
@@ -235,10 +243,10 @@ fn prepare(
             msg,
         ));
     };
-    let token = if client_token.is_undefined() || client_token.is_null() {
-        random::uuid_v4()?
-    } else if let Some(t) = client_token.as_string() {
+    let token = if let Some(t) = client_token.as_ref().and_then(JsValue::as_string) {
         t
+    } else if client_token.is_none() {
+        random::uuid_v4()?
     } else {
         let msg = "clientToken must be a string of 1 to 64 printable ASCII characters, or omitted";
         return Err(Error::invalid(

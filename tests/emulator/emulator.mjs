@@ -1,0 +1,846 @@
+// A local emulator of Alibaba Cloud Elasticsearch's OpenHttps endpoint, as served by the
+// OpenAPI gateway: POST /openapi/instances/{InstanceId}/actions/open-https.
+//
+// It verifies V3 (ACS3-HMAC-SHA256) and V1 (ROA HMAC-SHA1) signatures with its own code
+// (node:crypto only) written from ../../../shared/SIGNING.md, so it is an independent check of
+// the project's Rust signer. Node standard library only; no dependencies.
+//
+// The file has three parts:
+//   1. pure signing helpers (exported; the tests check them against the official vectors),
+//   2. request parsing helpers (exported where a test may want them),
+//   3. the HTTP emulator (startEmulator).
+
+import http from 'node:http';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+
+// ---------------------------------------------------------------------------------------------
+// Constants and seeded data
+// ---------------------------------------------------------------------------------------------
+
+export const API_VERSION = '2017-06-13';
+export const API_ACTION = 'OpenHttps';
+export const V3_ALGORITHM = 'ACS3-HMAC-SHA256';
+/** SHA-256 of the empty body, the x-acs-content-sha256 of every OpenHttps call. */
+export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/** The gateway rejects a timestamp further than this from its clock. */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** A nonce may not be used twice within this window. */
+export const NONCE_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_CLIENT_TOKEN_LENGTH = 64;
+
+/** Seeded credentials: accessKeyId -> { secret, securityToken? } (securityToken = STS key). */
+export const SEEDED_KEYS = Object.freeze({
+  testid: Object.freeze({ secret: 'testsecret' }),
+  'STS.testid': Object.freeze({ secret: 'stssecret', securityToken: 'ststoken' }),
+});
+
+/** Convenience views of the seeded keys, shaped like the credentials a client takes. */
+export const TEST_KEY = Object.freeze({ accessKeyId: 'testid', accessKeySecret: 'testsecret' });
+export const STS_TEST_KEY = Object.freeze({
+  accessKeyId: 'STS.testid',
+  accessKeySecret: 'stssecret',
+  securityToken: 'ststoken',
+});
+
+export const ACTIVE_INSTANCE_ID = 'es-cn-n6w1o1x0w001c';
+export const ACTIVATING_INSTANCE_ID = 'es-cn-activating0001';
+
+/** Seeded instances: instanceId -> state ('active' | 'activating'). */
+export const SEEDED_INSTANCES = Object.freeze({
+  [ACTIVE_INSTANCE_ID]: 'active',
+  [ACTIVATING_INSTANCE_ID]: 'activating',
+});
+
+/**
+ * Instances by prefix, so that parallel tests can each pick fresh ids and never collide:
+ * `es-active-<anything>` is active, `es-activating-<anything>` is activating. Any other id not
+ * listed in the instances map is unknown.
+ */
+export const INSTANCE_PREFIXES = Object.freeze({
+  'es-active-': 'active',
+  'es-activating-': 'activating',
+});
+
+const INSTANCE_STATES = new Set(['active', 'activating', 'unknown']);
+
+// ---------------------------------------------------------------------------------------------
+// 1. Signing helpers (pure)
+//
+// Shapes used throughout:
+//   query   — an object { key: rawValue } or an array of [key, rawValue] pairs (decoded values)
+//   headers — an object with lower-case names; a value is a string, or an array of strings
+//             when the header was received more than once (joined with ',')
+// ---------------------------------------------------------------------------------------------
+
+export function sha256Hex(data) {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** encodeURIComponent, plus the five characters it leaves alone that the gateway wants encoded. */
+export function percentEncode(value) {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
+}
+
+function queryPairs(query) {
+  if (!query) return [];
+  return Array.isArray(query) ? query : Object.entries(query);
+}
+
+// Plain code-unit order, like JavaScript's default Array.prototype.sort used by the Node SDK.
+function compareKeys([a], [b]) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function headerValue(headers, name) {
+  const value = headers[name];
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/** V3 CanonicalURI: the received (already percent-encoded) path with three substitutions. */
+export function canonicalUriV3(rawPath) {
+  return rawPath.replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~');
+}
+
+/** V3 CanonicalQueryString: keys sorted, `key=value` both percent-encoded, joined with `&`. */
+export function canonicalQueryV3(query) {
+  return queryPairs(query)
+    .slice()
+    .sort(compareKeys)
+    .map(([key, value]) => `${percentEncode(key)}=${percentEncode(value ?? '')}`)
+    .join('&');
+}
+
+/** V3 CanonicalHeaders: `name:trimmed value\n` for each signed header name, sorted. */
+export function canonicalHeadersV3(headers, signedHeaderNames) {
+  return [...signedHeaderNames]
+    .sort()
+    .map((name) => `${name}:${(headerValue(headers, name) ?? '').trim()}\n`)
+    .join('');
+}
+
+/**
+ * The headers the official Node SDK signs: host, content-type and every x-acs-* header,
+ * lower-case and sorted. (The emulator itself signs what the client declares in SignedHeaders;
+ * this is for reproducing the vectors, where the client's choice is the SDK's.)
+ */
+export function sdkSignedHeaderNames(headers) {
+  return Object.keys(headers)
+    .map((name) => name.toLowerCase())
+    .filter((name) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-'))
+    .sort();
+}
+
+/**
+ * CanonicalRequest = METHOD \n CanonicalURI \n CanonicalQuery \n CanonicalHeaders \n
+ *                    SignedHeaders \n HexPayloadHash
+ */
+export function canonicalRequestV3({ method, pathname, query, headers, signedHeaders, payloadHash }) {
+  const names = [...signedHeaders].sort();
+  return [
+    method.toUpperCase(),
+    canonicalUriV3(pathname),
+    canonicalQueryV3(query),
+    canonicalHeadersV3(headers, names),
+    names.join(';'),
+    payloadHash,
+  ].join('\n');
+}
+
+/** StringToSign = "ACS3-HMAC-SHA256" \n hex(sha256(CanonicalRequest)) */
+export function stringToSignV3(canonicalRequest) {
+  return `${V3_ALGORITHM}\n${sha256Hex(canonicalRequest)}`;
+}
+
+/** Signature = hex(HMAC-SHA256(secret, StringToSign)) */
+export function signatureV3(accessKeySecret, stringToSign) {
+  return createHmac('sha256', accessKeySecret).update(stringToSign).digest('hex');
+}
+
+/**
+ * The full V3 Authorization value a client following the Node SDK would send.
+ * `payloadHash` defaults to the request's x-acs-content-sha256 header, then to sha256(body).
+ */
+export function authorizationV3({
+  accessKeyId,
+  accessKeySecret,
+  method,
+  pathname,
+  query,
+  headers,
+  body = '',
+  signedHeaders = sdkSignedHeaderNames(headers),
+  payloadHash = headerValue(headers, 'x-acs-content-sha256') ?? sha256Hex(body),
+}) {
+  const canonical = canonicalRequestV3({ method, pathname, query, headers, signedHeaders, payloadHash });
+  const signature = signatureV3(accessKeySecret, stringToSignV3(canonical));
+  const names = [...signedHeaders].sort().join(';');
+  return `${V3_ALGORITHM} Credential=${accessKeyId},SignedHeaders=${names},Signature=${signature}`;
+}
+
+/** V1 CanonicalizedHeaders: every x-acs-* header, sorted, `name:value\n`, value cleaned. */
+export function canonicalHeadersV1(headers) {
+  return Object.keys(headers)
+    .filter((name) => name.startsWith('x-acs-'))
+    .sort()
+    .map((name) => `${name}:${headerValue(headers, name).replace(/[\t\n\r\f]/g, ' ').trim()}\n`)
+    .join('');
+}
+
+/** V1 CanonicalizedResource: path, then `?` and sorted `k=v` with raw (decoded) values. */
+export function canonicalResourceV1(pathname, query) {
+  const pairs = queryPairs(query).slice().sort(compareKeys);
+  if (pairs.length === 0) return pathname;
+  return `${pathname}?${pairs.map(([key, value]) => `${key}=${value ?? ''}`).join('&')}`;
+}
+
+/**
+ * StringToSign = METHOD \n accept \n content-md5 \n content-type \n date \n
+ *                CanonicalizedHeaders CanonicalizedResource
+ */
+export function stringToSignV1({ method, pathname, query, headers }) {
+  const line = (name) => headerValue(headers, name) ?? '';
+  return (
+    `${method.toUpperCase()}\n${line('accept')}\n${line('content-md5')}\n` +
+    `${line('content-type')}\n${line('date')}\n` +
+    canonicalHeadersV1(headers) +
+    canonicalResourceV1(pathname, query)
+  );
+}
+
+/** Signature = base64(HMAC-SHA1(secret, StringToSign)) */
+export function signatureV1(accessKeySecret, stringToSign) {
+  return createHmac('sha1', accessKeySecret).update(stringToSign).digest('base64');
+}
+
+/** The full V1 Authorization value: `acs <AccessKeyId>:<Signature>`. */
+export function authorizationV1({ accessKeyId, accessKeySecret, method, pathname, query, headers }) {
+  const sts = stringToSignV1({ method, pathname, query, headers });
+  return `acs ${accessKeyId}:${signatureV1(accessKeySecret, sts)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Parsing what was received (pure)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Parses an Authorization value. Returns
+ *   { version: 'v3', accessKeyId, signedHeaders: string[], signature } or
+ *   { version: 'v1', accessKeyId, signature } or
+ *   { error: 'why it is malformed' }.
+ */
+export function parseAuthorization(value) {
+  if (value === undefined || value === '') return { error: 'the Authorization header is missing' };
+  if (value.startsWith(`${V3_ALGORITHM} `)) {
+    const m = /^ACS3-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([^,\s]*)$/.exec(
+      value,
+    );
+    if (!m) {
+      return {
+        error:
+          'expected "ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<a;b;c>,Signature=<hex>"',
+      };
+    }
+    const [, accessKeyId, signedList, signature] = m;
+    if (!/^[0-9a-f]{64}$/.test(signature)) {
+      return { error: 'Signature must be 64 lower-case hex digits' };
+    }
+    const signedHeaders = signedList.split(';');
+    if (!signedHeaders.every((name) => /^[a-z0-9-]+$/.test(name))) {
+      return { error: 'SignedHeaders must be lower-case header names separated by ";"' };
+    }
+    if (new Set(signedHeaders).size !== signedHeaders.length) {
+      return { error: 'SignedHeaders lists a header twice' };
+    }
+    return { version: 'v3', accessKeyId, signedHeaders, signature };
+  }
+  const m = /^acs (\S+):([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (m) return { version: 'v1', accessKeyId: m[1], signature: m[2] };
+  return { error: 'expected "ACS3-HMAC-SHA256 …" (V3) or "acs <AccessKeyId>:<Signature>" (V1)' };
+}
+
+/** V3 x-acs-date: `YYYY-MM-DDTHH:mm:ssZ` → epoch ms, or null if malformed. */
+export function parseAcsDate(value) {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value)) return null;
+  const time = Date.parse(value);
+  // The round trip rejects impossible dates such as 2026-02-30.
+  if (Number.isNaN(time) || new Date(time).toISOString().replace('.000Z', 'Z') !== value) return null;
+  return time;
+}
+
+/** V1 date: RFC 1123 (`Thu, 06 Feb 2020 07:32:54 GMT`) → epoch ms, or null if malformed. */
+export function parseHttpDate(value) {
+  if (typeof value !== 'string') return null;
+  // Exactly the shape Date.prototype.toUTCString() writes; Date.parse alone accepts far more.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) return null;
+  const time = Date.parse(value);
+  // The round trip rejects impossible dates and a wrong day of the week.
+  if (Number.isNaN(time) || new Date(time).toUTCString() !== value) return null;
+  return time;
+}
+
+/**
+ * Parses a raw query string into decoded [key, value] pairs (`+` is a space, as in forms).
+ * Throws an Error with a readable message on a malformed escape or a repeated key.
+ */
+export function parseQuery(rawQuery) {
+  const pairs = [];
+  const seen = new Set();
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawKey = eq === -1 ? part : part.slice(0, eq);
+    const rawValue = eq === -1 ? '' : part.slice(eq + 1);
+    let key;
+    let value;
+    try {
+      key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+      value = decodeURIComponent(rawValue.replace(/\+/g, ' '));
+    } catch {
+      throw new Error(`the query parameter "${part}" is not valid percent-encoding`);
+    }
+    if (seen.has(key)) throw new Error(`the query parameter "${key}" is given more than once`);
+    seen.add(key);
+    pairs.push([key, value]);
+  }
+  return pairs;
+}
+
+/**
+ * Headers as received, from Node's rawHeaders: lower-case name -> value, a header received
+ * several times joined with ','. (Node's own req.headers joins with ', ' and drops some
+ * duplicates, so it is not what a signer saw.)
+ */
+export function headersFromRaw(rawHeaders) {
+  const lists = new Map();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toLowerCase();
+    if (!lists.has(name)) lists.set(name, []);
+    lists.get(name).push(rawHeaders[i + 1]);
+  }
+  const headers = Object.create(null);
+  for (const [name, values] of lists) headers[name] = values.join(',');
+  return headers;
+}
+
+const ROUTE = /^\/openapi\/instances\/([^/]+)\/actions\/open-https$/;
+
+/** The instance id from the raw path, `null` if the path is not the route, or `{ error }`. */
+export function matchRoute(rawPath) {
+  const m = ROUTE.exec(rawPath);
+  if (!m) return null;
+  try {
+    return { instanceId: decodeURIComponent(m[1]) };
+  } catch {
+    return { error: `the InstanceId path segment "${m[1]}" is not valid percent-encoding` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. The emulator
+// ---------------------------------------------------------------------------------------------
+
+const JSON_TYPE = 'application/json;charset=utf-8';
+
+class ApiError {
+  constructor(status, code, message) {
+    this.status = status;
+    this.code = code;
+    this.message = message;
+  }
+}
+
+const apiError = (status, code, message) => new ApiError(status, code, message);
+const missingParameter = (name) =>
+  apiError(
+    400,
+    'MissingParameter',
+    `The input parameter "${name}" that is mandatory for processing this request is not supplied.`,
+  );
+const invalidParameter = (name, why) =>
+  apiError(400, 'InvalidParameter', `The specified parameter "${name}" is not valid: ${why}`);
+const incompleteSignature = (why) =>
+  apiError(400, 'IncompleteSignature', `The request signature does not conform to Aliyun standards: ${why}`);
+
+function normaliseKeys(keys) {
+  const out = new Map();
+  for (const [id, entry] of Object.entries({ ...SEEDED_KEYS, ...keys })) {
+    const { secret, securityToken } = typeof entry === 'string' ? { secret: entry } : entry;
+    if (typeof secret !== 'string') throw new TypeError(`key ${id}: secret must be a string`);
+    out.set(id, { secret, securityToken });
+  }
+  return out;
+}
+
+function normaliseInstances(instances) {
+  const entries = instances instanceof Map ? [...instances] : Object.entries(instances ?? {});
+  const out = new Map(Object.entries(SEEDED_INSTANCES));
+  for (const [id, state] of entries) {
+    if (!INSTANCE_STATES.has(state)) throw new TypeError(`instance ${id}: unknown state ${state}`);
+    out.set(id, state);
+  }
+  return out;
+}
+
+export class Emulator {
+  /** Every API request handled (not the admin ones), oldest first; at most `logLimit` entries. */
+  log = [];
+  url = '';
+  port = 0;
+  clockOffsetMs;
+
+  #server;
+  #keys;
+  #instances;
+  #initialClockOffsetMs;
+  #logLimit;
+  #nonces = new Map(); // `${accessKeyId}\n${nonce}` -> time first seen (emulator clock)
+  #idempotent = new Map(); // `${accessKeyId}\n${instanceId}\n${clientToken}` -> first answer
+  #https = new Set(); // instance ids whose HTTPS was opened
+  #applies = new Map(); // instanceId -> { total, byClientToken: Map<token, count> }
+
+  constructor({ clockOffsetMs = 0, keys = {}, instances = {}, logLimit = 1000 } = {}) {
+    this.#keys = normaliseKeys(keys);
+    this.#instances = normaliseInstances(instances);
+    this.clockOffsetMs = this.#initialClockOffsetMs = clockOffsetMs;
+    this.#logLimit = logLimit;
+    this.#server = http.createServer((req, res) => this.#handle(req, res));
+  }
+
+  async listen(port, host) {
+    await new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = this.#server.address().port;
+    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
+    return this;
+  }
+
+  /** Stops listening and drops open keep-alive connections. */
+  close() {
+    return new Promise((resolve, reject) => {
+      this.#server.close((err) => (err ? reject(err) : resolve()));
+      this.#server.closeAllConnections();
+    });
+  }
+
+  /** The emulator's clock (epoch ms): the real clock plus clockOffsetMs. */
+  now() {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  setClockOffset(ms) {
+    if (!Number.isFinite(ms)) throw new TypeError('clock offset must be a finite number of ms');
+    this.clockOffsetMs = ms;
+  }
+
+  /** Back to the state just after start: nonces, idempotency records, log, HTTPS flags, clock. */
+  reset() {
+    this.#nonces.clear();
+    this.#idempotent.clear();
+    this.#https.clear();
+    this.#applies.clear();
+    this.log.length = 0;
+    this.clockOffsetMs = this.#initialClockOffsetMs;
+  }
+
+  /** How many times OpenHttps was applied to this instance (replays not counted). */
+  applied(instanceId) {
+    return this.#applies.get(instanceId)?.total ?? 0;
+  }
+
+  instanceState(instanceId) {
+    if (this.#instances.has(instanceId)) return this.#instances.get(instanceId);
+    for (const [prefix, state] of Object.entries(INSTANCE_PREFIXES)) {
+      if (instanceId.startsWith(prefix)) return state;
+    }
+    return 'unknown';
+  }
+
+  /** What GET /__emulator/instances/{id} answers. */
+  instance(instanceId) {
+    const applies = this.#applies.get(instanceId);
+    return {
+      instanceId,
+      state: this.instanceState(instanceId),
+      https: this.#https.has(instanceId),
+      applied: applies?.total ?? 0,
+      appliedByClientToken: Object.fromEntries(applies?.byClientToken ?? []),
+    };
+  }
+
+  // -- request handling ---------------------------------------------------------------------
+  //
+  // #handle reads the whole request into a plain `ctx`, lets #answerApi decide the answer as a
+  // plain object, then #send writes it. Fault injection (drop, delay, 5xx, throttling, a broken
+  // body…) belongs at those two seams: before #answerApi to answer instead of it, after it to
+  // alter the answer before #send. #answerApi never touches `res`.
+
+  async #handle(req, res) {
+    let ctx;
+    try {
+      ctx = await this.#readRequest(req);
+      const admin = ctx.rawPath.startsWith('/__emulator/');
+      if (ctx.method === 'OPTIONS') {
+        if (!admin) this.#record(ctx, { status: 204, code: null, requestId: null });
+        return this.#sendPreflight(req, res);
+      }
+      if (admin) return this.#sendAdmin(ctx, res);
+      const answer = this.#answerApi(ctx);
+      this.#record(ctx, answer);
+      this.#send(res, answer);
+    } catch (err) {
+      // A bug in the emulator: say so in the gateway's shape rather than hanging up.
+      const failure = apiError(500, 'InternalError', String(err?.stack ?? err));
+      const answer = this.#errorAnswer(ctx ?? { host: '' }, failure);
+      if (!res.headersSent) this.#send(res, answer);
+      else res.destroy();
+    }
+  }
+
+  async #readRequest(req) {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const headers = headersFromRaw(req.rawHeaders);
+    return {
+      method: req.method,
+      rawPath: q === -1 ? target : target.slice(0, q),
+      rawQuery: q === -1 ? '' : target.slice(q + 1),
+      headers,
+      host: headers.host ?? '',
+      body: Buffer.concat(chunks),
+      // Filled in by #answerApi as it learns them, for the log.
+      instanceId: null,
+      clientToken: null,
+      signatureVersion: null,
+      accessKeyId: null,
+    };
+  }
+
+  /** Decides the answer to an API request. Checks run in the gateway's order; first failure wins. */
+  #answerApi(ctx) {
+    const outcome =
+      this.#checkRoute(ctx) ??
+      this.#checkProtocol(ctx) ??
+      this.#checkAuthorizationShape(ctx) ??
+      this.#checkAccessKey(ctx) ??
+      this.#checkTimestamp(ctx) ??
+      this.#checkSignature(ctx) ??
+      this.#checkNonce(ctx) ??
+      this.#openHttps(ctx);
+    return outcome instanceof ApiError ? this.#errorAnswer(ctx, outcome) : outcome;
+  }
+
+  // 2. Route and method.
+  #checkRoute(ctx) {
+    const route = matchRoute(ctx.rawPath);
+    if (!route || ctx.method !== 'POST') {
+      return apiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+    }
+    if (route.error) return invalidParameter('InstanceId', route.error);
+    ctx.instanceId = route.instanceId;
+    try {
+      ctx.query = parseQuery(ctx.rawQuery);
+    } catch (err) {
+      return invalidParameter('query', err.message);
+    }
+    ctx.clientToken = ctx.query.find(([key]) => key === 'clientToken')?.[1] ?? null;
+    return null;
+  }
+
+  // 3. API version and action.
+  #checkProtocol(ctx) {
+    const version = ctx.headers['x-acs-version'];
+    const action = ctx.headers['x-acs-action'];
+    if (version === undefined) return missingParameter('x-acs-version');
+    if (action === undefined) return missingParameter('x-acs-action');
+    if (version !== API_VERSION) {
+      return invalidParameter('x-acs-version', `expected "${API_VERSION}", got "${version}".`);
+    }
+    if (action !== API_ACTION) {
+      return invalidParameter('x-acs-action', `expected "${API_ACTION}" for this path, got "${action}".`);
+    }
+    return null;
+  }
+
+  // 4. Authorization header and the headers each scheme requires.
+  #checkAuthorizationShape(ctx) {
+    const auth = parseAuthorization(ctx.headers.authorization);
+    if (auth.error) return incompleteSignature(auth.error);
+    ctx.auth = auth;
+    ctx.signatureVersion = auth.version;
+    ctx.accessKeyId = auth.accessKeyId;
+    const h = ctx.headers;
+
+    if (auth.version === 'v1') {
+      const method = h['x-acs-signature-method'];
+      const version = h['x-acs-signature-version'];
+      if (method === undefined) return incompleteSignature('x-acs-signature-method is missing (V1 needs HMAC-SHA1).');
+      if (version === undefined) return incompleteSignature('x-acs-signature-version is missing (V1 needs 1.0).');
+      if (method !== 'HMAC-SHA1') {
+        return invalidParameter('x-acs-signature-method', `expected "HMAC-SHA1", got "${method}".`);
+      }
+      if (version !== '1.0') {
+        return invalidParameter('x-acs-signature-version', `expected "1.0", got "${version}".`);
+      }
+      if (h.date === undefined) return incompleteSignature('the date header is missing (V1 signs it).');
+      return null;
+    }
+
+    const signed = new Set(auth.signedHeaders);
+    for (const name of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
+      if (!signed.has(name)) return incompleteSignature(`SignedHeaders must include ${name}.`);
+    }
+    // Stricter than the documented minimum: the SDKs sign every x-acs-* header they send, so
+    // an unsigned one (for instance an unsigned x-acs-security-token) is a signer bug.
+    for (const name of Object.keys(h)) {
+      if (name.startsWith('x-acs-') && !signed.has(name)) {
+        return incompleteSignature(`the header ${name} is sent but not in SignedHeaders.`);
+      }
+    }
+    for (const name of auth.signedHeaders) {
+      if (h[name] === undefined) return incompleteSignature(`the signed header ${name} is not in the request.`);
+    }
+    const bodyHash = sha256Hex(ctx.body);
+    if (h['x-acs-content-sha256'] !== bodyHash) {
+      return incompleteSignature(
+        `x-acs-content-sha256 "${h['x-acs-content-sha256']}" is not the SHA-256 of the body (${bodyHash}).`,
+      );
+    }
+    return null;
+  }
+
+  // 5. The access key must exist.
+  #checkAccessKey(ctx) {
+    ctx.key = this.#keys.get(ctx.accessKeyId);
+    if (!ctx.key) return apiError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
+    return null;
+  }
+
+  // 6. Timestamp within 15 minutes of the emulator's clock.
+  #checkTimestamp(ctx) {
+    const v3 = ctx.signatureVersion === 'v3';
+    const raw = v3 ? ctx.headers['x-acs-date'] : ctx.headers.date;
+    const time = v3 ? parseAcsDate(raw) : parseHttpDate(raw);
+    if (time === null) {
+      return apiError(
+        400,
+        'InvalidTimeStamp.Format',
+        `Specified time stamp or date value is not well formatted: ${v3 ? 'x-acs-date' : 'date'} "${raw}" ` +
+          `(expected ${v3 ? 'YYYY-MM-DDTHH:mm:ssZ' : 'RFC 1123, e.g. Thu, 06 Feb 2020 07:32:54 GMT'}).`,
+      );
+    }
+    if (Math.abs(time - this.now()) > MAX_CLOCK_SKEW_MS) {
+      return apiError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.');
+    }
+    return null;
+  }
+
+  // 7. Signature, recomputed from the request as received; then the STS token.
+  #checkSignature(ctx) {
+    const { auth, key, headers } = ctx;
+    const request = { method: ctx.method, pathname: ctx.rawPath, query: ctx.query, headers };
+    let expected;
+    let shown; // what the error message shows: V1 string-to-sign, V3 canonical request
+    if (auth.version === 'v3') {
+      shown = canonicalRequestV3({
+        ...request,
+        signedHeaders: auth.signedHeaders,
+        payloadHash: headers['x-acs-content-sha256'],
+      });
+      expected = signatureV3(key.secret, stringToSignV3(shown));
+    } else {
+      shown = stringToSignV1(request);
+      expected = signatureV1(key.secret, shown);
+    }
+    if (auth.signature !== expected) {
+      return apiError(
+        400,
+        'SignatureDoesNotMatch',
+        `Specified signature does not match our calculation. server string to sign is:${shown}`,
+      );
+    }
+    if (key.securityToken !== undefined) {
+      const token = headers['x-acs-security-token'];
+      if (token === undefined) {
+        return apiError(400, 'MissingSecurityToken', 'SecurityToken is mandatory for this action.');
+      }
+      if (token !== key.securityToken) {
+        return apiError(400, 'InvalidSecurityToken.Mismatch', 'Specified SecurityToken mismatch with the AccessKey.');
+      }
+    }
+    return null;
+  }
+
+  // 8. Nonce: present and fresh. Recorded only here, after the signature passed, so a rejected
+  //    request does not burn the nonce of a later correct one.
+  #checkNonce(ctx) {
+    const nonce = ctx.headers['x-acs-signature-nonce'];
+    if (nonce === undefined || nonce === '') return missingParameter('x-acs-signature-nonce');
+    const now = this.now();
+    for (const [seen, time] of this.#nonces) {
+      if (now - time > NONCE_WINDOW_MS) this.#nonces.delete(seen);
+    }
+    const id = `${ctx.accessKeyId}\n${nonce}`;
+    if (this.#nonces.has(id)) {
+      return apiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
+    }
+    this.#nonces.set(id, now);
+    return null;
+  }
+
+  // 9 and 10. clientToken (validate, replay) and the instance's state.
+  #openHttps(ctx) {
+    const token = ctx.clientToken;
+    if (token !== null) {
+      if (token === '') return invalidParameter('clientToken', 'it must not be empty (omit it instead).');
+      if (token.length > MAX_CLIENT_TOKEN_LENGTH) {
+        return invalidParameter('clientToken', `at most ${MAX_CLIENT_TOKEN_LENGTH} characters, got ${token.length}.`);
+      }
+      if (/[^\x00-\x7f]/.test(token)) return invalidParameter('clientToken', 'it must be ASCII.');
+      const first = this.#idempotent.get(`${ctx.accessKeyId}\n${ctx.instanceId}\n${token}`);
+      if (first) return { ...first, replayed: true };
+    }
+
+    let answer;
+    const state = this.instanceState(ctx.instanceId);
+    if (state === 'active') {
+      this.#https.add(ctx.instanceId);
+      const applies = this.#applies.get(ctx.instanceId) ?? { total: 0, byClientToken: new Map() };
+      applies.total += 1;
+      if (token !== null) applies.byClientToken.set(token, (applies.byClientToken.get(token) ?? 0) + 1);
+      this.#applies.set(ctx.instanceId, applies);
+      const requestId = newRequestId();
+      answer = { status: 200, code: null, requestId, body: JSON.stringify({ Result: true, RequestId: requestId }) };
+    } else if (state === 'activating') {
+      answer = this.#errorAnswer(ctx, apiError(400, 'InstanceActivating', 'Instance is activating.'));
+    } else {
+      answer = this.#errorAnswer(ctx, apiError(400, 'InstanceNotFound', 'The instanceId provided does not exist.'));
+    }
+    if (token !== null) this.#idempotent.set(`${ctx.accessKeyId}\n${ctx.instanceId}\n${token}`, answer);
+    return answer;
+  }
+
+  #errorAnswer(ctx, { status, code, message }) {
+    const requestId = newRequestId();
+    const body = JSON.stringify({
+      RequestId: requestId,
+      HostId: ctx.host,
+      Code: code,
+      Message: message,
+      Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=Elasticsearch`,
+    });
+    return { status, code, requestId, body };
+  }
+
+  #record(ctx, answer) {
+    this.log.push({
+      time: new Date(this.now()).toISOString(),
+      method: ctx.method,
+      path: ctx.rawPath,
+      query: ctx.rawQuery,
+      host: ctx.host,
+      instanceId: ctx.instanceId,
+      clientToken: ctx.clientToken,
+      signatureVersion: ctx.signatureVersion,
+      accessKeyId: ctx.accessKeyId,
+      // A test tool: the Authorization value helps debugging. The secret is never logged.
+      authorization: ctx.headers.authorization ?? null,
+      status: answer.status,
+      code: answer.code,
+      requestId: answer.requestId,
+      replayed: answer.replayed === true,
+    });
+    if (this.log.length > this.#logLimit) this.log.splice(0, this.log.length - this.#logLimit);
+  }
+
+  // -- responses ------------------------------------------------------------------------------
+
+  #commonHeaders(res) {
+    // The Date header comes from the emulator's (possibly skewed) clock, as a real server's
+    // Date tells its own clock; clients use it to correct for skew.
+    res.setHeader('Date', new Date(this.now()).toUTCString());
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', 'Date, x-acs-request-id');
+  }
+
+  #send(res, { status, requestId, body }) {
+    res.statusCode = status;
+    this.#commonHeaders(res);
+    if (requestId) res.setHeader('x-acs-request-id', requestId);
+    res.setHeader('Content-Type', JSON_TYPE);
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+  }
+
+  #sendPreflight(req, res) {
+    res.statusCode = 204;
+    this.#commonHeaders(res);
+    res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+    const asked = req.headers['access-control-request-headers'];
+    if (asked) res.setHeader('Access-Control-Allow-Headers', asked);
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.end();
+  }
+
+  #sendAdmin(ctx, res) {
+    const json = (status, value) => this.#send(res, { status, requestId: null, body: JSON.stringify(value) });
+    const { method, rawPath } = ctx;
+    if (method === 'GET' && rawPath === '/__emulator/health') {
+      return json(200, { ok: true, now: new Date(this.now()).toISOString(), clockOffsetMs: this.clockOffsetMs });
+    }
+    if (method === 'GET' && rawPath === '/__emulator/log') return json(200, this.log);
+    if (method === 'POST' && rawPath === '/__emulator/reset') {
+      this.reset();
+      return json(200, { ok: true });
+    }
+    if (method === 'POST' && rawPath === '/__emulator/clock') {
+      let offsetMs;
+      try {
+        ({ offsetMs } = JSON.parse(ctx.body.toString('utf8')));
+        this.setClockOffset(offsetMs);
+      } catch {
+        return json(400, { error: 'expected a JSON body {"offsetMs": <number>}' });
+      }
+      return json(200, { ok: true, now: new Date(this.now()).toISOString(), clockOffsetMs: this.clockOffsetMs });
+    }
+    const m = /^\/__emulator\/instances\/([^/]+)$/.exec(rawPath);
+    if (method === 'GET' && m) {
+      try {
+        return json(200, this.instance(decodeURIComponent(m[1])));
+      } catch {
+        return json(400, { error: 'the instance id is not valid percent-encoding' });
+      }
+    }
+    return json(404, { error: `no admin endpoint ${method} ${rawPath}` });
+  }
+}
+
+/** A fresh request id, upper-case like the gateway's: 5A2CFF0E-5718-45B5-9D4D-70B3FF0C1E2A. */
+function newRequestId() {
+  return randomUUID().toUpperCase();
+}
+
+/**
+ * Starts an emulator and resolves once it listens.
+ *
+ * @param {object} [options]
+ * @param {number} [options.port=0]            0 picks a free port
+ * @param {string} [options.host='127.0.0.1']
+ * @param {number} [options.clockOffsetMs=0]   the emulator's clock = real clock + this
+ * @param {object} [options.keys]              extra keys: { id: { secret, securityToken? } | secret }
+ * @param {object|Map} [options.instances]     extra instances: { id: 'active'|'activating'|'unknown' }
+ * @returns {Promise<Emulator>}
+ */
+export function startEmulator({ port = 0, host = '127.0.0.1', ...options } = {}) {
+  return new Emulator(options).listen(port, host);
+}
