@@ -28,6 +28,8 @@ pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub use wasm::{configure, open_https, Client};
 
 pub use endpoint::{Endpoint, Network};
 pub use error::{Error, ErrorKind};

@@ -1,0 +1,290 @@
+//! The JS surface (`Client`, `configure`, `openHttps`) called for real against the emulator,
+//! in Node and in headless Chromium (`scripts/test.sh` runs both). The emulator's address
+//! comes from `EMULATOR_URL` at build time; each test uses its own `es-active-<uuid>` id.
+#![cfg(target_arch = "wasm32")]
+
+use aliyun_es_https::random::uuid_v4;
+use aliyun_es_https::{configure, open_https, Client};
+use js_sys::{Function, Promise, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const EMULATOR: &str = match option_env!("EMULATOR_URL") {
+    Some(url) => url,
+    None => "http://127.0.0.1:1", // built without the emulator: every call test fails loudly
+};
+
+fn js(text: &str) -> JsValue {
+    JSON::parse(text).expect("test JSON")
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn text(v: &JsValue, key: &str) -> String {
+    get(v, key)
+        .as_string()
+        .unwrap_or_else(|| panic!("{key} is not a string"))
+}
+
+fn config(extra: &str) -> JsValue {
+    js(&format!(
+        r#"{{"endpoint":"{EMULATOR}","credentials":{{"accessKeyId":"testid","accessKeySecret":"testsecret"}}{extra}}}"#
+    ))
+}
+
+fn client(extra: &str) -> Client {
+    Client::new(config(extra))
+        .unwrap_or_else(|e| panic!("config rejected: {}", text(&e, "message")))
+}
+
+fn active_id() -> String {
+    format!("es-active-{}", uuid_v4().unwrap().to_ascii_lowercase())
+}
+
+async fn call(c: &Client, id: &str, token: Option<&str>) -> Result<JsValue, JsValue> {
+    JsFuture::from(c.open_https(id.into(), token.map(JsValue::from))).await
+}
+
+/// `GET <emulator>/__emulator/<path>` as JSON.
+async fn admin(path: &str) -> JsValue {
+    let f = Function::new_with_args("u", "return fetch(u).then((r) => r.json())");
+    let p: Promise = f
+        .call1(
+            &JsValue::NULL,
+            &format!("{EMULATOR}/__emulator/{path}").into(),
+        )
+        .unwrap()
+        .unchecked_into();
+    JsFuture::from(p).await.unwrap()
+}
+
+async fn applied(id: &str) -> f64 {
+    get(&admin(&format!("instances/{id}")).await, "applied")
+        .as_f64()
+        .unwrap()
+}
+
+fn in_node() -> bool {
+    let process = Reflect::get(&js_sys::global(), &"process".into()).unwrap();
+    !process.is_undefined() && get(&get(&process, "versions"), "node").is_string()
+}
+
+fn assert_error(e: &JsValue, code: &str) {
+    assert!(e.is_instance_of::<js_sys::Error>(), "rejection is an Error");
+    assert_eq!(text(e, "name"), "OpenHttpsError");
+    assert_eq!(text(e, "code"), code, "message: {}", text(e, "message"));
+}
+
+#[wasm_bindgen_test]
+async fn v3_turns_https_on_once() {
+    let id = active_id();
+    let c = client("");
+    let r = call(&c, &id, Some("token-1")).await.unwrap();
+    assert_eq!(get(&r, "result"), JsValue::TRUE);
+    assert_eq!(text(&r, "clientToken"), "token-1");
+    assert_eq!(text(&r, "requestId").len(), 36);
+    assert_eq!(applied(&id).await, 1.0);
+
+    // Same clientToken: the service answers the first outcome again and applies nothing.
+    let again = call(&c, &id, Some("token-1")).await.unwrap();
+    assert_eq!(text(&again, "requestId"), text(&r, "requestId"));
+    assert_eq!(applied(&id).await, 1.0);
+}
+
+#[wasm_bindgen_test]
+async fn a_clienttoken_is_generated_when_none_is_given() {
+    let id = active_id();
+    let r = call(&client(""), &id, None).await.unwrap();
+    let token = text(&r, "clientToken");
+    assert_eq!((token.len(), &token[14..15]), (36, "4"), "UUID v4: {token}");
+    let log = js_sys::Array::from(&admin("log").await);
+    let sent = log.find(&mut |e, _, _| get(&e, "instanceId").as_string().as_deref() == Some(&id));
+    assert_eq!(
+        text(&sent, "clientToken"),
+        token,
+        "the generated token was sent"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn documented_errors_carry_the_service_fields() {
+    let c = client("");
+    let e = call(&c, "es-activating-1", None).await.unwrap_err();
+    assert_error(&e, "InstanceActivating");
+    assert_eq!(text(&e, "message"), "Instance is activating.");
+    assert_eq!(get(&e, "httpStatus").as_f64(), Some(400.0));
+    assert_eq!(text(&e, "requestId").len(), 36);
+    assert_eq!(get(&e, "retryable"), JsValue::FALSE);
+    assert_eq!(text(&e, "clientToken").len(), 36);
+    assert!(text(&e, "recommend").starts_with("https://"));
+
+    let e = call(&c, "es-cn-doesnotexist", Some("t")).await.unwrap_err();
+    assert_error(&e, "InstanceNotFound");
+    assert_eq!(
+        text(&e, "message"),
+        "The instanceId provided does not exist."
+    );
+    assert_eq!(get(&e, "httpStatus").as_f64(), Some(400.0));
+    assert_eq!(text(&e, "clientToken"), "t");
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_secret_is_signature_does_not_match_without_the_secret() {
+    let c = Client::new(js(&format!(
+        r#"{{"endpoint":"{EMULATOR}","credentials":{{"accessKeyId":"testid","accessKeySecret":"not-the-secret-123"}}}}"#
+    )))
+    .unwrap();
+    let id = active_id();
+    let e = call(&c, &id, None).await.unwrap_err();
+    assert_error(&e, "SignatureDoesNotMatch");
+    let msg = text(&e, "message");
+    assert!(msg.contains("server string to sign is:"), "{msg}");
+    assert!(!msg.contains("not-the-secret-123"));
+    assert_eq!(applied(&id).await, 0.0);
+}
+
+#[wasm_bindgen_test]
+async fn sts_credentials_v3() {
+    let sts = |token: &str| {
+        js(&format!(
+            r#"{{"endpoint":"{EMULATOR}","credentials":{{"accessKeyId":"STS.testid","accessKeySecret":"stssecret","securityToken":"{token}"}}}}"#
+        ))
+    };
+    let id = active_id();
+    let r = call(&Client::new(sts("ststoken")).unwrap(), &id, None)
+        .await
+        .unwrap();
+    assert_eq!(get(&r, "result"), JsValue::TRUE);
+    let e = call(&Client::new(sts("wrong-token-xyz")).unwrap(), &id, None)
+        .await
+        .unwrap_err();
+    assert_error(&e, "InvalidSecurityToken.Mismatch");
+    assert!(!text(&e, "message").contains("wrong-token-xyz"));
+}
+
+#[wasm_bindgen_test]
+async fn credentials_from_an_async_function() {
+    let provider = Function::new_no_args(
+        "return Promise.resolve({ accessKeyId: 'STS.testid', accessKeySecret: 'stssecret', securityToken: 'ststoken' })",
+    );
+    let cfg = js(&format!(r#"{{"endpoint":"{EMULATOR}"}}"#));
+    Reflect::set(&cfg, &"credentials".into(), &provider).unwrap();
+    let r = call(&Client::new(cfg).unwrap(), &active_id(), None)
+        .await
+        .unwrap();
+    assert_eq!(get(&r, "result"), JsValue::TRUE);
+}
+
+#[wasm_bindgen_test]
+async fn v1_works_where_fetch_can_send_date_and_says_why_elsewhere() {
+    let c = client(r#","signatureVersion":"v1""#);
+    let id = active_id();
+    let outcome = call(&c, &id, None).await;
+    if in_node() {
+        assert_eq!(get(&outcome.unwrap(), "result"), JsValue::TRUE);
+        assert_eq!(applied(&id).await, 1.0);
+        let e = call(&c, "es-activating-v1", None).await.unwrap_err();
+        assert_error(&e, "InstanceActivating");
+    } else {
+        let e = outcome.unwrap_err();
+        assert_error(&e, "UnsupportedRuntime");
+        assert!(text(&e, "message").contains("\"v3\""));
+        assert_eq!(applied(&id).await, 0.0);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn configure_sets_the_default_client() {
+    configure(config("")).unwrap();
+    let r = JsFuture::from(open_https(active_id().into(), None))
+        .await
+        .unwrap();
+    assert_eq!(get(&r, "result"), JsValue::TRUE);
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_is_rejected_before_any_request() {
+    // A fetch that records being called: validation must never reach it.
+    let calls = js_sys::Array::new();
+    let fetch = Function::new_with_args(
+        "u",
+        "this.push(u); return Promise.reject(new Error('sent'))",
+    )
+    .bind0(&calls);
+    let cfg = config("");
+    Reflect::set(&cfg, &"fetch".into(), &fetch).unwrap();
+    let c = Client::new(cfg).unwrap();
+    for (id, token, code, field) in [
+        ("", None, "InvalidInstanceId", "instanceId"),
+        ("../etc", None, "InvalidInstanceId", "instanceId"),
+        ("es-1", Some(""), "InvalidClientToken", "clientToken"),
+        ("es-1", Some("é"), "InvalidClientToken", "clientToken"),
+    ] {
+        let e = call(&c, id, token).await.unwrap_err();
+        assert_error(&e, code);
+        assert_eq!(text(&e, "field"), field);
+    }
+    let e = JsFuture::from(c.open_https(JsValue::from(42), None))
+        .await
+        .unwrap_err();
+    assert_error(&e, "InvalidInstanceId");
+    let e = JsFuture::from(c.open_https("es-1".into(), Some(JsValue::from(7))))
+        .await
+        .unwrap_err();
+    assert_error(&e, "InvalidClientToken");
+    assert_eq!(calls.length(), 0, "no request was sent");
+}
+
+#[wasm_bindgen_test]
+fn bad_configuration_throws_a_typed_error() {
+    let creds = r#""credentials":{"accessKeyId":"id","accessKeySecret":"secret"}"#;
+    for (cfg, code, field) in [
+        (format!(r#"{{"regionID":"cn-hangzhou",{creds}}}"#), "InvalidConfig", "config"),
+        (format!(r#"{{"regionId":"Hangzhou",{creds}}}"#), "InvalidRegion", "regionId"),
+        (format!(r#"{{"endpoint":"ftp://x",{creds}}}"#), "InvalidEndpoint", "endpoint"),
+        (format!(r#"{{"regionId":"cn-hangzhou","network":"lan",{creds}}}"#), "InvalidConfig", "network"),
+        (format!(r#"{{"regionId":"cn-hangzhou","signatureVersion":"v2",{creds}}}"#), "InvalidConfig", "signatureVersion"),
+        (r#"{"regionId":"cn-hangzhou","credentials":{"accessKeyId":"id"}}"#.into(), "MissingCredentials", "credentials"),
+        (
+            r#"{"regionId":"cn-hangzhou","credentials":{"accessKeyId":"id","accessKeySecret":"secret\n"}}"#.into(),
+            "InvalidCredentials",
+            "accessKeySecret",
+        ),
+        (format!(r#"{{"regionId":"cn-hangzhou","fetch":1,{creds}}}"#), "InvalidConfig", "fetch"),
+    ] {
+        let e = Client::new(js(&cfg)).err().unwrap_or_else(|| panic!("accepted {cfg}"));
+        assert_error(&e, code);
+        assert_eq!(text(&e, "field"), field, "{cfg}");
+        assert!(!text(&e, "message").contains("secret"), "{}", text(&e, "message"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn no_answer_is_a_retryable_network_error() {
+    let c = Client::new(js(
+        r#"{"endpoint":"http://127.0.0.1:1","credentials":{"accessKeyId":"testid","accessKeySecret":"testsecret"}}"#,
+    ))
+    .unwrap();
+    let e = call(&c, "es-active-x", None).await.unwrap_err();
+    assert_error(&e, "NetworkError");
+    assert_eq!(get(&e, "retryable"), JsValue::TRUE);
+    assert!(get(&e, "httpStatus").is_undefined());
+}
+
+#[wasm_bindgen_test]
+async fn an_html_answer_is_malformed_never_success() {
+    let fetch = Function::new_no_args(
+        "return Promise.resolve(new Response('<html>502 Bad Gateway</html>', { status: 200 }))",
+    );
+    let cfg = config("");
+    Reflect::set(&cfg, &"fetch".into(), &fetch).unwrap();
+    let e = call(&Client::new(cfg).unwrap(), "es-active-x", None)
+        .await
+        .unwrap_err();
+    assert_error(&e, "MalformedResponse");
+    assert_eq!(get(&e, "httpStatus").as_f64(), Some(200.0));
+    assert!(text(&e, "message").contains("502 Bad Gateway"));
+}
