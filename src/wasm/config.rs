@@ -56,6 +56,14 @@ impl ClientState {
             }
         }
 
+        // Credentials first: with nothing configured, "no credentials" is the useful message.
+        let credentials = match js::get(config, "credentials") {
+            v if v.is_undefined() || v.is_null() => {
+                CredentialSource::Static(credentials_from_env()?)
+            }
+            v if v.is_function() => CredentialSource::Provider(v.unchecked_into()),
+            v => CredentialSource::Static(credentials_from_js(&v)?),
+        };
         let network = match string_option(config, "network", codes::INVALID_CONFIG)? {
             Some(n) => Network::parse(&n)?,
             None => Network::Public,
@@ -84,13 +92,6 @@ impl ClientState {
             })?),
         };
 
-        let credentials = match js::get(config, "credentials") {
-            v if v.is_undefined() || v.is_null() => {
-                CredentialSource::Static(credentials_from_env()?)
-            }
-            v if v.is_function() => CredentialSource::Provider(v.unchecked_into()),
-            v => CredentialSource::Static(credentials_from_js(&v)?),
-        };
         Ok(ClientState {
             endpoint,
             signature_version,

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The main job on its embedded default: build the package, start the local emulator, and
+# turn HTTPS on through the packed package from a plain Node script (V3, then V1), then show
+# the documented errors. Exits non-zero if any outcome is not the expected one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+./scripts/setup.sh
+./scripts/build.sh
+start_emulator
+project=$(install_packed_package)
+cp examples/enable-https.mjs "$project/"
+
+export ALIBABA_CLOUD_ACCESS_KEY_ID=testid ALIBABA_CLOUD_ACCESS_KEY_SECRET=testsecret
+run() { (cd "$project" && node enable-https.mjs "$@" --endpoint "$EMULATOR_URL"); }
+echo "--- V3 (default)"
+run es-cn-n6w1o1x0w001c --client-token demo-token-1
+echo "--- V1"
+run es-active-demo-v1 --signature-version v1
+echo "--- the documented errors (expected to fail)"
+for id in es-cn-activating0001 es-cn-doesnotexist01; do
+  if run "$id"; then echo "demo: $id should have failed" >&2; exit 1; fi
+done
+rm -rf "$project"
+echo "demo: OK"

@@ -1,0 +1,27 @@
+# Shared by demo.sh and test.sh: start the emulator in the background and stop it on exit.
+# Sets EMULATOR_URL.
+start_emulator() {
+  local dir
+  dir=$(mktemp -d)
+  node tests/emulator/server.mjs --port-file "$dir/port" > "$dir/out" 2>&1 &
+  EMULATOR_PID=$!
+  trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do
+    [ -s "$dir/port" ] && break
+    sleep 0.1
+  done
+  [ -s "$dir/port" ] || { cat "$dir/out"; echo "the emulator did not start" >&2; return 1; }
+  EMULATOR_URL="http://127.0.0.1:$(cat "$dir/port")"
+  export EMULATOR_URL
+  echo "emulator: $EMULATOR_URL"
+}
+
+# Installs the packed pkg/ into a new throwaway project; prints the project's path.
+install_packed_package() {
+  local project tarball
+  project=$(mktemp -d)
+  tarball=$(npm pack --silent --pack-destination "$project" ./pkg)
+  echo '{ "name": "demo", "private": true }' > "$project/package.json"
+  (cd "$project" && npm install --silent --no-audit --no-fund --offline "./$tarball")
+  echo "$project"
+}

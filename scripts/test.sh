@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test, installing what they need first: lint (fmt, clippy native and wasm32),
+# native unit tests and signing vectors, the emulator's own tests, the wasm tests against the
+# emulator in Node and in headless Chromium, and the packed package from Node (import and
+# require). Every runner must report at least one passed test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+./scripts/setup.sh --browser
+out=$(mktemp -d)
+summary=()
+total=0
+
+# count NAME FILE: sum the passed tests a runner reported; fail when it ran none.
+count() {
+  local n
+  n=$(grep -hoE '(test result: ok\. [0-9]+ passed|^# pass [0-9]+)' "$2" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')
+  if [ "$n" -eq 0 ]; then
+    echo "test: $1 ran no test" >&2
+    exit 1
+  fi
+  summary+=("$1 $n")
+  total=$((total + n))
+}
+
+echo "== lint"
+cargo fmt --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+echo "== native: unit tests and signing vectors"
+cargo test 2>&1 -- --nocapture | tee "$out/native"
+grep -E '^[0-9]+ signing vectors passed$' "$out/native"
+count native "$out/native"
+
+echo "== emulator"
+node --test tests/emulator/ 2>&1 | tee "$out/emulator"
+count emulator "$out/emulator"
+
+echo "== build"
+./scripts/build.sh
+start_emulator
+
+echo "== wasm in Node"
+cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee "$out/wasm-node"
+count wasm-node "$out/wasm-node"
+
+echo "== wasm in headless Chromium"
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json" \
+  cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee "$out/wasm-chromium"
+grep -q 'Running headless tests in Chrome' "$out/wasm-chromium"
+count wasm-chromium "$out/wasm-chromium"
+
+echo "== packed package in Node (require and import)"
+node --test tests/package/ 2>&1 | tee "$out/package"
+count package "$out/package"
+
+echo "== summary: ${summary[*]}"
+echo "$total passed, 0 failed"

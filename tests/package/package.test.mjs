@@ -1,0 +1,123 @@
+// The built package, the way users get it: `npm pack` of pkg/, installed into a throwaway
+// project, then loaded by plain Node scripts with `require` and with `import`, calling the
+// emulator for real. Run by scripts/test.sh after scripts/build.sh.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator } from '../emulator/emulator.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const pkgDir = fileURLToPath(new URL('../../pkg/', import.meta.url));
+let project;
+let emulator;
+let packedFiles;
+const reports = {};
+
+before(async () => {
+  project = mkdtempSync(join(tmpdir(), 'aliyun-es-https-consumer-'));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', project, pkgDir], { encoding: 'utf8' }));
+  packedFiles = packed[0].files.map((f) => f.path);
+  writeFileSync(join(project, 'package.json'), '{ "name": "consumer", "private": true }\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(project, packed[0].filename)], { cwd: project, stdio: 'pipe' });
+  for (const f of ['consumer.cjs', 'consumer.mjs', 'scenarios.cjs']) copyFileSync(join(here, f), join(project, f));
+  emulator = await startEmulator();
+  for (const script of ['consumer.cjs', 'consumer.mjs']) {
+    const out = await run(script);
+    reports[script] = JSON.parse(out);
+  }
+});
+
+after(async () => {
+  await emulator?.close();
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+// Run asynchronously: the emulator lives in this process and must keep answering.
+function run(script) {
+  return new Promise((resolve, reject) => {
+    import('node:child_process').then(({ execFile }) => {
+      const env = { ...process.env, EMULATOR_URL: emulator.url };
+      for (const k of Object.keys(env)) if (k.startsWith('ALIBABA_CLOUD_')) delete env[k];
+      execFile(process.execPath, [script], { cwd: project, env }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`${script} failed: ${stderr || err.message}`));
+        else resolve(stdout);
+      });
+    });
+  });
+}
+
+test('the tarball ships one wasm file, both glues, typings and the entries', () => {
+  assert.equal(packedFiles.filter((f) => f.endsWith('.wasm')).length, 1);
+  for (const f of ['package.json', 'aliyun_es_https.cjs', 'index.mjs', 'index.js', 'aliyun_es_https.d.ts', 'README.md', 'LICENSE']) {
+    assert.ok(packedFiles.includes(f), `${f} is in the tarball`);
+  }
+});
+
+for (const script of ['consumer.cjs', 'consumer.mjs']) {
+  const r = () => reports[script];
+
+  test(`${script}: V3 turns HTTPS on, once`, () => {
+    assert.deepEqual(r().v3, { ok: true, result: true, requestId: r().v3.requestId, clientToken: 'token-v3' });
+    assert.match(r().v3.requestId, /^[0-9A-F-]{36}$/);
+    assert.equal(r().v3Again.requestId, r().v3.requestId, 'a repeated clientToken replays the first answer');
+    assert.equal(emulator.applied(r().ids.v3), 1);
+  });
+
+  test(`${script}: V1 and STS turn HTTPS on`, () => {
+    assert.equal(r().v1.ok && r().v1.result, true, JSON.stringify(r().v1));
+    assert.match(r().v1.clientToken, /^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
+    assert.equal(emulator.applied(r().ids.v1), 1);
+    assert.equal(r().sts.ok && r().sts.result, true, JSON.stringify(r().sts));
+    assert.equal(emulator.applied(r().ids.sts), 1);
+  });
+
+  for (const v of ['V3', 'V1']) {
+    test(`${script}: ${v} InstanceActivating and InstanceNotFound carry the service's fields`, () => {
+      const a = r()[`activating${v}`];
+      assert.equal(a.ok, false);
+      assert.equal(a.isError, true);
+      assert.equal(a.hasStack, true);
+      assert.equal(a.name, 'OpenHttpsError');
+      assert.equal(a.code, 'InstanceActivating');
+      assert.equal(a.message, 'Instance is activating.');
+      assert.equal(a.httpStatus, 400);
+      assert.match(a.requestId, /^[0-9A-F-]{36}$/);
+      assert.equal(a.retryable, false);
+      const n = r()[`notFound${v}`];
+      assert.equal(n.code, 'InstanceNotFound');
+      assert.equal(n.message, 'The instanceId provided does not exist.');
+      assert.equal(n.httpStatus, 400);
+      assert.match(n.requestId, /^[0-9A-F-]{36}$/);
+      if (v === 'V3') assert.equal(n.clientToken, 'token-nf');
+    });
+  }
+
+  test(`${script}: bad input and bad configuration are typed errors`, () => {
+    assert.equal(r().badInstance.code, 'InvalidInstanceId');
+    assert.equal(r().badInstance.field, 'instanceId');
+    assert.equal(r().badConfig.code, 'MissingCredentials');
+    assert.equal(r().badConfig.isError, true);
+  });
+
+  test(`${script}: without configure() or environment, the error says what to set`, () => {
+    assert.equal(r().unconfigured.code, 'MissingCredentials');
+    assert.match(r().unconfigured.message, /configure\(/);
+    assert.match(r().unconfigured.message, /ALIBABA_CLOUD_ACCESS_KEY_ID/);
+    assert.match(r().unconfigured.message, /ALIBABA_CLOUD_REGION_ID/);
+  });
+
+  test(`${script}: credentials and region come from the ALIBABA_CLOUD_* variables`, () => {
+    assert.equal(r().fromEnv.ok, true, JSON.stringify(r().fromEnv));
+    assert.equal(r().fromEnv.sentTo, 'https://elasticsearch.cn-shanghai.aliyuncs.com/openapi/instances/es-cn-abc/actions/open-https?clientToken=tok');
+    assert.equal(r().configuredFromEnv.ok && r().configuredFromEnv.result, true, JSON.stringify(r().configuredFromEnv));
+  });
+}
+
+test('import and require share one wasm instance (configure() through one is seen by the other)', () => {
+  const s = reports['consumer.mjs'].sharedInstance;
+  assert.equal(s.ok && s.result, true, JSON.stringify(s));
+});
