@@ -31,7 +31,7 @@ cargo clippy --quiet --all-targets --target wasm32-unknown-unknown -- -D warning
 
 echo "== native: unit tests and signing vectors"
 cargo test 2>&1 -- --nocapture | tee "$out/native"
-grep -E '^[0-9]+ signing vectors passed$' "$out/native"
+grep -qE '^[0-9]+ signing vectors passed$' "$out/native"
 count native "$out/native"
 
 echo "== emulator"
