@@ -22,7 +22,8 @@ cp "$out/node/$crate.js" "pkg/$crate.cjs"
 cp "$out/node/$crate.d.ts" "pkg/$crate.d.ts"
 cp "$out/web/$crate.js" "pkg/${crate}_web.js"
 cp "$out/web/$crate.d.ts" "pkg/${crate}_web.d.ts"
-cp pkg-template/index.mjs pkg-template/index.js pkg/
+# The entry files and the CLI: everything in pkg-template/ but the package.json template.
+find pkg-template -maxdepth 1 -type f ! -name package.json -exec cp {} pkg/ \;
 cp README.md LICENSE pkg/
 
 # package.json: the template, with the version of Cargo.toml.

@@ -3,57 +3,37 @@
 // emulator for real. Run by scripts/test.sh after scripts/build.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../emulator/emulator.mjs';
+import { installPacked, runNode } from './packed.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const pkgDir = fileURLToPath(new URL('../../pkg/', import.meta.url));
-let project;
+let installed;
 let emulator;
-let packedFiles;
 const reports = {};
 
 before(async () => {
-  project = mkdtempSync(join(tmpdir(), 'aliyun-es-https-consumer-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', project, pkgDir], { encoding: 'utf8' }));
-  packedFiles = packed[0].files.map((f) => f.path);
-  writeFileSync(join(project, 'package.json'), '{ "name": "consumer", "private": true }\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(project, packed[0].filename)], { cwd: project, stdio: 'pipe' });
-  for (const f of ['consumer.cjs', 'consumer.mjs', 'scenarios.cjs']) copyFileSync(join(here, f), join(project, f));
+  installed = installPacked('node');
+  for (const f of ['consumer.cjs', 'consumer.mjs', 'scenarios.cjs']) copyFileSync(join(here, f), join(installed.project, f));
   emulator = await startEmulator();
   for (const script of ['consumer.cjs', 'consumer.mjs']) {
-    const out = await run(script);
-    reports[script] = JSON.parse(out);
+    const { code, stdout, stderr } = await runNode(installed.project, [script], { EMULATOR_URL: emulator.url });
+    assert.equal(code, 0, `${script} failed: ${stderr}`);
+    reports[script] = JSON.parse(stdout);
   }
 });
 
 after(async () => {
   await emulator?.close();
-  if (project) rmSync(project, { recursive: true, force: true });
+  installed?.remove();
 });
 
-// Run asynchronously: the emulator lives in this process and must keep answering.
-function run(script) {
-  return new Promise((resolve, reject) => {
-    import('node:child_process').then(({ execFile }) => {
-      const env = { ...process.env, EMULATOR_URL: emulator.url };
-      for (const k of Object.keys(env)) if (k.startsWith('ALIBABA_CLOUD_')) delete env[k];
-      execFile(process.execPath, [script], { cwd: project, env }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`${script} failed: ${stderr || err.message}`));
-        else resolve(stdout);
-      });
-    });
-  });
-}
-
 test('the tarball ships one wasm file, both glues, typings and the entries', () => {
-  assert.equal(packedFiles.filter((f) => f.endsWith('.wasm')).length, 1);
+  assert.equal(installed.files.filter((f) => f.endsWith('.wasm')).length, 1);
   for (const f of ['package.json', 'aliyun_es_https.cjs', 'index.mjs', 'index.js', 'aliyun_es_https.d.ts', 'README.md', 'LICENSE']) {
-    assert.ok(packedFiles.includes(f), `${f} is in the tarball`);
+    assert.ok(installed.files.includes(f), `${f} is in the tarball`);
   }
 });
 
