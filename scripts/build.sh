@@ -9,22 +9,25 @@ crate=aliyun_es_https
 out=target/bindgen
 # `cargo rustc --crate-type cdylib`: with crate-type = ["cdylib", "rlib"] cargo drops LTO.
 cargo rustc --quiet --lib --crate-type cdylib --release --target wasm32-unknown-unknown
-rm -rf "$out" pkg
+rm -rf "$out"
+# Assemble in a staging folder and swap it in at the end, so pkg/ is never half-written.
+stage=target/pkg.staging
+rm -rf "$stage"
 wasm-bindgen --target nodejs --out-dir "$out/node" "target/wasm32-unknown-unknown/release/$crate.wasm"
 wasm-bindgen --target web --out-dir "$out/web" "target/wasm32-unknown-unknown/release/$crate.wasm"
 
-mkdir -p pkg
+mkdir -p "$stage"
 # Both glues load the same bytes (wasm-bindgen emits identical wasm for every target).
-cmp -s "$out/node/${crate}_bg.wasm" "$out/web/${crate}_bg.wasm"
+cmp -s "$out/node/${crate}_bg.wasm" "$out/web/${crate}_bg.wasm" || { echo "build: the glues' wasm differ" >&2; exit 1; }
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-  "$out/node/${crate}_bg.wasm" -o "pkg/${crate}_bg.wasm"
-cp "$out/node/$crate.js" "pkg/$crate.cjs"
-cp "$out/node/$crate.d.ts" "pkg/$crate.d.ts"
-cp "$out/web/$crate.js" "pkg/${crate}_web.js"
-cp "$out/web/$crate.d.ts" "pkg/${crate}_web.d.ts"
+  "$out/node/${crate}_bg.wasm" -o "$stage/${crate}_bg.wasm"
+cp "$out/node/$crate.js" "$stage/$crate.cjs"
+cp "$out/node/$crate.d.ts" "$stage/$crate.d.ts"
+cp "$out/web/$crate.js" "$stage/${crate}_web.js"
+cp "$out/web/$crate.d.ts" "$stage/${crate}_web.d.ts"
 # The entry files and the CLI: everything in pkg-template/ but the package.json template.
-find pkg-template -maxdepth 1 -type f ! -name package.json -exec cp {} pkg/ \;
-cp README.md LICENSE pkg/
+find pkg-template -maxdepth 1 -type f ! -name package.json -exec cp {} "$stage"/ \;
+cp README.md LICENSE "$stage"/
 
 # package.json: the template, with the version of Cargo.toml.
 version=$(awk -F '"' '/^version = / { print $2; exit }' Cargo.toml)
@@ -32,8 +35,10 @@ node -e '
   const fs = require("fs");
   const pkg = JSON.parse(fs.readFileSync("pkg-template/package.json", "utf8"));
   pkg.version = process.argv[1];
-  fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
-' "$version"
+  fs.writeFileSync(process.argv[2] + "/package.json", JSON.stringify(pkg, null, 2) + "\n");
+' "$version" "$stage"
+rm -rf pkg
+mv "$stage" pkg
 
 size() { wc -c < "$1" | tr -d ' '; }
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }

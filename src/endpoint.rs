@@ -116,6 +116,47 @@ impl Endpoint {
     }
 }
 
+/// Validates the `proxyUrl` option and returns the base that request paths are appended to
+/// (no trailing `/`). It is `http(s)://host[:port][/path]`, or a path starting with `/` that
+/// a browser resolves against the page's origin. The request is still signed for the
+/// endpoint's host: the proxy must forward it unchanged with `Host` set to that host.
+pub fn proxy_base(input: &str) -> Result<String, Error> {
+    let bad = |why: &str| {
+        Err(Error::invalid(
+            codes::INVALID_CONFIG,
+            "proxyUrl",
+            format!("proxyUrl {why}; expected http(s)://host[:port][/path] or a path such as \"/aliyun\""),
+        ))
+    };
+    let (origin, path) = if input.starts_with("//") {
+        return bad("may not be protocol-relative");
+    } else if input.starts_with('/') {
+        (String::new(), input)
+    } else {
+        let scheme_len = if strip_prefix_ignore_case(input, "https://").is_some() {
+            8
+        } else if strip_prefix_ignore_case(input, "http://").is_some() {
+            7
+        } else {
+            return bad("is neither an http(s) URL nor a path");
+        };
+        let split = input[scheme_len..]
+            .find('/')
+            .map_or(input.len(), |i| i + scheme_len);
+        let Ok(endpoint) = Endpoint::parse(&input[..split]) else {
+            return bad("has an invalid host or port");
+        };
+        (endpoint.base_url(), &input[split..])
+    };
+    let path_ok = path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@%/".contains(&b));
+    if !path_ok {
+        return bad("has a character not allowed in a URL path, a query or a fragment");
+    }
+    Ok(origin + path.trim_end_matches('/'))
+}
+
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
@@ -258,6 +299,38 @@ mod tests {
             let err = Endpoint::parse(bad).unwrap_err();
             assert_eq!(err.code, codes::INVALID_ENDPOINT, "{bad:?}");
             assert_eq!(err.field, Some("endpoint"));
+        }
+    }
+
+    #[test]
+    fn proxy_bases() {
+        assert_eq!(proxy_base("/aliyun/").unwrap(), "/aliyun");
+        assert_eq!(proxy_base("/").unwrap(), "");
+        assert_eq!(
+            proxy_base("http://127.0.0.1:9000").unwrap(),
+            "http://127.0.0.1:9000"
+        );
+        assert_eq!(
+            proxy_base("HTTPS://Proxy.example.com:443/es/").unwrap(),
+            "https://proxy.example.com/es"
+        );
+        for bad in [
+            "",
+            "proxy",
+            "//evil.com/x",
+            "ftp://x",
+            "http://",
+            "http://x:0/",
+            "/a b",
+            "/a?b",
+            "/a#b",
+            "http://x/\\n",
+        ] {
+            assert_eq!(
+                proxy_base(bad).unwrap_err().field,
+                Some("proxyUrl"),
+                "{bad:?}"
+            );
         }
     }
 

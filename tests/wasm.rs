@@ -288,3 +288,119 @@ async fn an_html_answer_is_malformed_never_success() {
     assert_eq!(get(&e, "httpStatus").as_f64(), Some(200.0));
     assert!(text(&e, "message").contains("502 Bad Gateway"));
 }
+
+/// A provider that counts its calls and returns STS credentials expiring at `expiration`
+/// (a JS expression), and a config that uses it with a fetch answering success.
+fn counting_provider(expiration: &str) -> (JsValue, js_sys::Array) {
+    let calls = js_sys::Array::new();
+    let provider = Function::new_no_args(&format!(
+        "this.push(1); return new Promise((ok) => setTimeout(() => ok({{ accessKeyId: 'STS.testid', \
+         accessKeySecret: 'stssecret', securityToken: 'ststoken', expiration: {expiration} }}), 5))"
+    ))
+    .bind0(&calls);
+    let fetch = Function::new_no_args(
+        "return Promise.resolve(new Response('{\"Result\":true,\"RequestId\":\"R\"}', { status: 200 }))",
+    );
+    let cfg = js(r#"{"regionId":"cn-hangzhou"}"#);
+    Reflect::set(&cfg, &"credentials".into(), &provider).unwrap();
+    Reflect::set(&cfg, &"fetch".into(), &fetch).unwrap();
+    (cfg, calls)
+}
+
+#[wasm_bindgen_test]
+async fn provider_credentials_are_cached_until_shortly_before_expiration() {
+    // Valid for an hour: fetched once, shared by concurrent calls, reused after.
+    let (cfg, calls) = counting_provider("new Date(Date.now() + 3600e3).toISOString()");
+    let c = Client::new(cfg).unwrap();
+    let a = JsFuture::from(c.open_https("es-1".into(), None));
+    let b = JsFuture::from(c.open_https("es-2".into(), None));
+    a.await.unwrap();
+    b.await.unwrap();
+    call(&c, "es-3", None).await.unwrap();
+    assert_eq!(
+        calls.length(),
+        1,
+        "one provider call for three openHttps calls"
+    );
+
+    // Expiring within the 5-minute margin: fetched again for every call.
+    let (cfg, calls) = counting_provider("Date.now() + 60e3");
+    let c = Client::new(cfg).unwrap();
+    call(&c, "es-1", None).await.unwrap();
+    call(&c, "es-1", None).await.unwrap();
+    assert_eq!(calls.length(), 2);
+
+    // No expiration: nothing to know when it ends, so never cached.
+    let (cfg, calls) = counting_provider("undefined");
+    let c = Client::new(cfg).unwrap();
+    call(&c, "es-1", None).await.unwrap();
+    call(&c, "es-1", None).await.unwrap();
+    assert_eq!(calls.length(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn provider_failures_are_typed_errors_and_not_cached() {
+    let (cfg, _) = counting_provider("'not a date'");
+    let e = call(&Client::new(cfg).unwrap(), "es-1", None)
+        .await
+        .unwrap_err();
+    assert_error(&e, "InvalidCredentials");
+    assert_eq!(text(&e, "field"), "expiration");
+
+    let calls = js_sys::Array::new();
+    let failing =
+        Function::new_no_args("this.push(1); return Promise.reject(new Error('backend down'))")
+            .bind0(&calls);
+    let cfg = js(r#"{"regionId":"cn-hangzhou"}"#);
+    Reflect::set(&cfg, &"credentials".into(), &failing).unwrap();
+    let c = Client::new(cfg).unwrap();
+    for _ in 0..2 {
+        let e = call(&c, "es-1", None).await.unwrap_err();
+        assert_error(&e, "MissingCredentials");
+        assert!(text(&e, "message").contains("backend down"));
+    }
+    assert_eq!(calls.length(), 2, "a failure is not cached");
+}
+
+#[wasm_bindgen_test]
+async fn proxy_url_changes_where_the_request_goes_not_what_is_signed() {
+    let seen = js_sys::Array::new();
+    let fetch = Function::new_with_args(
+        "url, init",
+        "this.push(url, init.headers.authorization); \
+         return Promise.resolve(new Response('{\"Result\":true,\"RequestId\":\"R\"}', { status: 200 }))",
+    )
+    .bind0(&seen);
+    let creds = r#""credentials":{"accessKeyId":"testid","accessKeySecret":"testsecret"}"#;
+    let mut auth = Vec::new();
+    for proxy in [r#","proxyUrl":"/aliyun/""#, ""] {
+        let cfg = js(&format!(r#"{{"regionId":"cn-hangzhou"{proxy},{creds}}}"#));
+        Reflect::set(&cfg, &"fetch".into(), &fetch).unwrap();
+        call(&Client::new(cfg).unwrap(), "es-cn-1", Some("t"))
+            .await
+            .unwrap();
+        auth.push(seen.get(seen.length() - 1));
+    }
+    assert_eq!(
+        seen.get(0).as_string().unwrap(),
+        "/aliyun/openapi/instances/es-cn-1/actions/open-https?clientToken=t"
+    );
+    assert_eq!(
+        seen.get(2).as_string().unwrap(),
+        "https://elasticsearch.cn-hangzhou.aliyuncs.com/openapi/instances/es-cn-1/actions/open-https?clientToken=t"
+    );
+    // Same signed headers either way (only the nonce and date differ between the two calls).
+    for a in &auth {
+        assert!(a
+            .as_string()
+            .unwrap()
+            .contains("SignedHeaders=host;x-acs-action;"));
+    }
+    let e = Client::new(js(&format!(
+        r#"{{"regionId":"cn-hangzhou","proxyUrl":"//evil.example",{creds}}}"#
+    )))
+    .err()
+    .unwrap();
+    assert_error(&e, "InvalidConfig");
+    assert_eq!(text(&e, "field"), "proxyUrl");
+}

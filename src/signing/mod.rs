@@ -108,6 +108,8 @@ pub struct SignedRequest {
     pub method: &'static str,
     /// `scheme://authority/path?query`.
     pub url: String,
+    /// `/path?query`, for sending through a proxy (see [`crate::endpoint::proxy_base`]).
+    pub path_and_query: String,
     /// Lower-case names and values, `authorization` last.
     pub headers: Vec<(String, String)>,
     /// What was signed, for debugging a `SignatureDoesNotMatch`: the V1 string to sign, or the
@@ -182,17 +184,17 @@ pub fn sign(
     };
     headers.push(("authorization".into(), authorization));
 
-    let mut url = endpoint.base_url();
-    url.push_str(&path);
+    let mut path_and_query = path;
     for (i, (k, v)) in query.iter().enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
-        url.push_str(&encode::percent_encode(k));
-        url.push('=');
-        url.push_str(&encode::percent_encode(v));
+        path_and_query.push(if i == 0 { '?' } else { '&' });
+        path_and_query.push_str(&encode::percent_encode(k));
+        path_and_query.push('=');
+        path_and_query.push_str(&encode::percent_encode(v));
     }
     SignedRequest {
         method: "POST",
-        url,
+        url: endpoint.base_url() + &path_and_query,
+        path_and_query,
         headers,
         signed_text,
     }

@@ -15,9 +15,10 @@ extern "C" {
     fn global_fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-/// Sends `signed` and returns the HTTP status and the body text.
+/// Sends `signed` to `url` and returns the HTTP status and the body text.
 pub async fn send(
     custom: Option<&Function>,
+    url: &str,
     signed: &SignedRequest,
 ) -> Result<(u16, String), Error> {
     let headers = js_sys::Object::new();
@@ -31,8 +32,8 @@ pub async fn send(
 
     let network = |e: JsValue| Error::network(format!("fetch failed: {}", js::describe(&e)));
     let pending = match custom {
-        Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(&signed.url), &init),
-        None => global_fetch(&signed.url, &init),
+        Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init),
+        None => global_fetch(url, &init),
     }
     .map_err(network)?;
     // Promise.resolve also accepts a fetch replacement that returns a plain value.

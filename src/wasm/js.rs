@@ -43,3 +43,11 @@ pub fn describe(err: &JsValue) -> String {
     }
     msg
 }
+
+/// `process.env[name]` in Node; `None` elsewhere and for empty values.
+pub fn env(name: &str) -> Option<String> {
+    let process = get(&js_sys::global(), "process");
+    get(&get(&process, "env"), name)
+        .as_string()
+        .filter(|v| !v.is_empty())
+}

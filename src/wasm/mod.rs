@@ -4,6 +4,7 @@
 //! `fetch`, and converts results and errors; everything else is the pure core.
 
 mod config;
+mod credentials;
 mod errors;
 mod fetch;
 mod js;
@@ -31,9 +32,20 @@ export interface Credentials {
   accessKeySecret: string;
   /** The STS security token, for temporary credentials. */
   securityToken?: string;
+  /**
+   * When temporary credentials expire (ISO 8601 string such as STS's `Expiration`, a `Date`,
+   * or milliseconds since 1970). Used only for credentials returned by a
+   * {@link CredentialsProvider}: they are reused until 5 minutes before this time.
+   */
+  expiration?: string | number | Date;
 }
 
-/** A function that returns credentials (or a Promise of them); called for every call. */
+/**
+ * A function that returns credentials (or a Promise of them), e.g. short-lived STS
+ * credentials fetched from your backend. Called on the first call; its answer is reused until
+ * 5 minutes before its `expiration` (without `expiration`: called again for every call).
+ * Concurrent calls share one pending invocation.
+ */
 export type CredentialsProvider = () => Credentials | Promise<Credentials>;
 
 /** The answer a `fetch` replacement must give: a status and the body as text. */
@@ -66,6 +78,13 @@ export interface ClientConfig {
   network?: "public" | "vpc";
   /** `"v3"` (default, ACS3-HMAC-SHA256) or `"v1"` (ROA HMAC-SHA1; not from a browser). */
   signatureVersion?: "v3" | "v1";
+  /**
+   * Send the request here instead of to the endpoint, still signed for the endpoint's host:
+   * `http(s)://host[:port][/path]`, or a path such as `"/aliyun"` on the page's own origin.
+   * The proxy must forward method, path after this prefix, query, headers and body unchanged,
+   * with `Host` set to the endpoint's host (e.g. `elasticsearch.cn-hangzhou.aliyuncs.com`).
+   */
+  proxyUrl?: string;
   /** Replaces the global `fetch`. */
   fetch?: FetchLike;
 }
@@ -212,7 +231,7 @@ async fn call(
         js_sys::Date::now() as i64,
         &nonce,
     );
-    let (status, body) = fetch::send(state.fetch.as_ref(), &signed)
+    let (status, body) = fetch::send(state.fetch.as_ref(), &state.url(&signed), &signed)
         .await
         .map_err(with_token)?;
     match response::parse(status, &body) {
