@@ -30,7 +30,18 @@ pub async fn send(
         ("headers", headers.into()),
     ]);
 
-    let network = |e: JsValue| Error::network(format!("fetch failed: {}", js::describe(&e)));
+    // Name where it went (not the path: it is always the same) and why fetch gave up.
+    let target = url
+        .split("/openapi/")
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("this origin");
+    let network = |e: JsValue| {
+        Error::network(format!(
+            "no HTTP answer from {target}: {}",
+            js::describe(&e)
+        ))
+    };
     let pending = match custom {
         Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init),
         None => global_fetch(url, &init),

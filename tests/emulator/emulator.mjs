@@ -726,7 +726,11 @@ export class Emulator {
     } else {
       answer = this.#errorAnswer(ctx, apiError(400, 'InstanceNotFound', 'The instanceId provided does not exist.'));
     }
-    if (token !== null) this.#idempotent.set(`${ctx.accessKeyId}\n${ctx.instanceId}\n${token}`, answer);
+    // Only an applied change binds the token: an error applied nothing, so repeating the call
+    // with the same token (once the instance is ready) must be able to apply it.
+    if (token !== null && answer.status === 200) {
+      this.#idempotent.set(`${ctx.accessKeyId}\n${ctx.instanceId}\n${token}`, answer);
+    }
     return answer;
   }
 
