@@ -23,10 +23,13 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   "$out/node/${crate}_bg.wasm" -o "$stage/${crate}_bg.wasm"
 cp "$out/node/$crate.js" "$stage/$crate.cjs"
 cp "$out/node/$crate.d.ts" "$stage/$crate.d.ts"
-cp "$out/web/$crate.js" "$stage/${crate}_web.js"
-cp "$out/web/$crate.d.ts" "$stage/${crate}_web.d.ts"
-# The entry files and the CLI: everything in pkg-template/ but the package.json template.
-find pkg-template -maxdepth 1 -type f ! -name package.json -exec cp {} "$stage"/ \;
+# The same typings for CommonJS consumers (TypeScript reads a .d.ts in a "type": "module"
+# package as ESM-only).
+cp "$out/node/$crate.d.ts" "$stage/$crate.d.cts"
+# Browser entry: the web glue plus the line that initialises it (see browser-init.js).
+grep -q '__wbg_init as default' "$out/web/$crate.js" || { echo "build: web glue has no __wbg_init" >&2; exit 1; }
+cat "$out/web/$crate.js" pkg-template/browser-init.js > "$stage/index.js"
+cp pkg-template/index.mjs pkg-template/cli.mjs "$stage"/
 cp README.md LICENSE "$stage"/
 
 # package.json: the template, with the version of Cargo.toml.
@@ -43,6 +46,6 @@ mv "$stage" pkg
 size() { wc -c < "$1" | tr -d ' '; }
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
 echo "build: pkg/ aliyun-es-https@$version"
-for f in "${crate}_bg.wasm" "$crate.cjs" "${crate}_web.js"; do
+for f in "${crate}_bg.wasm" "$crate.cjs" index.js; do
   printf 'build:   %-24s %7s bytes raw %7s bytes gzip -9\n' "$f" "$(size "pkg/$f")" "$(gz "pkg/$f")"
 done

@@ -24,6 +24,16 @@ use config::ClientState;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
+declare global {
+  interface SymbolConstructor {
+    /**
+     * wasm-bindgen gives `Client` a `[Symbol.dispose]()` (for `using`); declared here as
+     * `@types/node` does, so projects whose `lib` predates ES2025 still type-check.
+     */
+    readonly dispose: unique symbol;
+  }
+}
+
 /** An Alibaba Cloud access key, optionally with an STS security token. */
 export interface Credentials {
   /** The AccessKey ID (for STS credentials, the temporary `STS.…` id). */
