@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# The main job on its embedded default: build the package, start the local emulator, and
-# turn HTTPS on through the packed package from a plain Node script (V3, then V1), then show
-# the documented errors. Exits non-zero if any outcome is not the expected one.
+# The main job on its embedded default: build the package, start the local emulator, turn
+# HTTPS on through the packed package from a plain Node script (V3, then V1) and show the
+# documented errors — exiting non-zero if any outcome is not the expected one — then serve
+# the demo page (www/) with the emulator behind the same origin until Ctrl-C.
+#   --no-serve   stop after the Node checks
+#   --port N     port of the demo page (default: any free port)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+
+serve=1
+port=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-serve) serve=0 ;;
+    --port) port=$2; shift ;;
+    *) echo "usage: $0 [--no-serve] [--port N]" >&2; exit 2 ;;
+  esac
+  shift
+done
 
 ./scripts/setup.sh
 ./scripts/build.sh
@@ -23,4 +37,10 @@ for id in es-cn-activating0001 es-cn-doesnotexist01; do
   if run "$id"; then echo "demo: $id should have failed" >&2; exit 1; fi
 done
 rm -rf "$project"
-echo "demo: OK"
+kill "$EMULATOR_PID" 2>/dev/null || true
+echo "demo: Node checks OK"
+
+if [ "$serve" = 1 ]; then
+  echo "--- the demo page (Ctrl-C to stop)"
+  exec node www/server.mjs --port "$port"
+fi

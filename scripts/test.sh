@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test, installing what they need first: lint (fmt, clippy native and wasm32),
 # native unit tests and signing vectors, the emulator's own tests, the wasm tests against the
-# emulator in Node and in headless Chromium, and the packed package from Node (import and
-# require). Every runner must report at least one passed test.
+# emulator in Node and in headless Chromium, the packed package (Node import and require, the
+# CLI, a proxy, TypeScript typings, a Vite build and a static page in Chromium) and the demo
+# page in Chromium. Every runner must report at least one passed test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -56,6 +57,10 @@ count wasm-chromium "$out/wasm-chromium"
 echo "== packed package in Node (require and import)"
 node --test tests/package/ 2>&1 | tee "$out/package"
 count package "$out/package"
+
+echo "== demo page in headless Chromium"
+node --test tests/www/ 2>&1 | tee "$out/www"
+count www "$out/www"
 
 echo "== summary: ${summary[*]}"
 echo "$total passed, 0 failed"

@@ -225,13 +225,14 @@ async fn call(
         prepare(&instance_id, &client_token).map_err(|e| errors::to_js(&e, None))?;
     let with_token = |e: Error| errors::to_js(&e, Some(&token));
 
-    let credentials = state.credentials().await.map_err(with_token)?;
+    // Before asking for credentials: a provider may be a round trip to a backend.
     if state.signature_version == SignatureVersion::V1
         && state.fetch.is_none()
         && fetch::drops_date_header()
     {
         return Err(with_token(config::v1_in_browser_error()));
     }
+    let credentials = state.credentials().await.map_err(with_token)?;
     let nonce = random::nonce().map_err(with_token)?;
     let signed = signing::sign(
         &request,
