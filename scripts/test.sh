@@ -44,13 +44,13 @@ echo "== build"
 start_emulator
 
 echo "== wasm in Node"
-cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee "$out/wasm-node"
+cargo test --target wasm32-unknown-unknown --test wasm --test faults --test hygiene 2>&1 | tee "$out/wasm-node"
 count wasm-node "$out/wasm-node"
 
 echo "== wasm in headless Chromium"
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json" \
-  cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee "$out/wasm-chromium"
+  cargo test --target wasm32-unknown-unknown --test wasm --test faults --test hygiene 2>&1 | tee "$out/wasm-chromium"
 grep -q 'Running headless tests in Chrome' "$out/wasm-chromium"
 count wasm-chromium "$out/wasm-chromium"
 

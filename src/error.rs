@@ -31,6 +31,14 @@ pub mod codes {
     pub const NETWORK_ERROR: &str = "NetworkError";
     /// The answer was not the JSON the API documents (HTML, empty, truncated…).
     pub const MALFORMED_RESPONSE: &str = "MalformedResponse";
+    /// No complete answer within `timeoutMs` (one attempt) or `deadlineMs` (the whole call).
+    pub const TIMEOUT: &str = "Timeout";
+    /// The caller's `AbortSignal` fired.
+    pub const ABORTED: &str = "Aborted";
+    /// The service's code for a request signed with a wrong secret or changed on the way.
+    pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
+    /// The service's code for a request dated more than 15 minutes from its clock.
+    pub const TIME_STAMP_EXPIRED: &str = "InvalidTimeStamp.Expired";
 }
 
 /// Whether an error comes from our checks, the network, or the service.
@@ -40,8 +48,14 @@ pub enum ErrorKind {
     Validation,
     /// No HTTP answer (the request may or may not have reached the service).
     Network,
+    /// No complete answer in time (the request may or may not have reached the service).
+    Timeout,
+    /// Cancelled by the caller.
+    Aborted,
     /// An HTTP answer that is not the documented JSON.
     MalformedResponse,
+    /// An answer cut short: empty, or JSON that stops midway (the connection broke).
+    TruncatedResponse,
     /// The service answered with an error `Code`.
     Service,
 }
@@ -65,57 +79,86 @@ pub struct Error {
     pub host_id: Option<String>,
     /// The service's `Recommend` (a troubleshooting link), when known.
     pub recommend: Option<String>,
+    /// For `SignatureDoesNotMatch`: what we signed (V1 string to sign, V3 canonical request),
+    /// with the STS token redacted — never the secret or the signature.
+    pub string_to_sign: Option<String>,
+    /// For `SignatureDoesNotMatch`: the server's string to sign, when its message shows it.
+    pub server_string_to_sign: Option<String>,
+    /// When the call made several attempts: why each failed, in order (`"ServiceUnavailable
+    /// (HTTP 503)"`, `"Timeout"`…). Empty for a call that stopped at its first attempt.
+    pub attempts: Vec<String>,
 }
 
 impl Error {
-    /// A validation error about `field`.
-    pub fn invalid(code: &str, field: &'static str, message: impl Into<String>) -> Self {
+    /// An error of `kind` with `code` and `message` and nothing else known yet.
+    pub fn new(kind: ErrorKind, code: &str, message: impl Into<String>) -> Self {
         Error {
-            kind: ErrorKind::Validation,
+            kind,
             code: code.into(),
             message: message.into(),
-            field: Some(field),
+            field: None,
             http_status: None,
             request_id: None,
             host_id: None,
             recommend: None,
+            string_to_sign: None,
+            server_string_to_sign: None,
+            attempts: Vec::new(),
+        }
+    }
+
+    /// A validation error about `field`.
+    pub fn invalid(code: &str, field: &'static str, message: impl Into<String>) -> Self {
+        Error {
+            field: Some(field),
+            ..Error::new(ErrorKind::Validation, code, message)
         }
     }
 
     /// A network failure: no HTTP answer.
     pub fn network(message: impl Into<String>) -> Self {
-        Error {
-            kind: ErrorKind::Network,
-            code: codes::NETWORK_ERROR.into(),
-            message: message.into(),
-            field: None,
-            http_status: None,
-            request_id: None,
-            host_id: None,
-            recommend: None,
-        }
+        Error::new(ErrorKind::Network, codes::NETWORK_ERROR, message)
     }
 
     /// An answer that is not the documented JSON.
     pub fn malformed(status: u16, message: impl Into<String>) -> Self {
+        let e = Error::new(
+            ErrorKind::MalformedResponse,
+            codes::MALFORMED_RESPONSE,
+            message,
+        );
         Error {
-            kind: ErrorKind::MalformedResponse,
-            code: codes::MALFORMED_RESPONSE.into(),
-            message: message.into(),
-            field: None,
             http_status: Some(status),
-            request_id: None,
-            host_id: None,
-            recommend: None,
+            ..e
+        }
+    }
+
+    /// Applies `clean` to every text that may come from the server (or echo our request).
+    pub fn redact_with(&mut self, clean: impl Fn(&str) -> String) {
+        self.message = clean(&self.message);
+        for text in [
+            &mut self.request_id,
+            &mut self.host_id,
+            &mut self.recommend,
+            &mut self.string_to_sign,
+            &mut self.server_string_to_sign,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *text = clean(text);
         }
     }
 
     /// Whether the same call (same clientToken, fresh nonce and date) may succeed if repeated:
-    /// network errors, HTTP 5xx and 429, throttling, `ServiceUnavailable`, `InternalError`.
+    /// network errors, timeouts, cut-short answers, HTTP 5xx and 429, throttling,
+    /// `ServiceUnavailable`, `InternalError`. The clientToken makes repeating safe.
     pub fn retryable(&self) -> bool {
         match self.kind {
-            ErrorKind::Validation => false,
-            ErrorKind::Network => true,
+            ErrorKind::Validation | ErrorKind::Aborted => false,
+            ErrorKind::Network | ErrorKind::Timeout | ErrorKind::TruncatedResponse => true,
+            // A gateway's or proxy's error page; a 2xx/4xx HTML page is a set-up problem
+            // (wrong URL, a login page) that repeating will not fix.
             ErrorKind::MalformedResponse => matches!(self.http_status, Some(s) if s >= 500),
             ErrorKind::Service => {
                 matches!(self.http_status, Some(s) if s >= 500 || s == 429)
@@ -144,15 +187,11 @@ mod tests {
     use super::*;
 
     fn service(status: u16, code: &str) -> Error {
+        let e = Error::new(ErrorKind::Service, code, "m");
         Error {
-            kind: ErrorKind::Service,
-            code: code.into(),
-            message: "m".into(),
-            field: None,
             http_status: Some(status),
             request_id: Some("R".into()),
-            host_id: None,
-            recommend: None,
+            ..e
         }
     }
 
@@ -167,6 +206,11 @@ mod tests {
         assert!(!service(400, "SignatureDoesNotMatch").retryable());
         assert!(!service(403, "Forbidden.RAM").retryable());
         assert!(Error::network("refused").retryable());
+        assert!(Error::new(ErrorKind::Timeout, codes::TIMEOUT, "t").retryable());
+        assert!(
+            Error::new(ErrorKind::TruncatedResponse, codes::MALFORMED_RESPONSE, "t").retryable()
+        );
+        assert!(!Error::new(ErrorKind::Aborted, codes::ABORTED, "a").retryable());
         assert!(Error::malformed(502, "html").retryable());
         assert!(!Error::malformed(200, "html").retryable());
         assert!(!Error::invalid(codes::INVALID_REGION, "regionId", "bad").retryable());

@@ -22,6 +22,7 @@ pub mod json;
 pub mod random;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod signing;
 pub mod time;
 pub mod validate;

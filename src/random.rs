@@ -18,6 +18,14 @@ pub fn nonce() -> Result<String, Error> {
     Ok(hex(&random::<32>()?))
 }
 
+/// A uniform random number in `[0, 1)`, for backoff jitter (0 if randomness is missing:
+/// a retry without jitter is still a retry).
+pub fn unit() -> f64 {
+    random::<8>().map_or(0.0, |b| {
+        (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
+    })
+}
+
 /// A random UUID v4 (upper-case, the style of Alibaba's own ids), used as the clientToken when
 /// the caller gives none, so that a repeated call can never apply the change twice.
 pub fn uuid_v4() -> Result<String, Error> {

@@ -1,7 +1,7 @@
 //! An HTTP answer (status + body) → the OpenHttps result, or an error that keeps the
 //! service's own words. Anything that is not the documented JSON is an error, never a success.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{codes, Error, ErrorKind};
 use crate::json::{self, Value};
 
 /// A successful OpenHttps answer.
@@ -21,19 +21,25 @@ const EXCERPT_CHARS: usize = 120;
 pub fn parse(status: u16, body: &str) -> Result<OpenHttpsResponse, Error> {
     let success_status = (200..300).contains(&status);
     if body.trim().is_empty() {
-        return Err(Error::malformed(
-            status,
-            format!("HTTP {status} with an empty body"),
-        ));
+        let e = Error::malformed(status, format!("HTTP {status} with an empty body"));
+        return Err(Error {
+            kind: ErrorKind::TruncatedResponse,
+            ..e
+        });
     }
     let Some(value @ Value::Object(_)) = json::parse(body) else {
-        return Err(Error::malformed(
+        let mut e = Error::malformed(
             status,
             format!(
                 "HTTP {status} answer is not the JSON the API documents: {}",
                 excerpt(body)
             ),
-        ));
+        );
+        // JSON that stops midway is a connection cut short, not a page from someone else.
+        if body.trim_start().starts_with(['{', '[']) {
+            e.kind = ErrorKind::TruncatedResponse;
+        }
+        return Err(e);
     };
     let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
 
@@ -47,18 +53,22 @@ pub fn parse(status: u16, body: &str) -> Result<OpenHttpsResponse, Error> {
             result,
             request_id: text("RequestId").unwrap_or_default(),
         }),
-        (_, Some(code), _) => Err(Error {
-            kind: ErrorKind::Service,
-            message: text("Message")
+        (_, Some(code), _) => {
+            let message = text("Message")
                 .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| code.clone()),
-            code,
-            field: None,
-            http_status: Some(status),
-            request_id: text("RequestId"),
-            host_id: text("HostId"),
-            recommend: text("Recommend"),
-        }),
+                .unwrap_or_else(|| code.clone());
+            let server_string_to_sign = (code == codes::SIGNATURE_DOES_NOT_MATCH)
+                .then(|| server_string_to_sign(&message))
+                .flatten();
+            Err(Error {
+                http_status: Some(status),
+                request_id: text("RequestId"),
+                host_id: text("HostId"),
+                recommend: text("Recommend"),
+                server_string_to_sign,
+                ..Error::new(ErrorKind::Service, &code, message)
+            })
+        }
         _ => {
             let mut err = Error::malformed(
                 status,
@@ -71,6 +81,14 @@ pub fn parse(status: u16, body: &str) -> Result<OpenHttpsResponse, Error> {
             Err(err)
         }
     }
+}
+
+/// The gateway's `SignatureDoesNotMatch` message ends with `server string to sign is:` and
+/// the string it computed — what a user compares with ours.
+fn server_string_to_sign(message: &str) -> Option<String> {
+    const MARKER: &str = "server string to sign is:";
+    let at = message.find(MARKER)? + MARKER.len();
+    Some(message[at..].to_string()).filter(|s| !s.is_empty())
 }
 
 /// A short, single-line, printable excerpt of a body, for error messages.
@@ -99,7 +117,6 @@ pub fn excerpt(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::codes;
 
     #[test]
     fn success() {
@@ -195,6 +212,38 @@ mod tests {
             assert_eq!(e.code, codes::MALFORMED_RESPONSE, "{status} {body:?}");
             assert_eq!(e.http_status, Some(status));
         }
+    }
+
+    #[test]
+    fn cut_short_answers_are_retryable_pages_are_not() {
+        for body in ["", " ", r#"{"Result":true,"Requ"#, "[1,"] {
+            let e = parse(200, body).unwrap_err();
+            assert_eq!(
+                (e.code.as_str(), e.kind),
+                (codes::MALFORMED_RESPONSE, ErrorKind::TruncatedResponse),
+                "{body:?}"
+            );
+            assert!(e.retryable());
+        }
+        let e = parse(200, "<html>login</html>").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::MalformedResponse);
+        assert!(!e.retryable());
+    }
+
+    #[test]
+    fn signature_errors_carry_the_server_string_to_sign() {
+        let body = r#"{"Code":"SignatureDoesNotMatch","Message":"Specified signature does not match our calculation. server string to sign is:POST\napplication/json\n\n\n\n/p","RequestId":"R"}"#;
+        let e = parse(400, body).unwrap_err();
+        assert_eq!(
+            e.server_string_to_sign.as_deref(),
+            Some("POST\napplication/json\n\n\n\n/p")
+        );
+        let e = parse(
+            400,
+            r#"{"Code":"SignatureDoesNotMatch","Message":"no detail"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.server_string_to_sign, None);
     }
 
     #[test]

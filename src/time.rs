@@ -69,6 +69,49 @@ impl UtcTime {
     }
 }
 
+/// Parses an HTTP date in RFC 1123 form (`Wed, 01 Apr 2026 08:00:00 GMT`, what servers send
+/// in `Date` and `Retry-After`) into milliseconds since the epoch. `None` for anything else.
+pub fn parse_rfc1123(s: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (_, rest) = s.trim().split_once(", ")?;
+    let mut parts = rest.split(' ');
+    let day: i64 = number(parts.next()?, 2)?;
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == month_name)? as i64 + 1;
+    let year: i64 = number(parts.next()?, 4)?;
+    let mut hms = parts.next()?.split(':');
+    let (h, m, sec) = (
+        number(hms.next()?, 2)?,
+        number(hms.next()?, 2)?,
+        number(hms.next()?, 2)?,
+    );
+    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
+        return None;
+    }
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil, the inverse of `from_unix_millis`.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 86_400) + h * 3600 + m * 60 + sec) * 1000)
+}
+
+/// A decimal number of exactly `digits` digits.
+fn number(s: &str, digits: usize) -> Option<i64> {
+    if s.len() != digits || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +135,33 @@ mod tests {
             UtcTime::from_unix_millis(-1000).rfc1123(),
             "Wed, 31 Dec 1969 23:59:59 GMT"
         );
+    }
+
+    #[test]
+    fn parses_http_dates_back() {
+        for ms in [
+            0,
+            951_782_400_000,
+            1_775_030_400_000,
+            1_580_974_374_000,
+            4_102_444_799_000,
+        ] {
+            let t = UtcTime::from_unix_millis(ms);
+            assert_eq!(parse_rfc1123(&t.rfc1123()), Some(ms), "{}", t.rfc1123());
+        }
+        for bad in [
+            "",
+            "Wed, 01 Apr 2026 08:00:00",
+            "Wed, 1 Apr 2026 08:00:00 GMT",
+            "Wed, 01 Foo 2026 08:00:00 GMT",
+            "Wed, 01 Apr 2026 24:00:00 GMT",
+            "Wed, 01 Apr 2026 08:00 GMT",
+            "2026-04-01T08:00:00Z",
+            "Wed, 01 Apr 2026 08:00:00 GMT x",
+            "Wed, 00 Apr 2026 08:00:00 GMT",
+        ] {
+            assert_eq!(parse_rfc1123(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

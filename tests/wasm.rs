@@ -3,80 +3,14 @@
 //! comes from `EMULATOR_URL` at build time; each test uses its own `es-active-<uuid>` id.
 #![cfg(target_arch = "wasm32")]
 
-use aliyun_es_https::random::uuid_v4;
+mod common;
+
 use aliyun_es_https::{configure, open_https, Client};
-use js_sys::{Function, Promise, Reflect, JSON};
-use wasm_bindgen::{JsCast, JsValue};
+use common::*;
+use js_sys::{Function, Reflect};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
-
-const EMULATOR: &str = match option_env!("EMULATOR_URL") {
-    Some(url) => url,
-    None => "http://127.0.0.1:1", // built without the emulator: every call test fails loudly
-};
-
-fn js(text: &str) -> JsValue {
-    JSON::parse(text).expect("test JSON")
-}
-
-fn get(v: &JsValue, key: &str) -> JsValue {
-    Reflect::get(v, &key.into()).unwrap()
-}
-
-fn text(v: &JsValue, key: &str) -> String {
-    get(v, key)
-        .as_string()
-        .unwrap_or_else(|| panic!("{key} is not a string"))
-}
-
-fn config(extra: &str) -> JsValue {
-    js(&format!(
-        r#"{{"endpoint":"{EMULATOR}","credentials":{{"accessKeyId":"testid","accessKeySecret":"testsecret"}}{extra}}}"#
-    ))
-}
-
-fn client(extra: &str) -> Client {
-    Client::new(config(extra))
-        .unwrap_or_else(|e| panic!("config rejected: {}", text(&e, "message")))
-}
-
-fn active_id() -> String {
-    format!("es-active-{}", uuid_v4().unwrap().to_ascii_lowercase())
-}
-
-async fn call(c: &Client, id: &str, token: Option<&str>) -> Result<JsValue, JsValue> {
-    JsFuture::from(c.open_https(id.into(), token.map(JsValue::from))).await
-}
-
-/// `GET <emulator>/__emulator/<path>` as JSON.
-async fn admin(path: &str) -> JsValue {
-    let f = Function::new_with_args("u", "return fetch(u).then((r) => r.json())");
-    let p: Promise = f
-        .call1(
-            &JsValue::NULL,
-            &format!("{EMULATOR}/__emulator/{path}").into(),
-        )
-        .unwrap()
-        .unchecked_into();
-    JsFuture::from(p).await.unwrap()
-}
-
-async fn applied(id: &str) -> f64 {
-    get(&admin(&format!("instances/{id}")).await, "applied")
-        .as_f64()
-        .unwrap()
-}
-
-fn in_node() -> bool {
-    let process = Reflect::get(&js_sys::global(), &"process".into()).unwrap();
-    !process.is_undefined() && get(&get(&process, "versions"), "node").is_string()
-}
-
-fn assert_error(e: &JsValue, code: &str) {
-    assert!(e.is_instance_of::<js_sys::Error>(), "rejection is an Error");
-    assert_eq!(text(e, "name"), "OpenHttpsError");
-    assert_eq!(text(e, "code"), code, "message: {}", text(e, "message"));
-}
 
 #[wasm_bindgen_test]
 async fn v3_turns_https_on_once() {
@@ -199,7 +133,7 @@ async fn v1_works_where_fetch_can_send_date_and_says_why_elsewhere() {
 #[wasm_bindgen_test]
 async fn configure_sets_the_default_client() {
     configure(config("")).unwrap();
-    let r = JsFuture::from(open_https(active_id().into(), None))
+    let r = JsFuture::from(open_https(active_id().into(), None, None))
         .await
         .unwrap();
     assert_eq!(get(&r, "result"), JsValue::TRUE);
@@ -227,11 +161,11 @@ async fn bad_input_is_rejected_before_any_request() {
         assert_error(&e, code);
         assert_eq!(text(&e, "field"), field);
     }
-    let e = JsFuture::from(c.open_https(JsValue::from(42), None))
+    let e = JsFuture::from(c.open_https(JsValue::from(42), None, None))
         .await
         .unwrap_err();
     assert_error(&e, "InvalidInstanceId");
-    let e = JsFuture::from(c.open_https("es-1".into(), Some(JsValue::from(7))))
+    let e = JsFuture::from(c.open_https("es-1".into(), Some(JsValue::from(7)), None))
         .await
         .unwrap_err();
     assert_error(&e, "InvalidClientToken");
@@ -312,8 +246,8 @@ async fn provider_credentials_are_cached_until_shortly_before_expiration() {
     // Valid for an hour: fetched once, shared by concurrent calls, reused after.
     let (cfg, calls) = counting_provider("new Date(Date.now() + 3600e3).toISOString()");
     let c = Client::new(cfg).unwrap();
-    let a = JsFuture::from(c.open_https("es-1".into(), None));
-    let b = JsFuture::from(c.open_https("es-2".into(), None));
+    let a = JsFuture::from(c.open_https("es-1".into(), None, None));
+    let b = JsFuture::from(c.open_https("es-2".into(), None, None));
     a.await.unwrap();
     b.await.unwrap();
     call(&c, "es-3", None).await.unwrap();

@@ -117,6 +117,26 @@ pub struct SignedRequest {
     pub signed_text: String,
 }
 
+impl SignedRequest {
+    /// Removes the secret, the STS token and this request's signature from `text` — for
+    /// anything that may echo what we sent (a gateway's string-to-sign, a proxy's page).
+    pub fn redact(&self, credentials: &Credentials, text: &str) -> String {
+        let mut out = credentials.redact(text);
+        let authorization = self
+            .headers
+            .iter()
+            .find(|(n, _)| n == "authorization")
+            .map(|(_, v)| v.as_str());
+        // V3: `…,Signature=<hex>`; V1: `acs <id>:<base64>`.
+        let signature =
+            authorization.and_then(|a| a.rsplit_once("Signature=").or_else(|| a.rsplit_once(':')));
+        if let Some((_, sig)) = signature.filter(|(_, sig)| !sig.is_empty()) {
+            out = out.replace(sig, "<redacted>");
+        }
+        out
+    }
+}
+
 impl fmt::Debug for SignedRequest {
     // The authorization value and the STS token are not for logs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,5 +1,7 @@
 //! Reading `ClientConfig` from JS, with a typed error naming every bad option.
 
+use std::cell::Cell;
+
 use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -7,9 +9,10 @@ use super::credentials::CredentialSource;
 use super::js;
 use crate::endpoint::{proxy_base, Endpoint, Network};
 use crate::error::{codes, Error};
+use crate::retry::{RetryPolicy, MAX_ATTEMPTS_LIMIT};
 use crate::signing::{Credentials, SignatureVersion, SignedRequest};
 
-const OPTIONS: [&str; 7] = [
+const OPTIONS: [&str; 10] = [
     "credentials",
     "regionId",
     "endpoint",
@@ -17,7 +20,13 @@ const OPTIONS: [&str; 7] = [
     "signatureVersion",
     "proxyUrl",
     "fetch",
+    "maxAttempts",
+    "timeoutMs",
+    "deadlineMs",
 ];
+
+/// Default time for one attempt (request and whole answer).
+pub const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
 
 /// A validated client configuration.
 pub struct ClientState {
@@ -25,6 +34,13 @@ pub struct ClientState {
     pub endpoint: Endpoint,
     pub signature_version: SignatureVersion,
     pub fetch: Option<Function>,
+    pub retry: RetryPolicy,
+    /// Time for one attempt.
+    pub timeout_ms: f64,
+    /// Time for the whole call, retries included.
+    pub deadline_ms: Option<f64>,
+    /// Added to `Date.now()` when signing: learnt from the server after a clock-skew error.
+    pub clock_offset_ms: Cell<f64>,
     /// Where the request is sent instead of the endpoint, when a proxy forwards it.
     proxy: Option<String>,
     credentials: CredentialSource,
@@ -82,10 +98,27 @@ impl ClientState {
                 Error::invalid(codes::INVALID_CONFIG, "fetch", msg)
             })?),
         };
+        let max_attempts =
+            number_option(config, "maxAttempts", 1.0, f64::from(MAX_ATTEMPTS_LIMIT))?;
+        if max_attempts.is_some_and(|n| n.fract() != 0.0) {
+            let msg = "maxAttempts must be a whole number";
+            return Err(Error::invalid(codes::INVALID_CONFIG, "maxAttempts", msg));
+        }
+        let retry = RetryPolicy {
+            max_attempts: max_attempts.map_or(RetryPolicy::default().max_attempts, |n| n as u32),
+            ..RetryPolicy::default()
+        };
+        let timeout_ms =
+            number_option(config, "timeoutMs", 1.0, MAX_WAIT_MS)?.unwrap_or(DEFAULT_TIMEOUT_MS);
+        let deadline_ms = number_option(config, "deadlineMs", 1.0, MAX_WAIT_MS)?;
         Ok(ClientState {
             endpoint,
             signature_version,
             fetch,
+            retry,
+            timeout_ms,
+            deadline_ms,
+            clock_offset_ms: Cell::new(0.0),
             proxy,
             credentials,
         })
@@ -115,6 +148,32 @@ pub fn v1_in_browser_error() -> Error {
          forbidden header name); use \"v3\" (the default), which signs x-acs-date instead. A \
          proxy cannot add Date afterwards: it would have to be the exact value that was signed",
     )
+}
+
+/// Longest `timeoutMs` / `deadlineMs` accepted: one hour (and what `setTimeout` can hold).
+const MAX_WAIT_MS: f64 = 3_600_000.0;
+
+/// An optional number option within `min..=max`.
+fn number_option(
+    config: &JsValue,
+    key: &'static str,
+    min: f64,
+    max: f64,
+) -> Result<Option<f64>, Error> {
+    match js::get(config, key) {
+        v if v.is_undefined() || v.is_null() => Ok(None),
+        v => match v.as_f64() {
+            Some(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(Error::invalid(
+                codes::INVALID_CONFIG,
+                key,
+                format!(
+                    "{key} must be a number from {} to {}",
+                    min as u64, max as u64
+                ),
+            )),
+        },
+    }
 }
 
 /// An optional string option; another type is an error with `code`.

@@ -22,11 +22,17 @@ pub fn to_js(err: &Error, client_token: Option<&str>) -> JsValue {
         ("recommend", err.recommend.as_deref()),
         ("field", err.field),
         ("clientToken", client_token),
+        ("stringToSign", err.string_to_sign.as_deref()),
+        ("serverStringToSign", err.server_string_to_sign.as_deref()),
     ];
     for (key, value) in optional {
         if let Some(v) = value {
             js::set(&e, key, &JsValue::from_str(v));
         }
+    }
+    if !err.attempts.is_empty() {
+        let list: js_sys::Array = err.attempts.iter().map(|a| JsValue::from_str(a)).collect();
+        js::set(&e, "attempts", &list);
     }
     if let Some(status) = err.http_status {
         js::set(&e, "httpStatus", &JsValue::from(status));

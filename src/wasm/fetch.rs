@@ -5,7 +5,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::js;
-use crate::error::Error;
+use super::timer::{race, Race, Trigger};
+use crate::error::{codes, Error, ErrorKind};
 use crate::signing::SignedRequest;
 
 #[wasm_bindgen]
@@ -15,12 +16,70 @@ extern "C" {
     fn global_fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-/// Sends `signed` to `url` and returns the HTTP status and the body text.
-pub async fn send(
+/// An HTTP answer: status, body, and the headers the retry logic reads.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    /// `Date`: the server's clock, for correcting ours after `InvalidTimeStamp.Expired`.
+    pub date: Option<String>,
+    /// `x-acs-retry-after` (milliseconds) and `Retry-After` (seconds or a date).
+    pub x_acs_retry_after: Option<String>,
+    pub retry_after: Option<String>,
+}
+
+/// One attempt: sends `signed` to `url`, giving up after `timeout_ms` or when `abort` fires
+/// (the fetch is then aborted too, so its connection is released).
+pub async fn attempt(
     custom: Option<&Function>,
     url: &str,
     signed: &SignedRequest,
-) -> Result<(u16, String), Error> {
+    timeout_ms: f64,
+    abort: Option<&mut Trigger>,
+) -> Result<Answer, Error> {
+    let controller = js::get(&js_sys::global(), "AbortController")
+        .dyn_into::<Function>()
+        .ok()
+        .and_then(|c| Reflect::construct(&c, &Array::new()).ok());
+    let signal = controller.as_ref().map(|c| js::get(c, "signal"));
+    let mut timer = Trigger::after(timeout_ms);
+    let outcome = race(send(custom, url, signed, signal), &mut timer, abort).await;
+    let cancel = || {
+        if let Some(c) = &controller {
+            if let Ok(abort) = js::get(c, "abort").dyn_into::<Function>() {
+                let _ = abort.call0(c);
+            }
+        }
+    };
+    match outcome {
+        Race::Done(answer) => answer,
+        Race::TimedOut => {
+            cancel();
+            let msg = format!("no complete answer within {} ms", timeout_ms as u64);
+            Err(Error::new(ErrorKind::Timeout, codes::TIMEOUT, msg))
+        }
+        Race::Aborted => {
+            cancel();
+            Err(aborted())
+        }
+    }
+}
+
+/// The error for a call the caller's `AbortSignal` cancelled.
+pub fn aborted() -> Error {
+    Error::new(
+        ErrorKind::Aborted,
+        codes::ABORTED,
+        "the call was aborted by its AbortSignal",
+    )
+}
+
+/// Sends `signed` to `url` and reads the whole answer.
+async fn send(
+    custom: Option<&Function>,
+    url: &str,
+    signed: &SignedRequest,
+    signal: Option<JsValue>,
+) -> Result<Answer, Error> {
     let headers = js_sys::Object::new();
     for (name, value) in &signed.headers {
         js::set(&headers, name, &JsValue::from_str(value));
@@ -29,6 +88,9 @@ pub async fn send(
         ("method", JsValue::from_str(signed.method)),
         ("headers", headers.into()),
     ]);
+    if let Some(signal) = signal {
+        js::set(&init, "signal", &signal);
+    }
 
     // Name where it went (not the path: it is always the same) and why fetch gave up.
     let target = url
@@ -63,13 +125,27 @@ pub async fn send(
         .dyn_into::<Function>()
         .map_err(|_| Error::malformed(status, "the response has no text() method"))?;
     let body = text.call0(&response).map_err(network)?;
-    // A connection dropped while the body streams rejects here: still no usable answer.
+    // A connection dropped while the body streams rejects here: no usable answer, and the
+    // change may or may not have been applied — a retry with the same clientToken tells.
     let body = JsFuture::from(Promise::resolve(&body)).await.map_err(|e| {
         let mut err = network(e);
         err.http_status = Some(status);
         err
     })?;
-    Ok((status, body.as_string().unwrap_or_default()))
+    let headers = js::get(&response, "headers");
+    let header = |name: &str| -> Option<String> {
+        let get = js::get(&headers, "get").dyn_into::<Function>().ok()?;
+        get.call1(&headers, &JsValue::from_str(name))
+            .ok()?
+            .as_string()
+    };
+    Ok(Answer {
+        status,
+        body: body.as_string().unwrap_or_default(),
+        date: header("date"),
+        x_acs_retry_after: header("x-acs-retry-after"),
+        retry_after: header("retry-after"),
+    })
 }
 
 /// Whether this runtime's `fetch` silently drops a `Date` request header, as browsers do

@@ -8,6 +8,7 @@ mod credentials;
 mod errors;
 mod fetch;
 mod js;
+mod timer;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,11 +17,13 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::error::{codes, Error};
+use crate::error::{codes, Error, ErrorKind};
 use crate::request::OpenHttpsRequest;
 use crate::signing::{self, SignatureVersion};
-use crate::{random, response};
+use crate::{random, response, retry};
 use config::ClientState;
+use js_sys::Date;
+use timer::Trigger;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -66,10 +69,13 @@ export interface FetchResponse {
   text(): Promise<string>;
 }
 
-/** A `fetch`-compatible function: called with the URL and `{ method, headers }`. */
+/**
+ * A `fetch`-compatible function: called with the URL and `{ method, headers, signal }`;
+ * `signal` aborts the request when an attempt times out or the caller aborts.
+ */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string> },
+  init: { method: string; headers: Record<string, string>; signal?: AbortSignal },
 ) => Promise<FetchResponse>;
 
 /** How to reach and sign for the service. */
@@ -95,8 +101,25 @@ export interface ClientConfig {
    * with `Host` set to the endpoint's host (e.g. `elasticsearch.cn-hangzhou.aliyuncs.com`).
    */
   proxyUrl?: string;
-  /** Replaces the global `fetch`. */
+  /** Replaces the global `fetch`. It receives `init.signal` and should honour it. */
   fetch?: FetchLike;
+  /**
+   * Attempts in all, 1–10 (default 3). Network errors, timeouts, cut-short answers, HTTP 5xx,
+   * `Throttling*`, `ServiceUnavailable` and `InternalError` are retried with exponential
+   * backoff and full jitter, waiting at least what `x-acs-retry-after` / `Retry-After` ask;
+   * every attempt reuses the call's clientToken, so the change is applied at most once.
+   */
+  maxAttempts?: number;
+  /** Time for one attempt, request and whole answer, in ms (default 10000). */
+  timeoutMs?: number;
+  /** Time for the whole call, retries and waits included, in ms (default: no limit). */
+  deadlineMs?: number;
+}
+
+/** Options of one call. */
+export interface OpenHttpsOptions {
+  /** Cancels the call at once (the request in flight is aborted; no retry follows). */
+  signal?: AbortSignal;
 }
 
 /** The answer of a successful call. */
@@ -107,6 +130,8 @@ export interface OpenHttpsResult {
   requestId: string;
   /** The clientToken sent (generated when none was given); reuse it to retry safely. */
   clientToken: string;
+  /** How many requests the call took (1 unless it retried). */
+  attempts: number;
 }
 
 /** Every rejection is an `Error` with these fields; `name` is always `"OpenHttpsError"`. */
@@ -128,6 +153,12 @@ export interface OpenHttpsError extends Error {
   field?: string;
   /** The clientToken of the call, when it got that far. */
   clientToken?: string;
+  /** Why each attempt failed, in order, when a request was sent (e.g. `"ServiceUnavailable (HTTP 503, RequestId …)"`). */
+  attempts?: string[];
+  /** For `SignatureDoesNotMatch`: what we signed (V1 string to sign or V3 canonical request; STS token redacted). */
+  stringToSign?: string;
+  /** For `SignatureDoesNotMatch`: the server's string to sign, when its message shows it. */
+  serverStringToSign?: string;
 }
 "#;
 
@@ -163,9 +194,12 @@ impl Client {
         #[wasm_bindgen(js_name = instanceId, unchecked_param_type = "string")] instance_id: JsValue,
         #[wasm_bindgen(js_name = clientToken, unchecked_optional_param_type = "string")]
         client_token: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "OpenHttpsOptions")] options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let state = self.state.clone();
-        future_to_promise(async move { call(&state, instance_id, client_token).await })
+        future_to_promise(async move { call(&state, instance_id, client_token, options).await })
     }
 }
 
@@ -193,6 +227,7 @@ pub fn open_https(
     #[wasm_bindgen(js_name = instanceId, unchecked_param_type = "string")] instance_id: JsValue,
     #[wasm_bindgen(js_name = clientToken, unchecked_optional_param_type = "string")]
     client_token: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "OpenHttpsOptions")] options: Option<JsValue>,
 ) -> Promise {
     let configured = DEFAULT.with(|d| d.borrow().clone());
     future_to_promise(async move {
@@ -205,7 +240,7 @@ pub fn open_https(
                 errors::to_js(&e, None)
             })?),
         };
-        call(&state, instance_id, client_token).await
+        call(&state, instance_id, client_token, options).await
     })
 }
 
@@ -215,56 +250,147 @@ const NOT_CONFIGURED: &str = "openHttps() has no client: call configure({ region
     ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_REGION_ID (plus \
     ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials)";
 
-/// One OpenHttps call: validate, sign, send, parse. Every failure becomes an `OpenHttpsError`.
+/// One OpenHttps call: validate, then sign, send and parse attempts until one succeeds or
+/// retrying must stop. Every attempt gets a fresh nonce and date and the same clientToken.
 async fn call(
     state: &ClientState,
     instance_id: JsValue,
     client_token: Option<JsValue>,
+    options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let (request, token) =
-        prepare(&instance_id, &client_token).map_err(|e| errors::to_js(&e, None))?;
-    let with_token = |e: Error| errors::to_js(&e, Some(&token));
+    let (request, token, signal) =
+        prepare(&instance_id, &client_token, &options).map_err(|e| errors::to_js(&e, None))?;
+    let fail = |mut e: Error, history: Vec<String>| {
+        if history.len() > 1 {
+            e.message = format!(
+                "{} ({} attempts: {})",
+                e.message,
+                history.len(),
+                history.join("; ")
+            );
+        }
+        e.attempts = history;
+        errors::to_js(&e, Some(&token))
+    };
 
     // Before asking for credentials: a provider may be a round trip to a backend.
     if state.signature_version == SignatureVersion::V1
         && state.fetch.is_none()
         && fetch::drops_date_header()
     {
-        return Err(with_token(config::v1_in_browser_error()));
+        return Err(fail(config::v1_in_browser_error(), Vec::new()));
     }
-    let credentials = state.credentials().await.map_err(with_token)?;
-    let nonce = random::nonce().map_err(with_token)?;
-    let signed = signing::sign(
-        &request,
-        &state.endpoint,
-        &credentials,
-        state.signature_version,
-        js_sys::Date::now() as i64,
-        &nonce,
-    );
-    let (status, body) = fetch::send(state.fetch.as_ref(), &state.url(&signed), &signed)
-        .await
-        .map_err(with_token)?;
-    match response::parse(status, &body) {
-        Ok(ok) => Ok(js::object(&[
-            ("result", JsValue::from_bool(ok.result)),
-            ("requestId", JsValue::from_str(&ok.request_id)),
-            ("clientToken", JsValue::from_str(&token)),
-        ])),
-        Err(mut e) => {
-            // A gateway's SignatureDoesNotMatch message repeats its string-to-sign, which
-            // holds the STS token we sent.
-            e.message = credentials.redact(&e.message);
-            Err(with_token(e))
+    let deadline = state.deadline_ms.map(|d| Date::now() + d);
+    let mut abort = signal.as_ref().map(Trigger::on_abort);
+    let mut history: Vec<String> = Vec::new();
+    let mut clock_corrected = false;
+    loop {
+        if signal
+            .as_ref()
+            .is_some_and(|s| js::get(s, "aborted").is_truthy())
+        {
+            return Err(fail(fetch::aborted(), history));
+        }
+        let credentials = state
+            .credentials()
+            .await
+            .map_err(|e| fail(e, history.clone()))?;
+        let now = Date::now();
+        let time_left = deadline.map(|d| d - now);
+        if time_left.is_some_and(|t| t <= 0.0) {
+            let msg = format!(
+                "the deadline of {} ms passed",
+                state.deadline_ms.unwrap_or(0.0) as u64
+            );
+            return Err(fail(
+                Error::new(ErrorKind::Timeout, codes::TIMEOUT, msg),
+                history,
+            ));
+        }
+        let timeout = time_left.map_or(state.timeout_ms, |t| t.min(state.timeout_ms));
+        let nonce = random::nonce().map_err(|e| fail(e, history.clone()))?;
+        let signed = signing::sign(
+            &request,
+            &state.endpoint,
+            &credentials,
+            state.signature_version,
+            (now + state.clock_offset_ms.get()) as i64,
+            &nonce,
+        );
+        let outcome = fetch::attempt(
+            state.fetch.as_ref(),
+            &state.url(&signed),
+            &signed,
+            timeout,
+            abort.as_mut(),
+        )
+        .await;
+        let (mut err, server_wait) = match outcome {
+            Ok(answer) => match response::parse(answer.status, &answer.body) {
+                Ok(ok) => {
+                    return Ok(js::object(&[
+                        ("result", JsValue::from_bool(ok.result)),
+                        ("requestId", JsValue::from_str(&ok.request_id)),
+                        ("clientToken", JsValue::from_str(&token)),
+                        ("attempts", JsValue::from(history.len() as u32 + 1)),
+                    ]))
+                }
+                Err(e) => {
+                    // Our clock is off: learn the server's from its Date header and try again
+                    // at once, once; later calls of this client use the corrected clock.
+                    let offset = answer
+                        .date
+                        .as_deref()
+                        .and_then(|d| retry::clock_offset_ms(d, Date::now()));
+                    if let (codes::TIME_STAMP_EXPIRED, Some(offset), false) =
+                        (e.code.as_str(), offset, clock_corrected)
+                    {
+                        state.clock_offset_ms.set(offset);
+                        clock_corrected = true;
+                        history.push(retry::describe_attempt(&e));
+                        continue;
+                    }
+                    let wait = retry::server_wait_ms(
+                        answer.x_acs_retry_after.as_deref(),
+                        answer.retry_after.as_deref(),
+                        Date::now(),
+                    );
+                    (e, wait)
+                }
+            },
+            Err(e) => (e, None),
+        };
+        // Ours beside the server's, so the two can be compared.
+        if err.code == codes::SIGNATURE_DOES_NOT_MATCH {
+            err.string_to_sign = Some(signed.signed_text.clone());
+        }
+        // A gateway's SignatureDoesNotMatch message repeats its string-to-sign, which holds the
+        // STS token we sent; a proxy's error page may echo our headers.
+        err.redact_with(|text| signed.redact(&credentials, text));
+        history.push(retry::describe_attempt(&err));
+
+        let counted = (history.len() - usize::from(clock_corrected)) as u32;
+        let time_left = deadline.map(|d| d - Date::now());
+        let Some(delay) =
+            state
+                .retry
+                .next_delay(&err, counted, server_wait, random::unit(), time_left)
+        else {
+            return Err(fail(err, history));
+        };
+        if !timer::sleep(delay, abort.as_mut()).await {
+            return Err(fail(fetch::aborted(), history));
         }
     }
 }
 
-/// Checks the call's arguments and picks the clientToken (the caller's, or a new UUID).
+/// Checks the call's arguments, picks the clientToken (the caller's, or a new UUID) and
+/// reads the options' `signal`.
 fn prepare(
     instance_id: &JsValue,
     client_token: &Option<JsValue>,
-) -> Result<(OpenHttpsRequest, String), Error> {
+    options: &Option<JsValue>,
+) -> Result<(OpenHttpsRequest, String, Option<JsValue>), Error> {
     let Some(id) = instance_id.as_string() else {
         let msg = "instanceId must be a string such as \"es-cn-n6w1o1x0w001c\"";
         return Err(Error::invalid(
@@ -286,5 +412,14 @@ fn prepare(
         ));
     };
     let request = OpenHttpsRequest::new(&id, Some(&token))?;
-    Ok((request, token))
+    let signal = match options.as_ref().map(|o| js::get(o, "signal")) {
+        None => None,
+        Some(s) if s.is_undefined() || s.is_null() => None,
+        Some(s) if js::get(&s, "addEventListener").is_function() => Some(s),
+        Some(_) => {
+            let msg = "signal must be an AbortSignal (e.g. AbortSignal.timeout(5000) or controller.signal)";
+            return Err(Error::invalid(codes::INVALID_CONFIG, "signal", msg));
+        }
+    };
+    Ok((request, token, signal))
 }

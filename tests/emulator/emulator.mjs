@@ -8,7 +8,8 @@
 // The file has three parts:
 //   1. pure signing helpers (exported; the tests check them against the official vectors),
 //   2. request parsing helpers (exported where a test may want them),
-//   3. the HTTP emulator (startEmulator).
+//   3. the HTTP emulator (startEmulator), with fault injection selected by the instance id
+//      (`es-fault-<fault>-<anything>`, see FAULTS and README.md).
 
 import http from 'node:http';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
@@ -62,6 +63,89 @@ export const INSTANCE_PREFIXES = Object.freeze({
 });
 
 const INSTANCE_STATES = new Set(['active', 'activating', 'unknown']);
+
+/**
+ * Fault injection, selected by the instance id alone so that any client (Node, a browser, Rust)
+ * can ask for a fault without special support, and parallel tests never share one:
+ * `es-fault-<fault>-<anything>` is an active instance whose first N attempts fail as
+ * `<fault>` says. `<fault>` is `<name>x<N>` (N ≥ 1, decimal, no leading zero) or `skew`.
+ */
+export const FAULT_PREFIX = 'es-fault-';
+
+const SERVICE_UNAVAILABLE = [
+  503,
+  'ServiceUnavailable',
+  'The request has failed due to a temporary failure of the server.',
+];
+
+/**
+ * The faults with a count, by name. `applies`: the change is applied (and a clientToken bound
+ * to the success) before the fault strikes, so a retry with the same clientToken is replayed.
+ * What the client gets instead of the normal answer is one of: `error` ([status, Code, Message]
+ * of a gateway error, with extra `headers`), `page` (the status of a proxy's HTML page), `empty`
+ * (a 200 without a body), or `delivery` (how #send fails to deliver: hang, drop, truncate).
+ */
+export const FAULTS = Object.freeze({
+  503: { applies: false, error: SERVICE_UNAVAILABLE },
+  500: {
+    applies: false,
+    error: [500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.'],
+  },
+  // Alibaba's SDKs read x-acs-retry-after as milliseconds.
+  throttle: {
+    applies: false,
+    error: [400, 'Throttling.User', 'Request was denied due to user flow control.'],
+    headers: { 'x-acs-retry-after': '120' },
+  },
+  // Retry-After in seconds, as HTTP defines it.
+  429: {
+    applies: false,
+    error: [429, 'Throttling.Api', 'Request was denied due to api flow control.'],
+    headers: { 'Retry-After': '1' },
+  },
+  html200: { applies: false, page: 200 },
+  html502: { applies: false, page: 502 },
+  empty: { applies: false, empty: true },
+  hang: { applies: false, delivery: 'hang' },
+  drop: { applies: false, delivery: 'drop' },
+  truncated: { applies: true, delivery: 'truncate' },
+  hangafter: { applies: true, delivery: 'hang' },
+  dropafter: { applies: true, delivery: 'drop' },
+  '503after': { applies: true, error: SERVICE_UNAVAILABLE },
+});
+
+/** How far ahead the emulator's clock is for an `es-fault-skew-*` instance. */
+export const FAULT_SKEW_MS = 20 * 60 * 1000;
+
+/**
+ * The fault an instance id selects: null for an id that is not `es-fault-*`,
+ * `{ name: 'skew' }`, `{ name, count }` for a known fault, or `{ name: null }` for anything else
+ * after the prefix (such an instance is unknown, so that a typo shows as InstanceNotFound).
+ */
+export function parseFault(instanceId) {
+  if (typeof instanceId !== 'string' || !instanceId.startsWith(FAULT_PREFIX)) return null;
+  const token = instanceId.slice(FAULT_PREFIX.length).split('-', 1)[0];
+  if (token === 'skew') return { name: 'skew' };
+  const m = /^(\w+)x([1-9]\d*)$/.exec(token);
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !Object.hasOwn(FAULTS, m[1]) || !Number.isSafeInteger(count)) return { name: null };
+  return { name: m[1], count };
+}
+
+// The pages a proxy in front of the gateway might send (a captive portal's sign-in page, a
+// load balancer's error page): HTML where the client expects JSON.
+const HTML_PAGES = {
+  200:
+    '<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\n' +
+    '<body><h1>Sign in to continue</h1><p>This network requires you to sign in before you can use it.</p></body></html>\n',
+  502:
+    '<html>\n<head><title>502 Bad Gateway</title></head>\n' +
+    '<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>Tengine</center>\n</body>\n</html>\n',
+};
+const HTML_TYPE = 'text/html; charset=utf-8';
+
+/** How many bytes of the body a `truncated` answer sends: `{"Result":true,"Requ`. */
+const TRUNCATED_BYTES = 20;
 
 // ---------------------------------------------------------------------------------------------
 // 1. Signing helpers (pure)
@@ -397,10 +481,14 @@ export class Emulator {
   #instances;
   #initialClockOffsetMs;
   #logLimit;
-  #nonces = new Map(); // `${accessKeyId}\n${nonce}` -> time first seen (emulator clock)
+  // `${accessKeyId}\n${nonce}` -> { time first seen (emulator clock), dropped: fault name or null }
+  #nonces = new Map();
   #idempotent = new Map(); // `${accessKeyId}\n${instanceId}\n${clientToken}` -> first answer
   #https = new Set(); // instance ids whose HTTPS was opened
   #applies = new Map(); // instanceId -> { total, byClientToken: Map<token, count> }
+  #attempts = new Map(); // instanceId -> requests that passed every check (the fault stage)
+  // Every open connection, so that close() can end the ones a `hang` fault keeps open.
+  #sockets = new Set();
 
   constructor({ clockOffsetMs = 0, keys = {}, instances = {}, logLimit = 1000 } = {}) {
     this.#keys = normaliseKeys(keys);
@@ -408,6 +496,10 @@ export class Emulator {
     this.clockOffsetMs = this.#initialClockOffsetMs = clockOffsetMs;
     this.#logLimit = logLimit;
     this.#server = http.createServer((req, res) => this.#handle(req, res));
+    this.#server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
   }
 
   async listen(port, host) {
@@ -423,11 +515,14 @@ export class Emulator {
     return this;
   }
 
-  /** Stops listening and drops open keep-alive connections. */
+  /**
+   * Stops listening and ends every connection: idle keep-alive ones, and the ones a `hang`
+   * fault keeps waiting (their clients see the connection close). Resolves at once.
+   */
   close() {
     return new Promise((resolve, reject) => {
       this.#server.close((err) => (err ? reject(err) : resolve()));
-      this.#server.closeAllConnections();
+      for (const socket of this.#sockets) socket.destroy();
     });
   }
 
@@ -441,12 +536,16 @@ export class Emulator {
     this.clockOffsetMs = ms;
   }
 
-  /** Back to the state just after start: nonces, idempotency records, log, HTTPS flags, clock. */
+  /**
+   * Back to the state just after start: nonces, idempotency records, log, HTTPS flags, attempt
+   * (and so fault) counters, clock. Requests a `hang` fault holds stay open.
+   */
   reset() {
     this.#nonces.clear();
     this.#idempotent.clear();
     this.#https.clear();
     this.#applies.clear();
+    this.#attempts.clear();
     this.log.length = 0;
     this.clockOffsetMs = this.#initialClockOffsetMs;
   }
@@ -456,8 +555,19 @@ export class Emulator {
     return this.#applies.get(instanceId)?.total ?? 0;
   }
 
+  /**
+   * How many requests for this instance passed every gateway check (signature, timestamp,
+   * nonce, clientToken) and so reached the fault stage: the real attempts of a correctly signed
+   * call, replays included. A fault `<name>x<N>` strikes the first N of them.
+   */
+  attempts(instanceId) {
+    return this.#attempts.get(instanceId) ?? 0;
+  }
+
   instanceState(instanceId) {
     if (this.#instances.has(instanceId)) return this.#instances.get(instanceId);
+    const fault = parseFault(instanceId);
+    if (fault) return fault.name ? 'active' : 'unknown';
     for (const [prefix, state] of Object.entries(INSTANCE_PREFIXES)) {
       if (instanceId.startsWith(prefix)) return state;
     }
@@ -473,15 +583,24 @@ export class Emulator {
       https: this.#https.has(instanceId),
       applied: applies?.total ?? 0,
       appliedByClientToken: Object.fromEntries(applies?.byClientToken ?? []),
+      attempts: this.attempts(instanceId),
     };
+  }
+
+  /** The emulator's clock as an instance sees it: 20 minutes ahead for `es-fault-skew-*`. */
+  #nowFor(instanceId) {
+    return this.now() + (parseFault(instanceId)?.name === 'skew' ? FAULT_SKEW_MS : 0);
   }
 
   // -- request handling ---------------------------------------------------------------------
   //
   // #handle reads the whole request into a plain `ctx`, lets #answerApi decide the answer as a
-  // plain object, then #send writes it. Fault injection (drop, delay, 5xx, throttling, a broken
-  // body…) belongs at those two seams: before #answerApi to answer instead of it, after it to
-  // alter the answer before #send. #answerApi never touches `res`.
+  // plain object, then #send writes it. #answerApi never touches `res`.
+  //
+  // Faults are decided inside #answerApi, at the point where every gateway check has passed
+  // (only a correctly signed, fresh request is a real attempt), and written into the answer:
+  // a different status/body, or a `delivery` that tells #send how not to answer properly
+  // (hang, drop, truncate). The change is applied or not before that, as usual.
 
   async #handle(req, res) {
     let ctx;
@@ -490,17 +609,17 @@ export class Emulator {
       const admin = ctx.rawPath.startsWith('/__emulator/');
       if (ctx.method === 'OPTIONS') {
         if (!admin) this.#record(ctx, { status: 204, code: null, requestId: null });
-        return this.#sendPreflight(req, res);
+        return this.#sendPreflight(req, res, this.#nowFor(matchRoute(ctx.rawPath)?.instanceId));
       }
       if (admin) return this.#sendAdmin(ctx, res);
       const answer = this.#answerApi(ctx);
       this.#record(ctx, answer);
-      this.#send(res, answer);
+      this.#send(res, answer, this.#nowFor(ctx.instanceId));
     } catch (err) {
       // A bug in the emulator: say so in the gateway's shape rather than hanging up.
       const failure = apiError(500, 'InternalError', String(err?.stack ?? err));
       const answer = this.#errorAnswer(ctx ?? { host: '' }, failure);
-      if (!res.headersSent) this.#send(res, answer);
+      if (!res.headersSent && !res.destroyed) this.#send(res, answer);
       else res.destroy();
     }
   }
@@ -523,12 +642,17 @@ export class Emulator {
       clientToken: null,
       signatureVersion: null,
       accessKeyId: null,
+      fault: null,
     };
   }
 
-  /** Decides the answer to an API request. Checks run in the gateway's order; first failure wins. */
+  /**
+   * Decides the answer to an API request. Checks run in the gateway's order; first failure
+   * wins. A request that passes them all is an attempt: counted, then faulted if its instance
+   * id asks for it and it is not a replay, and applied unless the fault says not.
+   */
   #answerApi(ctx) {
-    const outcome =
+    const rejected =
       this.#checkRoute(ctx) ??
       this.#checkProtocol(ctx) ??
       this.#checkAuthorizationShape(ctx) ??
@@ -536,8 +660,56 @@ export class Emulator {
       this.#checkTimestamp(ctx) ??
       this.#checkSignature(ctx) ??
       this.#checkNonce(ctx) ??
-      this.#openHttps(ctx);
-    return outcome instanceof ApiError ? this.#errorAnswer(ctx, outcome) : outcome;
+      this.#checkClientToken(ctx);
+    // An ApiError, or (from #checkNonce) the answer to a browser's resend of a dropped request.
+    if (rejected) return rejected instanceof ApiError ? this.#errorAnswer(ctx, rejected) : rejected;
+
+    // 10. The fault stage.
+    const attempt = (this.#attempts.get(ctx.instanceId) ?? 0) + 1;
+    this.#attempts.set(ctx.instanceId, attempt);
+    const selected = parseFault(ctx.instanceId);
+    const fault = selected?.count >= attempt ? selected.name : null;
+
+    // A replay is never faulted: it is the success already applied, answered again.
+    const replay = this.#replay(ctx);
+    if (replay) return replay;
+    if (!fault) return this.#openHttps(ctx);
+    ctx.fault = fault;
+    const spec = FAULTS[fault];
+    const applied = spec.applies ? this.#openHttps(ctx) : null;
+    if (spec.delivery === 'drop') {
+      // Remember that this nonce got no answer at all: a browser resends such a request by
+      // itself (see #checkNonce).
+      this.#nonces.get(this.#nonceKey(ctx)).dropped = fault;
+    }
+    return this.#faultAnswer(ctx, spec, applied);
+  }
+
+  /**
+   * The answer a fault gives instead of the normal one. `applied` is the success the change
+   * produced (for the faults that apply it first), or null.
+   */
+  #faultAnswer(ctx, spec, applied) {
+    const fault = ctx.fault;
+    if (spec.error) {
+      const [status, code, message] = spec.error;
+      return { ...this.#errorAnswer(ctx, apiError(status, code, message)), headers: spec.headers, fault };
+    }
+    if (spec.page) {
+      // A proxy's page, not the gateway's answer: no x-acs-request-id.
+      return { status: spec.page, code: null, requestId: null, body: HTML_PAGES[spec.page], contentType: HTML_TYPE, fault };
+    }
+    if (spec.empty) {
+      // The gateway's headers with nothing in the body.
+      return { status: 200, code: null, requestId: newRequestId(), body: '', fault };
+    }
+    if (spec.delivery === 'truncate') {
+      // The success, sent only in part: #send declares the full length and then hangs up.
+      return { ...applied, delivery: 'truncate', fault };
+    }
+    // hang, drop (and their `after` forms): nothing is sent. The log keeps the RequestId of
+    // the applied success, which a replay will answer with.
+    return { status: null, code: null, requestId: applied?.requestId ?? null, body: '', delivery: spec.delivery, fault };
   }
 
   // 2. Route and method.
@@ -548,6 +720,9 @@ export class Emulator {
     }
     if (route.error) return invalidParameter('InstanceId', route.error);
     ctx.instanceId = route.instanceId;
+    // A skewed clock colours every answer for the instance, so every request to it is logged
+    // with the fault.
+    if (parseFault(ctx.instanceId)?.name === 'skew') ctx.fault = 'skew';
     try {
       ctx.query = parseQuery(ctx.rawQuery);
     } catch (err) {
@@ -639,7 +814,7 @@ export class Emulator {
           `(expected ${v3 ? 'YYYY-MM-DDTHH:mm:ssZ' : 'RFC 1123, e.g. Thu, 06 Feb 2020 07:32:54 GMT'}).`,
       );
     }
-    if (Math.abs(time - this.now()) > MAX_CLOCK_SKEW_MS) {
+    if (Math.abs(time - this.#nowFor(ctx.instanceId)) > MAX_CLOCK_SKEW_MS) {
       return apiError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.');
     }
     return null;
@@ -681,36 +856,56 @@ export class Emulator {
     return null;
   }
 
+  #nonceKey(ctx) {
+    return `${ctx.accessKeyId}\n${ctx.headers['x-acs-signature-nonce']}`;
+  }
+
   // 8. Nonce: present and fresh. Recorded only here, after the signature passed, so a rejected
   //    request does not burn the nonce of a later correct one.
   #checkNonce(ctx) {
     const nonce = ctx.headers['x-acs-signature-nonce'];
     if (nonce === undefined || nonce === '') return missingParameter('x-acs-signature-nonce');
     const now = this.now();
-    for (const [seen, time] of this.#nonces) {
+    for (const [seen, { time }] of this.#nonces) {
       if (now - time > NONCE_WINDOW_MS) this.#nonces.delete(seen);
     }
-    const id = `${ctx.accessKeyId}\n${nonce}`;
-    if (this.#nonces.has(id)) {
-      return apiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
+    const seen = this.#nonces.get(this.#nonceKey(ctx));
+    if (seen?.dropped) {
+      // Chromium (and other browsers) resend a request by themselves, once, when a reused
+      // keep-alive connection closes without any answer — same headers, same nonce. It is
+      // still the same attempt of the client, so it is dropped too, and not counted again;
+      // otherwise a `drop` fault would reach a browser client as SignatureNonceUsed.
+      ctx.fault = seen.dropped;
+      ctx.resend = true;
+      return { status: null, code: null, requestId: null, body: '', delivery: 'drop' };
     }
-    this.#nonces.set(id, now);
+    if (seen) return apiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
+    this.#nonces.set(this.#nonceKey(ctx), { time: now, dropped: null });
     return null;
   }
 
-  // 9 and 10. clientToken (validate, replay) and the instance's state.
+  // 9. clientToken: well-formed (it is a parameter check, so before the fault stage).
+  #checkClientToken(ctx) {
+    const token = ctx.clientToken;
+    if (token === null) return null;
+    if (token === '') return invalidParameter('clientToken', 'it must not be empty (omit it instead).');
+    if (token.length > MAX_CLIENT_TOKEN_LENGTH) {
+      return invalidParameter('clientToken', `at most ${MAX_CLIENT_TOKEN_LENGTH} characters, got ${token.length}.`);
+    }
+    if (/[^\x00-\x7f]/.test(token)) return invalidParameter('clientToken', 'it must be ASCII.');
+    return null;
+  }
+
+  // 11. clientToken seen before after a success: that answer again, byte for byte.
+  #replay(ctx) {
+    if (ctx.clientToken === null) return null;
+    const first = this.#idempotent.get(`${ctx.accessKeyId}\n${ctx.instanceId}\n${ctx.clientToken}`);
+    return first ? { ...first, replayed: true } : null;
+  }
+
+  // 12. The instance's state: apply, or say why not.
   #openHttps(ctx) {
     const token = ctx.clientToken;
-    if (token !== null) {
-      if (token === '') return invalidParameter('clientToken', 'it must not be empty (omit it instead).');
-      if (token.length > MAX_CLIENT_TOKEN_LENGTH) {
-        return invalidParameter('clientToken', `at most ${MAX_CLIENT_TOKEN_LENGTH} characters, got ${token.length}.`);
-      }
-      if (/[^\x00-\x7f]/.test(token)) return invalidParameter('clientToken', 'it must be ASCII.');
-      const first = this.#idempotent.get(`${ctx.accessKeyId}\n${ctx.instanceId}\n${token}`);
-      if (first) return { ...first, replayed: true };
-    }
-
     let answer;
     const state = this.instanceState(ctx.instanceId);
     if (state === 'active') {
@@ -763,32 +958,60 @@ export class Emulator {
       code: answer.code,
       requestId: answer.requestId,
       replayed: answer.replayed === true,
+      // The fault that struck this request (its name without the count), or null.
+      fault: ctx.fault,
+      // True for a browser's own resend of a dropped request (see #checkNonce).
+      resend: ctx.resend === true,
     });
     if (this.log.length > this.#logLimit) this.log.splice(0, this.log.length - this.#logLimit);
   }
 
   // -- responses ------------------------------------------------------------------------------
 
-  #commonHeaders(res) {
+  /** `now`: the clock the Date header tells (an `es-fault-skew-*` instance's is ahead). */
+  #commonHeaders(res, now = this.now(), extraExposed = []) {
     // The Date header comes from the emulator's (possibly skewed) clock, as a real server's
     // Date tells its own clock; clients use it to correct for skew.
-    res.setHeader('Date', new Date(this.now()).toUTCString());
+    res.setHeader('Date', new Date(now).toUTCString());
     res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', 'Date, x-acs-request-id');
+    // A browser lets a page read only the headers listed here (and a few safe ones), so a
+    // throttling answer also lists its retry header.
+    res.setHeader('Access-Control-Expose-Headers', ['Date', 'x-acs-request-id', ...extraExposed].join(', '));
   }
 
-  #send(res, { status, requestId, body }) {
+  /**
+   * Writes an answer. `delivery` (set by a fault) says how to fail to deliver it:
+   *   'hang'     — send nothing and keep the connection open; it ends when the client gives up
+   *                or close() destroys it. No timer is involved.
+   *   'drop'     — close the connection without sending anything.
+   *   'truncate' — declare the full Content-Length, send the first bytes of the body, then
+   *                close the connection. Node's fetch (undici) and Chromium both resolve fetch()
+   *                with the status and headers, then reject reading the body (undici:
+   *                TypeError "terminated"; Chromium: TypeError "Failed to fetch").
+   */
+  #send(res, { status, requestId, body, headers = {}, contentType = JSON_TYPE, delivery }, now) {
+    if (delivery === 'hang') return;
+    if (delivery === 'drop') {
+      res.destroy();
+      return;
+    }
     res.statusCode = status;
-    this.#commonHeaders(res);
+    this.#commonHeaders(res, now, Object.keys(headers));
     if (requestId) res.setHeader('x-acs-request-id', requestId);
-    res.setHeader('Content-Type', JSON_TYPE);
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.setHeader('Content-Type', contentType);
     res.setHeader('Content-Length', Buffer.byteLength(body));
+    if (delivery === 'truncate') {
+      // Close only once the first bytes are handed to the OS, so the client does receive them.
+      res.write(Buffer.from(body).subarray(0, TRUNCATED_BYTES), () => res.destroy());
+      return;
+    }
     res.end(body);
   }
 
-  #sendPreflight(req, res) {
+  #sendPreflight(req, res, now) {
     res.statusCode = 204;
-    this.#commonHeaders(res);
+    this.#commonHeaders(res, now);
     res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
     const asked = req.headers['access-control-request-headers'];
     if (asked) res.setHeader('Access-Control-Allow-Headers', asked);

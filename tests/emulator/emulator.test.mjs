@@ -10,11 +10,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   ACTIVATING_INSTANCE_ID,
   ACTIVE_INSTANCE_ID,
   EMPTY_BODY_SHA256,
+  FAULT_SKEW_MS,
   STS_TEST_KEY,
   TEST_KEY,
   authorizationV1,
@@ -25,6 +27,7 @@ import {
   headersFromRaw,
   parseAcsDate,
   parseAuthorization,
+  parseFault,
   parseHttpDate,
   parseQuery,
   sdkSignedHeaderNames,
@@ -253,13 +256,25 @@ const freshActive = () => `es-active-${randomUUID()}`;
 const acsDate = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
- * Sends one OpenHttps call. Options: instanceId, clientToken, version ('v3'|'v1'), key, time
- * (epoch ms for the date), nonce, headers (added/overridden before signing), omit (header names
- * removed before signing), unsigned (V3 headers left out of SignedHeaders), authorization (a
- * string replaces the signed one, null sends none), changeAfterSigning (headers set after
- * signing, to tamper), body, method, pathSegment (the instance id as sent, default encoded).
+ * Sends one OpenHttps call and reads the answer as JSON (see sendOpenHttps for the options).
  */
 async function openHttps(emu, opts = {}) {
+  const sent = await sendOpenHttps(emu, opts);
+  const text = await sent.res.text();
+  const json = text ? JSON.parse(text) : null;
+  return { ...sent, status: sent.res.status, text, json };
+}
+
+/**
+ * Sends one OpenHttps call; resolves with { res, signed, instanceId, host } once the headers
+ * are in (the body unread), rejects as fetch does. Options: instanceId, clientToken, version
+ * ('v3'|'v1'), key, time (epoch ms for the date), nonce, headers (added/overridden before
+ * signing), omit (header names removed before signing), unsigned (V3 headers left out of
+ * SignedHeaders), authorization (a string replaces the signed one, null sends none),
+ * changeAfterSigning (headers set after signing, to tamper), body, method, pathSegment (the
+ * instance id as sent, default encoded), signal (an AbortSignal for fetch).
+ */
+async function sendOpenHttps(emu, opts = {}) {
   const {
     instanceId = freshActive(),
     clientToken,
@@ -275,6 +290,7 @@ async function openHttps(emu, opts = {}) {
     method = 'POST',
     changeAfterSigning = {},
     pathSegment = enc(instanceId),
+    signal,
   } = opts;
   const pathname = `/openapi/instances/${pathSegment}/actions/open-https`;
   const query = clientToken === undefined ? {} : { clientToken };
@@ -310,10 +326,9 @@ async function openHttps(emu, opts = {}) {
     method,
     headers: sent,
     body: body === '' ? undefined : body,
+    signal,
   });
-  const text = await res.text();
-  const json = text ? JSON.parse(text) : null;
-  return { res, status: res.status, text, json, signed, instanceId, host: headers.host };
+  return { res, signed, instanceId, host: headers.host };
 }
 
 function assertSuccess(r) {
@@ -326,13 +341,13 @@ function assertSuccess(r) {
   assertCommonHeaders(r.res);
 }
 
-function assertCommonHeaders(res) {
+function assertCommonHeaders(res, exposed = []) {
   assert.equal(res.headers.get('access-control-allow-origin'), '*');
-  assert.equal(res.headers.get('access-control-expose-headers'), 'Date, x-acs-request-id');
+  assert.equal(res.headers.get('access-control-expose-headers'), ['Date, x-acs-request-id', ...exposed].join(', '));
   assert.ok(!Number.isNaN(Date.parse(res.headers.get('date'))), 'a Date header');
 }
 
-function assertGatewayError(r, status, code) {
+function assertGatewayError(r, status, code, exposed = []) {
   assert.equal(r.status, status, r.text);
   assert.deepEqual(Object.keys(r.json), ['RequestId', 'HostId', 'Code', 'Message', 'Recommend']);
   assert.equal(r.json.Code, code, r.json.Message);
@@ -342,7 +357,7 @@ function assertGatewayError(r, status, code) {
   assert.equal(r.json.Recommend, `https://api.aliyun.com/troubleshoot?q=${code}&product=Elasticsearch`);
   assert.equal(typeof r.json.Message, 'string');
   assert.equal(r.res.headers.get('content-type'), JSON_TYPE);
-  assertCommonHeaders(r.res);
+  assertCommonHeaders(r.res, exposed);
 }
 
 const getJson = async (url, init) => (await fetch(url, init)).json();
@@ -673,7 +688,14 @@ describe('emulator state: reset, options, clock', () => {
       assert.equal(reset.status, 200);
       assert.deepEqual(await getJson(`${emu.url}/__emulator/log`), []);
       const view = await getJson(`${emu.url}/__emulator/instances/${instanceId}`);
-      assert.deepEqual(view, { instanceId, state: 'active', https: false, applied: 0, appliedByClientToken: {} });
+      assert.deepEqual(view, {
+        instanceId,
+        state: 'active',
+        https: false,
+        applied: 0,
+        appliedByClientToken: {},
+        attempts: 0,
+      });
 
       // Same nonce and clientToken are new again: applied afresh, not replayed.
       const again = await openHttps(emu, { instanceId, nonce, clientToken: 'tok' });
@@ -732,6 +754,430 @@ describe('emulator state: reset, options, clock', () => {
     } finally {
       await emu.close();
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Fault injection: an instance id es-fault-<fault>-<anything> selects a fault for that id
+// ---------------------------------------------------------------------------------------------
+
+const faultId = (fault) => `es-fault-${fault}-${randomUUID()}`;
+const SERVICE_UNAVAILABLE = 'The request has failed due to a temporary failure of the server.';
+
+/** emu.attempts(id) and the admin view agree on the number of attempts. */
+async function assertAttempts(emu, instanceId, expected) {
+  assert.equal(emu.attempts(instanceId), expected, 'emu.attempts');
+  const view = await getJson(`${emu.url}/__emulator/instances/${enc(instanceId)}`);
+  assert.equal(view.attempts, expected, 'attempts in GET /__emulator/instances/{id}');
+}
+
+/** The log entries of one instance, oldest first. */
+const logOf = (emu, instanceId) => emu.log.filter((e) => e.instanceId === instanceId);
+
+/** Reads a body chunk by chunk until it ends or fails: { text received, error or null }. */
+async function readUntilError(res) {
+  const reader = res.body.getReader();
+  const chunks = [];
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text: Buffer.concat(chunks).toString('utf8'), error: null };
+      chunks.push(value);
+    }
+  } catch (error) {
+    return { text: Buffer.concat(chunks).toString('utf8'), error };
+  }
+}
+
+/** What Node's fetch (undici) rejects with when the server closes without answering. */
+function isDroppedConnection(err) {
+  assert.equal(err.name, 'TypeError');
+  assert.equal(err.message, 'fetch failed');
+  assert.equal(err.cause?.code, 'UND_ERR_SOCKET', String(err.cause));
+  return true;
+}
+
+/** What fetch rejects with when its AbortSignal.timeout fires. */
+function isTimeout(err) {
+  assert.equal(err.name, 'TimeoutError');
+  return true;
+}
+
+describe('parseFault', () => {
+  test('names, counts and what is unknown', () => {
+    assert.equal(parseFault('es-active-x'), null);
+    assert.deepEqual(parseFault('es-fault-503x2-abc'), { name: '503', count: 2 });
+    assert.deepEqual(parseFault('es-fault-503afterx12-a-b-c'), { name: '503after', count: 12 });
+    assert.deepEqual(parseFault('es-fault-throttlex1'), { name: 'throttle', count: 1 }, 'no suffix is fine');
+    assert.deepEqual(parseFault('es-fault-skew-abc'), { name: 'skew' });
+    for (const bad of ['503', '503x0', '503x01', '503x', 'x1', 'nopex1', 'skewx1', '', 'HANGx1', '503x1.5']) {
+      assert.deepEqual(parseFault(`es-fault-${bad}-abc`), { name: null }, bad);
+    }
+  });
+});
+
+describe('fault injection over HTTP', () => {
+  let emu;
+  before(async () => {
+    emu = await startEmulator();
+  });
+  after(() => emu.close());
+
+  // Gateway errors: [fault, status, Code, Message, retry headers (as exposed to a browser)].
+  const ERROR_FAULTS = [
+    ['503', 503, 'ServiceUnavailable', SERVICE_UNAVAILABLE, {}],
+    ['500', 500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.', {}],
+    ['throttle', 400, 'Throttling.User', 'Request was denied due to user flow control.', { 'x-acs-retry-after': '120' }],
+    ['429', 429, 'Throttling.Api', 'Request was denied due to api flow control.', { 'Retry-After': '1' }],
+  ];
+  for (const [fault, status, code, message, retryHeaders] of ERROR_FAULTS) {
+    test(`${fault}x2: two ${status} ${code}, nothing applied, then success`, async () => {
+      const instanceId = faultId(`${fault}x2`);
+      const clientToken = randomUUID();
+      for (const [attempt, version] of [[1, 'v3'], [2, 'v1']]) {
+        const r = await openHttps(emu, { instanceId, clientToken, version });
+        assertGatewayError(r, status, code, Object.keys(retryHeaders));
+        assert.equal(r.json.Message, message);
+        for (const name of ['x-acs-retry-after', 'Retry-After']) {
+          assert.equal(r.res.headers.get(name), retryHeaders[name] ?? null, name);
+        }
+        assert.equal(emu.applied(instanceId), 0);
+        await assertAttempts(emu, instanceId, attempt);
+      }
+      // The errors did not bind the token: the third attempt with it is applied.
+      const ok = await openHttps(emu, { instanceId, clientToken });
+      assertSuccess(ok);
+      assert.equal(ok.res.headers.get('retry-after'), null);
+      assert.equal(emu.applied(instanceId), 1);
+      assert.equal(emu.instance(instanceId).https, true);
+      await assertAttempts(emu, instanceId, 3);
+      assert.deepEqual(logOf(emu, instanceId).map((e) => [e.status, e.code, e.fault]), [
+        [status, code, fault],
+        [status, code, fault],
+        [200, null, null],
+      ]);
+    });
+  }
+
+  test('html200x1: a 200 HTML page (a proxy’s sign-in page), nothing applied, then success', async () => {
+    const instanceId = faultId('html200x1');
+    const { res } = await sendOpenHttps(emu, { instanceId, clientToken: 'html' });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.equal(res.headers.get('x-acs-request-id'), null, 'a proxy’s page, not the gateway’s answer');
+    assertCommonHeaders(res);
+    const html = await res.text();
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /Sign in/);
+    assert.equal(emu.applied(instanceId), 0);
+    assertSuccess(await openHttps(emu, { instanceId, clientToken: 'html' }));
+    assert.equal(emu.applied(instanceId), 1);
+    await assertAttempts(emu, instanceId, 2);
+    assert.equal(logOf(emu, instanceId)[0].fault, 'html200');
+  });
+
+  test('html502x2: two 502 Bad Gateway pages, nothing applied, then success', async () => {
+    const instanceId = faultId('html502x2');
+    for (const attempt of [1, 2]) {
+      const { res } = await sendOpenHttps(emu, { instanceId });
+      assert.equal(res.status, 502);
+      assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+      assert.equal(res.headers.get('x-acs-request-id'), null);
+      assert.match(await res.text(), /<title>502 Bad Gateway<\/title>/);
+      assert.equal(emu.applied(instanceId), 0);
+      await assertAttempts(emu, instanceId, attempt);
+    }
+    assertSuccess(await openHttps(emu, { instanceId }));
+    assert.equal(emu.applied(instanceId), 1);
+    await assertAttempts(emu, instanceId, 3);
+  });
+
+  test('emptyx1: a 200 with an empty body, nothing applied, then success', async () => {
+    const instanceId = faultId('emptyx1');
+    const { res } = await sendOpenHttps(emu, { instanceId });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-length'), '0');
+    assert.equal(res.headers.get('content-type'), JSON_TYPE);
+    assert.match(res.headers.get('x-acs-request-id'), UPPER_UUID);
+    assertCommonHeaders(res);
+    assert.equal(await res.text(), '');
+    assert.equal(emu.applied(instanceId), 0);
+    assertSuccess(await openHttps(emu, { instanceId }));
+    assert.equal(emu.applied(instanceId), 1);
+    await assertAttempts(emu, instanceId, 2);
+  });
+
+  test('hangx1: no answer until the client gives up, nothing applied, then success', async () => {
+    const instanceId = faultId('hangx1');
+    const started = Date.now();
+    await assert.rejects(sendOpenHttps(emu, { instanceId, signal: AbortSignal.timeout(200) }), isTimeout);
+    assert.ok(Date.now() - started >= 190, 'waited for the client’s timeout');
+    assert.equal(emu.applied(instanceId), 0);
+    await assertAttempts(emu, instanceId, 1);
+    assertSuccess(await openHttps(emu, { instanceId }));
+    assert.equal(emu.applied(instanceId), 1);
+    await assertAttempts(emu, instanceId, 2);
+    const [hung] = logOf(emu, instanceId);
+    assert.deepEqual([hung.status, hung.code, hung.requestId, hung.fault], [null, null, null, 'hang']);
+  });
+
+  test('dropx1: the connection is closed without an answer, nothing applied, then success', async () => {
+    const instanceId = faultId('dropx1');
+    await assert.rejects(sendOpenHttps(emu, { instanceId, clientToken: 'drop' }), isDroppedConnection);
+    assert.equal(emu.applied(instanceId), 0);
+    await assertAttempts(emu, instanceId, 1);
+    assertSuccess(await openHttps(emu, { instanceId, clientToken: 'drop' }));
+    assert.equal(emu.applied(instanceId), 1);
+    await assertAttempts(emu, instanceId, 2);
+    assert.equal(logOf(emu, instanceId)[0].fault, 'drop');
+  });
+
+  test('a browser’s own resend of a dropped request (same nonce) is dropped too, not counted', async () => {
+    // Chromium resends a request once by itself when a reused connection closes without an
+    // answer. The emulator must not answer that copy with SignatureNonceUsed.
+    for (const fault of ['dropx1', 'dropafterx1']) {
+      const instanceId = faultId(fault);
+      const same = { instanceId, clientToken: 'resend', nonce: freshNonce(), time: Date.now() };
+      await assert.rejects(sendOpenHttps(emu, same), isDroppedConnection);
+      await assert.rejects(sendOpenHttps(emu, same), isDroppedConnection);
+      await assertAttempts(emu, instanceId, 1);
+      assert.deepEqual(logOf(emu, instanceId).map((e) => e.resend), [false, true]);
+      assert.equal(logOf(emu, instanceId)[1].fault, fault.replace(/x1$/, ''));
+      const expectedApplied = fault === 'dropafterx1' ? 1 : 0;
+      assert.equal(emu.applied(instanceId), expectedApplied);
+      // The client's real retry, with a fresh nonce, is the next attempt.
+      assertSuccess(await openHttps(emu, { instanceId, clientToken: 'resend' }));
+      assert.equal(emu.applied(instanceId), 1);
+      await assertAttempts(emu, instanceId, 2);
+    }
+  });
+
+  test('truncatedx2: applied, 200 with the full Content-Length but a cut body; res.text() rejects', async () => {
+    const instanceId = faultId('truncatedx2');
+    const clientToken = randomUUID();
+    const first = await sendOpenHttps(emu, { instanceId, clientToken });
+    // fetch itself resolves: the status and headers arrived whole.
+    assert.equal(first.res.status, 200);
+    assert.equal(first.res.headers.get('content-type'), JSON_TYPE);
+    const requestId = first.res.headers.get('x-acs-request-id');
+    assert.match(requestId, UPPER_UUID);
+    const full = JSON.stringify({ Result: true, RequestId: requestId });
+    assert.equal(first.res.headers.get('content-length'), String(full.length));
+    // Reading the body fails: Node's fetch says "terminated" (Chromium: "Failed to fetch").
+    await assert.rejects(first.res.text(), (err) => {
+      assert.equal(err.name, 'TypeError');
+      assert.equal(err.message, 'terminated');
+      assert.equal(err.cause?.code, 'UND_ERR_SOCKET');
+      return true;
+    });
+    assert.equal(emu.applied(instanceId), 1, 'the change is applied');
+    assert.equal(emu.instance(instanceId).https, true);
+
+    // Attempt 2 (no clientToken, so not a replay) is cut too; read chunk by chunk, the first
+    // 20 bytes do arrive before the error.
+    const second = await sendOpenHttps(emu, { instanceId });
+    const { text, error } = await readUntilError(second.res);
+    assert.equal(text, '{"Result":true,"Requ');
+    assert.equal(error?.message, 'terminated');
+    assert.equal(emu.applied(instanceId), 2, 'without a clientToken a retry applies again');
+
+    // Attempt 3 with the first clientToken: the recorded success, nothing applied again.
+    const replay = await openHttps(emu, { instanceId, clientToken });
+    assertSuccess(replay);
+    assert.equal(replay.text, full);
+    assert.equal(emu.applied(instanceId), 2);
+    assert.equal(emu.instance(instanceId).appliedByClientToken[clientToken], 1);
+    await assertAttempts(emu, instanceId, 3);
+    assert.deepEqual(logOf(emu, instanceId).map((e) => [e.status, e.fault, e.replayed]), [
+      [200, 'truncated', false],
+      [200, 'truncated', false],
+      [200, null, true],
+    ]);
+  });
+
+  // The faults that apply the change and then fail to deliver the answer. A retry with the same
+  // clientToken gets the recorded success (same RequestId) and applies nothing again.
+  const AFTER_FAULTS = {
+    async truncated(request) {
+      const { res } = await sendOpenHttps(emu, request);
+      assert.equal(res.status, 200);
+      const { text, error } = await readUntilError(res);
+      assert.equal(text, '{"Result":true,"Requ');
+      assert.equal(error?.name, 'TypeError');
+    },
+    async hangafter(request) {
+      await assert.rejects(sendOpenHttps(emu, { ...request, signal: AbortSignal.timeout(150) }), isTimeout);
+    },
+    async dropafter(request) {
+      await assert.rejects(sendOpenHttps(emu, request), isDroppedConnection);
+    },
+    async '503after'(request) {
+      const r = await openHttps(emu, request);
+      assertGatewayError(r, 503, 'ServiceUnavailable');
+      assert.equal(r.json.Message, SERVICE_UNAVAILABLE);
+    },
+  };
+  for (const [fault, failedAttempt] of Object.entries(AFTER_FAULTS)) {
+    test(`${fault}x1: applied, then no proper answer; the clientToken retry is replayed`, async () => {
+      const instanceId = faultId(`${fault}x1`);
+      const clientToken = randomUUID();
+      await failedAttempt({ instanceId, clientToken });
+      assert.equal(emu.applied(instanceId), 1);
+      assert.equal(emu.instance(instanceId).https, true);
+      await assertAttempts(emu, instanceId, 1);
+      const [failed] = logOf(emu, instanceId);
+      assert.equal(failed.fault, fault);
+
+      const replay = await openHttps(emu, { instanceId, clientToken, version: 'v1' });
+      assertSuccess(replay);
+      if (fault !== '503after') {
+        // The answer that was lost is the one replayed (a 503 has a RequestId of its own).
+        assert.equal(replay.json.RequestId, failed.requestId);
+      }
+      assert.equal(emu.log.at(-1).replayed, true);
+      assert.equal(emu.applied(instanceId), 1, 'nothing applied again');
+      assert.equal(emu.instance(instanceId).appliedByClientToken[clientToken], 1);
+      await assertAttempts(emu, instanceId, 2);
+
+      // Beyond N, a new token is a normal call.
+      assertSuccess(await openHttps(emu, { instanceId, clientToken: randomUUID() }));
+      assert.equal(emu.applied(instanceId), 2);
+      await assertAttempts(emu, instanceId, 3);
+    });
+  }
+
+  test('a replay is never faulted, though it counts as an attempt', async () => {
+    const instanceId = faultId('503afterx2');
+    const clientToken = randomUUID();
+    assertGatewayError(await openHttps(emu, { instanceId, clientToken }), 503, 'ServiceUnavailable');
+    // Attempt 2 is within the first 2, but it is a replay of the applied success.
+    const replay = await openHttps(emu, { instanceId, clientToken });
+    assertSuccess(replay);
+    assert.equal(emu.log.at(-1).fault, null);
+    assert.equal(emu.log.at(-1).replayed, true);
+    assert.equal(emu.applied(instanceId), 1);
+    await assertAttempts(emu, instanceId, 2);
+  });
+
+  test('only requests that pass every gateway check are attempts and get the fault', async () => {
+    const instanceId = faultId('503x1');
+    const wrongKey = { accessKeyId: 'testid', accessKeySecret: 'wrong' };
+    assertGatewayError(await openHttps(emu, { instanceId, key: wrongKey }), 400, 'SignatureDoesNotMatch');
+    assertGatewayError(await openHttps(emu, { instanceId, time: Date.now() - 3_600_000 }), 400, 'InvalidTimeStamp.Expired');
+    assertGatewayError(await openHttps(emu, { instanceId, clientToken: 'x'.repeat(65) }), 400, 'InvalidParameter');
+    await assertAttempts(emu, instanceId, 0);
+    assert.ok(logOf(emu, instanceId).every((e) => e.fault === null));
+
+    const nonce = freshNonce();
+    assertGatewayError(await openHttps(emu, { instanceId, nonce }), 503, 'ServiceUnavailable');
+    await assertAttempts(emu, instanceId, 1);
+    // The nonce was recorded as usual.
+    assertGatewayError(await openHttps(emu, { instanceId, nonce }), 400, 'SignatureNonceUsed');
+    await assertAttempts(emu, instanceId, 1);
+    assertSuccess(await openHttps(emu, { instanceId }));
+    await assertAttempts(emu, instanceId, 2);
+  });
+
+  test('each instance id counts its own attempts, so parallel tests never collide', async () => {
+    const ids = [faultId('503x1'), faultId('503x1'), faultId('500x1')];
+    const first = await Promise.all(ids.map((instanceId) => openHttps(emu, { instanceId })));
+    assert.deepEqual(first.map((r) => r.status), [503, 503, 500]);
+    const second = await Promise.all(ids.map((instanceId) => openHttps(emu, { instanceId })));
+    second.forEach(assertSuccess);
+    for (const id of ids) await assertAttempts(emu, id, 2);
+  });
+
+  test('an unknown fault is an unknown instance (InstanceNotFound), so typos show', async () => {
+    for (const fault of ['nope', '503x0', '503', 'hang', 'skewx1', 'Dropx1', '503x01', '']) {
+      const instanceId = `es-fault-${fault}-${randomUUID()}`;
+      const r = await openHttps(emu, { instanceId });
+      assertGatewayError(r, 400, 'InstanceNotFound');
+      assert.equal(emu.instance(instanceId).state, 'unknown');
+      assert.equal(emu.log.at(-1).fault, null);
+    }
+  });
+
+  test('skew: this id’s clock is 20 minutes ahead, for the timestamp check and every Date', async () => {
+    const instanceId = faultId('skew');
+    const skewedNow = () => Date.now() + FAULT_SKEW_MS;
+    const closeTo = (date, expected) =>
+      assert.ok(Math.abs(Date.parse(date) - expected) < 5_000, `Date ${date} vs ${new Date(expected).toUTCString()}`);
+
+    // A client with a correct clock is expired; the error's Date tells the skewed clock.
+    const stale = await openHttps(emu, { instanceId });
+    assertGatewayError(stale, 400, 'InvalidTimeStamp.Expired');
+    closeTo(stale.res.headers.get('date'), skewedNow());
+    await assertAttempts(emu, instanceId, 0);
+
+    // Dated with the server's clock from that Date: any other error carries it too…
+    const serverTime = Date.parse(stale.res.headers.get('date'));
+    const wrongKey = { accessKeyId: 'testid', accessKeySecret: 'wrong' };
+    const bad = await openHttps(emu, { instanceId, time: serverTime, key: wrongKey });
+    assertGatewayError(bad, 400, 'SignatureDoesNotMatch');
+    closeTo(bad.res.headers.get('date'), skewedNow());
+
+    // …and a correct request succeeds, V3 and V1.
+    for (const version of ['v3', 'v1']) {
+      const ok = await openHttps(emu, { instanceId, time: serverTime, version });
+      assertSuccess(ok);
+      closeTo(ok.res.headers.get('date'), skewedNow());
+    }
+    assert.equal(emu.applied(instanceId), 2);
+    await assertAttempts(emu, instanceId, 2);
+    assert.ok(logOf(emu, instanceId).every((e) => e.fault === 'skew'));
+
+    // A preflight for the path tells the same clock.
+    const preflight = await fetch(`${emu.url}/openapi/instances/${instanceId}/actions/open-https`, { method: 'OPTIONS' });
+    closeTo(preflight.headers.get('date'), skewedNow());
+
+    // Only this id: elsewhere the clock is right.
+    const elsewhere = await openHttps(emu, { time: serverTime });
+    assertGatewayError(elsewhere, 400, 'InvalidTimeStamp.Expired');
+    closeTo(elsewhere.res.headers.get('date'), Date.now());
+    assert.ok(Math.abs(emu.now() - Date.now()) < 1_000);
+  });
+});
+
+describe('fault state: reset and close', () => {
+  test('reset() and POST /__emulator/reset clear the attempt counters, so faults strike again', async () => {
+    const emu = await startEmulator();
+    try {
+      const instanceId = faultId('503x1');
+      assertGatewayError(await openHttps(emu, { instanceId }), 503, 'ServiceUnavailable');
+      assertSuccess(await openHttps(emu, { instanceId }));
+      assert.equal((await fetch(`${emu.url}/__emulator/reset`, { method: 'POST' })).status, 200);
+      await assertAttempts(emu, instanceId, 0);
+      assertGatewayError(await openHttps(emu, { instanceId }), 503, 'ServiceUnavailable');
+      emu.reset();
+      assert.equal(emu.attempts(instanceId), 0);
+      assertGatewayError(await openHttps(emu, { instanceId }), 503, 'ServiceUnavailable');
+    } finally {
+      await emu.close();
+    }
+  });
+
+  test('close() resolves promptly with hanging requests open; their clients see the connection close', async () => {
+    const emu = await startEmulator();
+    const hangs = [faultId('hangx9'), faultId('hangafterx9'), faultId('hangx9')];
+    // No AbortSignal: these would wait forever.
+    const pending = hangs.map((instanceId) =>
+      sendOpenHttps(emu, { instanceId }).then(
+        () => 'answered',
+        (err) => err,
+      ),
+    );
+    // Wait until all three reached the fault stage (each is then held open).
+    const deadline = Date.now() + 5_000;
+    while (hangs.some((id) => emu.attempts(id) === 0)) {
+      assert.ok(Date.now() < deadline, 'the hanging requests arrived');
+      await sleep(5);
+    }
+    const started = performance.now();
+    await emu.close();
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 1_000, `close() took ${elapsed.toFixed(0)} ms`);
+    for (const outcome of await Promise.all(pending)) isDroppedConnection(outcome);
+    assert.equal(emu.applied(hangs[1]), 1, 'hangafter applied before hanging');
   });
 });
 

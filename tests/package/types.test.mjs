@@ -134,8 +134,8 @@ for (const [mode, options] of Object.entries(MODES)) {
     assert.deepEqual(
       r.errors.map(({ file, line, code, message }) => ({ file, line, code, message })),
       [
-        { file: 'bad-call.ts', line: 5, code: 'TS2554', message: 'Expected 1-2 arguments, but got 0.' },
-        { file: 'bad-call.ts', line: 6, code: 'TS2554', message: 'Expected 1-2 arguments, but got 0.' },
+        { file: 'bad-call.ts', line: 5, code: 'TS2554', message: 'Expected 1-3 arguments, but got 0.' },
+        { file: 'bad-call.ts', line: 6, code: 'TS2554', message: 'Expected 1-3 arguments, but got 0.' },
       ],
       r.output,
     );
