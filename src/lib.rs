@@ -30,7 +30,7 @@ pub mod validate;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 #[cfg(target_arch = "wasm32")]
-pub use wasm::{configure, open_https, Client};
+pub use wasm::{configure, open_https, sign_open_https, Client};
 
 pub use endpoint::{Endpoint, Network};
 pub use error::{Error, ErrorKind};

@@ -55,17 +55,7 @@ impl ClientState {
             return Err(Error::invalid(codes::INVALID_CONFIG, "config", msg));
         }
         if is_object {
-            // A misspelt option (`regionID`) would otherwise be ignored silently.
-            for key in Object::keys(config.unchecked_ref::<Object>()).iter() {
-                let key = key.as_string().unwrap_or_default();
-                if !OPTIONS.contains(&key.as_str()) {
-                    let msg = format!(
-                        "unknown option \"{key}\"; the options are {}",
-                        OPTIONS.join(", ")
-                    );
-                    return Err(Error::invalid(codes::INVALID_CONFIG, "config", msg));
-                }
-            }
+            reject_unknown_keys(config, &OPTIONS)?;
         }
 
         // Credentials first: with nothing configured, "no credentials" is the useful message.
@@ -138,6 +128,21 @@ impl ClientState {
     }
 }
 
+/// A misspelt option (`regionID`) would otherwise be ignored silently.
+pub(super) fn reject_unknown_keys(object: &JsValue, known: &[&str]) -> Result<(), Error> {
+    for key in Object::keys(object.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            let msg = format!(
+                "unknown option \"{key}\"; the options are {}",
+                known.join(", ")
+            );
+            return Err(Error::invalid(codes::INVALID_CONFIG, "config", msg));
+        }
+    }
+    Ok(())
+}
+
 /// V1 signs the `Date` header, which browsers silently drop from `fetch`: say so instead of
 /// letting the gateway answer a puzzling `SignatureDoesNotMatch`.
 pub fn v1_in_browser_error() -> Error {
@@ -154,7 +159,7 @@ pub fn v1_in_browser_error() -> Error {
 const MAX_WAIT_MS: f64 = 3_600_000.0;
 
 /// An optional number option within `min..=max`.
-fn number_option(
+pub(super) fn number_option(
     config: &JsValue,
     key: &'static str,
     min: f64,
@@ -177,7 +182,11 @@ fn number_option(
 }
 
 /// An optional string option; another type is an error with `code`.
-fn string_option(config: &JsValue, key: &'static str, code: &str) -> Result<Option<String>, Error> {
+pub(super) fn string_option(
+    config: &JsValue,
+    key: &'static str,
+    code: &str,
+) -> Result<Option<String>, Error> {
     match js::get(config, key) {
         v if v.is_undefined() || v.is_null() => Ok(None),
         v => v

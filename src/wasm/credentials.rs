@@ -113,7 +113,7 @@ impl Provider {
 
 /// `{ accessKeyId, accessKeySecret, securityToken?, expiration? }` → credentials and the
 /// expiration in milliseconds since the epoch (an ISO 8601 string, a number or a `Date`).
-fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Error> {
+pub(super) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Error> {
     if !value.is_object() {
         let msg = "credentials must be an object { accessKeyId, accessKeySecret, securityToken? } \
                    or a function returning one";

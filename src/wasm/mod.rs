@@ -8,6 +8,7 @@ mod credentials;
 mod errors;
 mod fetch;
 mod js;
+mod presign;
 mod timer;
 
 use std::cell::RefCell;
@@ -23,6 +24,7 @@ use crate::signing::{self, SignatureVersion};
 use crate::{random, response, retry};
 use config::ClientState;
 use js_sys::Date;
+pub use presign::sign_open_https;
 use timer::Trigger;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -114,6 +116,42 @@ export interface ClientConfig {
   timeoutMs?: number;
   /** Time for the whole call, retries and waits included, in ms (default: no limit). */
   deadlineMs?: number;
+}
+
+/** What `signOpenHttps` signs: the call, the credentials, and where it goes. */
+export interface SignOpenHttpsRequest {
+  /** The instance, e.g. `"es-cn-n6w1o1x0w001c"`. */
+  instanceId: string;
+  /** Makes the call idempotent; generated (and returned) when omitted. */
+  clientToken?: string;
+  /** The access key (a value, not a function: signing is synchronous). */
+  credentials: Credentials;
+  /** As in {@link ClientConfig}. */
+  regionId?: string;
+  /** As in {@link ClientConfig}. */
+  endpoint?: string;
+  /** As in {@link ClientConfig}. */
+  network?: "public" | "vpc";
+  /** As in {@link ClientConfig}. */
+  signatureVersion?: "v3" | "v1";
+  /** As in {@link ClientConfig}: the URL points here, the signature covers the endpoint. */
+  proxyUrl?: string;
+  /** The signing time in ms since 1970 (default: now). */
+  timestamp?: number;
+  /** The signature nonce (default: 64 random hex characters); must be unique per request. */
+  nonce?: string;
+}
+
+/** A signed request, ready to send. */
+export interface SignedOpenHttpsRequest {
+  /** Always `"POST"`. */
+  method: "POST";
+  /** Where to send it. */
+  url: string;
+  /** Exactly the headers to send (lower-case names; `Host` comes from the URL). */
+  headers: Record<string, string>;
+  /** The clientToken in the URL (the one given, or a generated UUID). */
+  clientToken: string;
 }
 
 /** Options of one call. */

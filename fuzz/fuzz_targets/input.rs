@@ -1,0 +1,43 @@
+//! Every check on caller input (instance id, clientToken, credentials, region, endpoint,
+//! proxy URL, option values) and the signer on whatever passes: never a panic, and what
+//! passes signs into a URL on the configured endpoint.
+#![no_main]
+
+use aliyun_es_https::signing::{sign, Credentials, SignatureVersion};
+use aliyun_es_https::{endpoint, retry, time, validate, Endpoint, Network, OpenHttpsRequest};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    // Up to four fields separated by NUL: instance id, token, endpoint, secret.
+    let mut parts = text.split('\0');
+    let (id, token, ep, secret) = (
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or("secret"),
+    );
+    let _ = validate::instance_id(id);
+    let _ = validate::client_token(token);
+    let _ = validate::region_id(ep);
+    let _ = validate::credential("accessKeySecret", secret);
+    let _ = Network::parse(ep);
+    let _ = SignatureVersion::parse(ep);
+    let _ = endpoint::proxy_base(ep);
+    let _ = Endpoint::resolve(Some(ep), Network::Vpc, None);
+    let _ = time::parse_rfc1123(&text);
+    let _ = retry::server_wait_ms(Some(token), Some(ep), 0.0);
+    let (Ok(request), Ok(target), Ok(creds)) = (
+        OpenHttpsRequest::new(id, Some(token)),
+        Endpoint::parse(ep),
+        Credentials::new("id", secret, Some(token)),
+    ) else {
+        return;
+    };
+    for version in [SignatureVersion::V3, SignatureVersion::V1] {
+        let signed = sign(&request, &target, &creds, version, data.len() as i64 * 1_000_003, "nonce");
+        assert!(signed.url.starts_with(&target.base_url()));
+        let redacted = signed.redact(&creds, &format!("{secret} {token}"));
+        assert!(!redacted.contains(secret) || secret.is_empty());
+    }
+});

@@ -1,0 +1,116 @@
+//! `signOpenHttps`: the signed request without sending it — for another HTTP client, `curl`,
+//! or measuring the signer. Synchronous: credentials are given as values.
+
+use js_sys::Date;
+use wasm_bindgen::prelude::*;
+
+use super::config::{number_option, reject_unknown_keys, string_option};
+use super::{credentials, errors, js};
+use crate::endpoint::{proxy_base, Endpoint, Network};
+use crate::error::{codes, Error};
+use crate::random;
+use crate::request::OpenHttpsRequest;
+use crate::signing::{self, SignatureVersion};
+
+const FIELDS: [&str; 10] = [
+    "instanceId",
+    "clientToken",
+    "credentials",
+    "regionId",
+    "endpoint",
+    "network",
+    "signatureVersion",
+    "proxyUrl",
+    "timestamp",
+    "nonce",
+];
+
+/// Signs an OpenHttps request without sending it. Returns `{ method, url, headers,
+/// clientToken }`: send `method` to `url` with exactly `headers` (the `Host` is the URL's).
+/// The clientToken is generated when none is given. Throws an `OpenHttpsError` on bad input.
+#[wasm_bindgen(js_name = signOpenHttps, unchecked_return_type = "SignedOpenHttpsRequest")]
+pub fn sign_open_https(
+    #[wasm_bindgen(unchecked_param_type = "SignOpenHttpsRequest")] request: JsValue,
+) -> Result<JsValue, JsValue> {
+    presign(&request).map_err(|e| errors::to_js(&e, None))
+}
+
+fn presign(input: &JsValue) -> Result<JsValue, Error> {
+    if !input.is_object() {
+        let msg = "signOpenHttps takes an object such as { instanceId, credentials, regionId }";
+        return Err(Error::invalid(codes::INVALID_CONFIG, "config", msg));
+    }
+    reject_unknown_keys(input, &FIELDS)?;
+    let Some(instance_id) = string_option(input, "instanceId", codes::INVALID_INSTANCE_ID)? else {
+        let msg = "instanceId is required, e.g. \"es-cn-n6w1o1x0w001c\"";
+        return Err(Error::invalid(
+            codes::INVALID_INSTANCE_ID,
+            "instanceId",
+            msg,
+        ));
+    };
+    let token = match string_option(input, "clientToken", codes::INVALID_CLIENT_TOKEN)? {
+        Some(t) => t,
+        None => random::uuid_v4()?,
+    };
+    let request = OpenHttpsRequest::new(&instance_id, Some(&token))?;
+    let creds = js::get(input, "credentials");
+    if creds.is_undefined() || creds.is_null() {
+        let msg = "credentials { accessKeyId, accessKeySecret } are required";
+        return Err(Error::invalid(
+            codes::MISSING_CREDENTIALS,
+            "credentials",
+            msg,
+        ));
+    }
+    let (credentials, _) = credentials::from_js(&creds)?;
+    let network = match string_option(input, "network", codes::INVALID_CONFIG)? {
+        Some(n) => Network::parse(&n)?,
+        None => Network::Public,
+    };
+    let version = match string_option(input, "signatureVersion", codes::INVALID_CONFIG)? {
+        Some(v) => SignatureVersion::parse(&v)?,
+        None => SignatureVersion::V3,
+    };
+    let endpoint = Endpoint::resolve(
+        string_option(input, "regionId", codes::INVALID_REGION)?.as_deref(),
+        network,
+        string_option(input, "endpoint", codes::INVALID_ENDPOINT)?.as_deref(),
+    )?;
+    let proxy = string_option(input, "proxyUrl", codes::INVALID_CONFIG)?
+        .map(|p| proxy_base(&p))
+        .transpose()?;
+    // Any instant a Date can hold (±8.64e15 ms).
+    let timestamp = number_option(input, "timestamp", -8.64e15, 8.64e15)?.unwrap_or_else(Date::now);
+    let nonce = match string_option(input, "nonce", codes::INVALID_CONFIG)? {
+        Some(n) if !n.is_empty() && n.len() <= 128 && n.bytes().all(|b| b.is_ascii_graphic()) => n,
+        Some(_) => {
+            let msg = "nonce must be 1 to 128 visible ASCII characters, unique per request";
+            return Err(Error::invalid(codes::INVALID_CONFIG, "nonce", msg));
+        }
+        None => random::nonce()?,
+    };
+
+    let signed = signing::sign(
+        &request,
+        &endpoint,
+        &credentials,
+        version,
+        timestamp as i64,
+        &nonce,
+    );
+    let headers = js_sys::Object::new();
+    for (name, value) in &signed.headers {
+        js::set(&headers, name, &JsValue::from_str(value));
+    }
+    let url = match proxy {
+        Some(base) => base + &signed.path_and_query,
+        None => signed.url,
+    };
+    Ok(js::object(&[
+        ("method", JsValue::from_str(signed.method)),
+        ("url", JsValue::from_str(&url)),
+        ("headers", headers.into()),
+        ("clientToken", JsValue::from_str(&token)),
+    ]))
+}
