@@ -1,6 +1,6 @@
 //! Signature V3, `ACS3-HMAC-SHA256`: canonical request → string to sign → Authorization.
 
-use super::{hmac_sha256, sha256, sorted_by_js_order};
+use super::{hmac_sha256, insertion_sort, sha256, sorted_by_js_order};
 use crate::signing::encode::{canonical_uri, hex, percent_encode};
 
 /// The algorithm name that starts the string to sign and the Authorization value.
@@ -62,7 +62,7 @@ pub fn canonical_request(
             None => merged.push((name, value.to_string())),
         }
     }
-    merged.sort_by(|a, b| a.0.cmp(&b.0));
+    insertion_sort(&mut merged, |a, b| a < b);
 
     let mut canonical_headers = String::new();
     for (name, value) in &merged {
