@@ -79,12 +79,37 @@ impl Credentials {
     /// Replaces every occurrence of the secret or the STS token in `text` with `<redacted>`,
     /// for text that may echo what we sent (a gateway's string-to-sign shows the token).
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.replace(&self.access_key_secret, "<redacted>");
-        if let Some(token) = &self.security_token {
-            out = out.replace(token.as_str(), "<redacted>");
-        }
-        out
+        redact_all(
+            text,
+            &[
+                Some(self.access_key_secret.as_str()),
+                self.security_token.as_deref(),
+            ],
+        )
     }
+}
+
+/// What replaces a secret in text.
+pub const REDACTED: &str = "<redacted>";
+
+/// Replaces every occurrence of each needle with [`REDACTED`], longest needle first: were a
+/// short secret replaced first inside a longer token, the token's remaining pieces would
+/// stay visible (found by fuzzing).
+fn redact_all(text: &str, needles: &[Option<&str>]) -> String {
+    let mut needles: Vec<&str> = needles
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|n| !n.is_empty())
+        .collect();
+    needles.sort_by_key(|n| core::cmp::Reverse(n.len()));
+    let mut out = text.to_string();
+    for needle in needles {
+        if out.contains(needle) {
+            out = out.replace(needle, REDACTED);
+        }
+    }
+    out
 }
 
 impl fmt::Debug for Credentials {
@@ -121,19 +146,21 @@ impl SignedRequest {
     /// Removes the secret, the STS token and this request's signature from `text` — for
     /// anything that may echo what we sent (a gateway's string-to-sign, a proxy's page).
     pub fn redact(&self, credentials: &Credentials, text: &str) -> String {
-        let mut out = credentials.redact(text);
         let authorization = self
             .headers
             .iter()
             .find(|(n, _)| n == "authorization")
             .map(|(_, v)| v.as_str());
         // V3: `…,Signature=<hex>`; V1: `acs <id>:<base64>`.
-        let signature =
-            authorization.and_then(|a| a.rsplit_once("Signature=").or_else(|| a.rsplit_once(':')));
-        if let Some((_, sig)) = signature.filter(|(_, sig)| !sig.is_empty()) {
-            out = out.replace(sig, "<redacted>");
-        }
-        out
+        let signature = authorization
+            .and_then(|a| a.rsplit_once("Signature=").or_else(|| a.rsplit_once(':')))
+            .map(|(_, sig)| sig);
+        let secrets = [
+            Some(credentials.access_key_secret.as_str()),
+            credentials.security_token.as_deref(),
+            signature,
+        ];
+        redact_all(text, &secrets)
     }
 }
 

@@ -1,0 +1,109 @@
+// End-to-end OpenHttps calls of one library against the emulator, in a process of its own
+// (so its peak RSS is its own):
+//
+//   node bench/e2e.mjs --client ours|official|fetch --port P --concurrency C --requests N --warmup W
+//                      [--emu-pid PID --clk-tck 100]
+//
+// W warm-up calls, then N calls with C in flight at once; every call has a unique clientToken
+// (so the emulator applies each one) and must answer Result: true. Prints
+// { client, instanceId, concurrency, requests, seconds, rps, p50Ms, p99Ms, errors, firstError,
+//   clientCpuUsPerCall, emulatorBusy, maxRssKiB }.
+// clientCpuUsPerCall: this process's CPU time (user + system) per measured call — what the
+// library costs, whatever the emulator's speed. emulatorBusy: the share of one core the
+// emulator process used during the measured calls (Linux /proc; null elsewhere) — near 1.0
+// means the emulator, not the client, set the pace.
+// The caller resets the emulator before starting this process.
+
+import { readFileSync } from 'node:fs';
+import { args, KEY, loadOfficial, loadOurs, percentile, report } from './lib.mjs';
+
+const { client, port, concurrency = '1', requests = '1000', warmup = '100', 'emu-pid': emuPid, 'clk-tck': clkTck = '100' } = args();
+const runId = `${client}-c${concurrency}-${process.pid}`;
+const instanceId = `es-active-bench-${runId}`;
+
+/** call(token) resolves to true when the service answered Result: true. */
+let call;
+if (client === 'ours') {
+  const { Client } = loadOurs();
+  // One attempt, like the official SDK's default, so both do the same work per call.
+  const c = new Client({ endpoint: `http://127.0.0.1:${port}`, credentials: { ...KEY }, maxAttempts: 1 });
+  call = async (token) => (await c.openHttps(instanceId, token)).result === true;
+} else if (client === 'fetch') {
+  // Reference, not a library: our signer plus Node's bare global fetch (undici), no Client —
+  // shows how much of our end-to-end time is the HTTP client itself.
+  const { signOpenHttps } = loadOurs();
+  const endpoint = `http://127.0.0.1:${port}`;
+  call = async (token) => {
+    const s = signOpenHttps({ instanceId, clientToken: token, credentials: { ...KEY }, endpoint });
+    const res = await fetch(s.url, { method: s.method, headers: s.headers });
+    return (await res.json()).Result === true;
+  };
+} else if (client === 'official') {
+  const { es, Config } = loadOfficial();
+  // V3 is its default (signatureAlgorithm unset → ACS3-HMAC-SHA256); protocol 'http' makes it
+  // send plain HTTP to the endpoint (the API's own Params say HTTPS); no retries by default.
+  const c = new es.default(
+    new Config({ ...KEY, endpoint: `127.0.0.1:${port}`, protocol: 'http', regionId: 'cn-hangzhou' }),
+  );
+  call = async (token) => (await c.openHttps(instanceId, new es.OpenHttpsRequest({ clientToken: token }))).body?.result === true;
+} else {
+  throw new Error('--client ours|official|fetch');
+}
+
+/** Runs `total` calls, `width` at a time; returns per-call latencies (ms) and wall time. */
+async function run(prefix, total, width) {
+  const latencies = [];
+  let next = 0;
+  let errors = 0;
+  let firstError = null;
+  async function worker() {
+    while (next < total) {
+      const i = next++;
+      const t0 = performance.now();
+      try {
+        if (!(await call(`${prefix}-${i}`))) throw new Error('Result is not true');
+      } catch (e) {
+        errors += 1;
+        firstError ??= `${e.code ?? e.name}: ${String(e.message).slice(0, 200)}`;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  }
+  const start = performance.now();
+  await Promise.all(Array.from({ length: width }, worker));
+  return { latencies, seconds: (performance.now() - start) / 1000, errors, firstError };
+}
+
+/** CPU time (ms) the emulator process has used so far, from /proc/PID/stat; null if unknown. */
+function emulatorCpuMs() {
+  try {
+    const stat = readFileSync(`/proc/${emuPid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields 3… of proc(5)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / Number(clkTck); // utime + stime
+  } catch {
+    return null;
+  }
+}
+
+const width = Number(concurrency);
+await run(`w-${runId}`, Number(warmup), width);
+const emu0 = emuPid ? emulatorCpuMs() : null;
+const cpu0 = process.cpuUsage();
+const { latencies, seconds, errors, firstError } = await run(`m-${runId}`, Number(requests), width);
+const cpu = process.cpuUsage(cpu0);
+const emu1 = emuPid ? emulatorCpuMs() : null;
+report({
+  client,
+  instanceId,
+  concurrency: width,
+  requests: Number(requests),
+  seconds,
+  rps: Number(requests) / seconds,
+  p50Ms: percentile(latencies, 50),
+  p99Ms: percentile(latencies, 99),
+  errors,
+  firstError,
+  clientCpuUsPerCall: (cpu.user + cpu.system) / Number(requests),
+  emulatorBusy: emu0 === null || emu1 === null ? null : (emu1 - emu0) / 1000 / seconds,
+  maxRssKiB: process.resourceUsage().maxRSS, // kibibytes, over the whole process
+});

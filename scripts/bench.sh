@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Benchmarks aliyun-es-https against the official SDK (@alicloud/elasticsearch20170613) and
+# prints them side by side: signing throughput (V3, V1), end-to-end requests/s and latency
+# against the local emulator (concurrency 1 and 32), peak RSS, cold start, installed size and
+# bundle sizes. Writes the same figures to bench/results/latest.json. Not part of the tests.
+#
+#   ./scripts/bench.sh            # full run (about a minute on 2 cores, plus installs)
+#   ./scripts/bench.sh --quick    # short settings, for trying changes
+#
+# Installs what it needs: the official SDK into bench/official/ and esbuild into bench/, both
+# from their pinned package-lock.json. Measures pkg/ as users get it: `npm pack pkg/`, installed
+# into a throwaway project. Builds pkg/ first only if it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+case "${1:-}" in
+  --quick) quick=1 ;;
+  '') ;;
+  *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
+esac
+
+[ -f pkg/package.json ] || ./scripts/build.sh
+
+# `npm ci` (exactly the lock file) only when node_modules is missing or older than the lock.
+# Install scripts are not needed: esbuild finds its binary in @esbuild/<platform>, and the SDK's
+# only one (openapi-core's select-version) does nothing on Node > 12.
+install_locked() {
+  local dir=$1
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --silent)
+  fi
+}
+install_locked bench
+install_locked bench/official
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Ours, as a user installs it: the packed tarball in a fresh project (no dependencies).
+mkdir "$work/ours"
+tarball=$(npm pack --silent --pack-destination "$work" ./pkg)
+echo '{ "name": "bench-ours", "private": true }' > "$work/ours/package.json"
+(cd "$work/ours" && npm install --silent --no-audit --no-fund --offline "../$tarball")
+
+# The official SDK freshly installed from the same lock file, for its installed size.
+mkdir "$work/official"
+cp bench/official/package.json bench/official/package-lock.json "$work/official/"
+(cd "$work/official" && npm ci --ignore-scripts --no-audit --no-fund --silent --prefer-offline)
+
+BENCH_OURS_DIR="$work/ours" \
+BENCH_OFFICIAL_DIR="$PWD/bench/official" \
+BENCH_OFFICIAL_PROJECT="$work/official" \
+BENCH_TARBALL="$work/$tarball" \
+BENCH_QUICK="$quick" \
+  node bench/run.mjs
