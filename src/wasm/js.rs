@@ -1,7 +1,36 @@
 //! Small helpers over `js_sys::Reflect` that never throw into Rust.
 
+use std::cell::RefCell;
+
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
+
+thread_local! {
+    /// Property names already turned into JS strings: making one decodes UTF-8 across the
+    /// wasm boundary, and a call reads and writes the same few dozen names every time.
+    static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with `name` as a JS string, cached (up to 96 names; more are made each time).
+fn with_key<R>(name: &str, f: impl FnOnce(&JsValue) -> R) -> R {
+    let cached = KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        let at = match keys.iter().position(|(n, _)| **n == *name) {
+            Some(at) => at,
+            None if keys.len() < 96 => {
+                keys.push((name.into(), JsValue::from_str(name)));
+                keys.len() - 1
+            }
+            None => return None,
+        };
+        // A cheap handle copy; `f` runs outside the borrow, so it may call back into JS freely.
+        Some(keys[at].1.clone())
+    });
+    match cached {
+        Some(key) => f(&key),
+        None => f(&JsValue::from_str(name)),
+    }
+}
 
 /// A plain object with the given properties.
 pub fn object(props: &[(&str, JsValue)]) -> JsValue {
@@ -14,7 +43,7 @@ pub fn object(props: &[(&str, JsValue)]) -> JsValue {
 
 /// `target[key] = value`; a failure (frozen object) is ignored: these are our own objects.
 pub fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+    let _ = with_key(key, |k| Reflect::set(target, k, value));
 }
 
 /// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
@@ -22,7 +51,7 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
     if !target.is_object() && !target.is_function() {
         return JsValue::UNDEFINED;
     }
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    with_key(key, |k| Reflect::get(target, k)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// The message of a thrown value: `err.message` (with `err.cause.message`/`code` when there
