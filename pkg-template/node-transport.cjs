@@ -95,11 +95,12 @@ function createNodeFetch(options = {}) {
             done();
             fail(err);
           };
+          // `res.complete` is the parser's word that the whole message arrived. Without it the
+          // connection ended before Content-Length bytes or the last chunk: fetch rejects
+          // (`terminated`) rather than give a partial body, and so do we.
           const finish = () => {
             if (settled) return;
             if (!res.complete) {
-              // The connection ended before Content-Length bytes or the last chunk: fetch
-              // rejects (`terminated`) rather than give a partial body, and so do we.
               return settleBody(new TypeError('terminated', { cause: new Error('the connection closed before the whole body arrived') }));
             }
             settled = true;
@@ -108,9 +109,11 @@ function createNodeFetch(options = {}) {
             ok(new TextDecoder().decode(Buffer.concat(chunks)));
           };
           res.on('data', (chunk) => chunks.push(chunk));
+          // Whichever comes first settles; the others are no-ops. A whole body gives 'end'.
+          // A cut connection gives 'error' (`aborted`, ECONNRESET) and no 'end' (older Nodes
+          // gave 'aborted' then 'end': hence the `complete` check there too). 'close' always
+          // comes last, so the promise never stays pending.
           res.on('end', finish);
-          // A cut connection shows as 'error' (`aborted`, ECONNRESET) then 'close' without
-          // 'end'; either settles, whichever comes first (later ones are no-ops).
           res.on('error', (err) => settleBody(new TypeError('terminated', { cause: err })));
           res.on('close', finish);
         });

@@ -29,7 +29,7 @@ cp "$out/node/$crate.d.ts" "$stage/$crate.d.cts"
 # Browser entry: the web glue plus the line that initialises it (see browser-init.js).
 grep -q '__wbg_init as default' "$out/web/$crate.js" || { echo "build: web glue has no __wbg_init" >&2; exit 1; }
 cat "$out/web/$crate.js" pkg-template/browser-init.js > "$stage/index.js"
-cp pkg-template/index.mjs pkg-template/cli.mjs "$stage"/
+cp pkg-template/index.mjs pkg-template/node.cjs pkg-template/node-transport.cjs pkg-template/cli.mjs "$stage"/
 cp README.md LICENSE "$stage"/
 
 # package.json: the template, with the version of Cargo.toml.

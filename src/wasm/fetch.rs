@@ -16,6 +16,19 @@ extern "C" {
     fn global_fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue>;
 }
 
+thread_local! {
+    /// The runtime's own transport, when its entry file installs one (Node: keep-alive
+    /// `node:http`, faster than Node's fetch); else the global `fetch`. A client's `fetch`
+    /// option wins over both.
+    static DEFAULT_FETCH: std::cell::RefCell<Option<Function>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs the default transport (called once by the Node entry; not public API).
+#[wasm_bindgen(js_name = __setDefaultFetch, skip_typescript)]
+pub fn set_default_fetch(transport: JsValue) {
+    DEFAULT_FETCH.with(|d| *d.borrow_mut() = transport.dyn_into::<Function>().ok());
+}
+
 /// An HTTP answer: status, body, and the headers the retry logic reads.
 pub struct Answer {
     pub status: u16,
@@ -104,7 +117,10 @@ async fn send(
             js::describe(&e)
         ))
     };
-    let pending = match custom {
+    let transport = custom
+        .cloned()
+        .or_else(|| DEFAULT_FETCH.with(|d| d.borrow().clone()));
+    let pending = match transport {
         Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init),
         None => global_fetch(url, &init),
     }

@@ -40,7 +40,7 @@ test('the tarball ships one wasm file, both glues, typings and the entries', () 
 for (const script of ['consumer.cjs', 'consumer.mjs']) {
   const r = () => reports[script];
 
-  test(`${script}: V3 turns HTTPS on, once`, () => {
+  test(`${script}: V3 turns HTTPS on, once, through the Node transport (not the global fetch)`, () => {
     assert.deepEqual(r().v3, { ok: true, result: true, requestId: r().v3.requestId, clientToken: 'token-v3', attempts: 1 });
     assert.match(r().v3.requestId, /^[0-9A-F-]{36}$/);
     assert.equal(r().v3Again.requestId, r().v3.requestId, 'a repeated clientToken replays the first answer');

@@ -38,7 +38,15 @@ async function scenarios({ Client, openHttps, configure }) {
   const out = {
     ids: { v3: `es-active-v3-${tag}`, v1: `es-active-v1-${tag}`, sts: `es-active-sts-${tag}` },
   };
-  out.v3 = await settle(() => v3.openHttps(out.ids.v3, 'token-v3'));
+  // In Node the package sends through its own keep-alive node:http transport, not the global
+  // fetch: with fetch broken, calls still work.
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = () => Promise.reject(new Error('the global fetch was used'));
+  try {
+    out.v3 = await settle(() => v3.openHttps(out.ids.v3, 'token-v3'));
+  } finally {
+    globalThis.fetch = realFetch;
+  }
   out.v3Again = await settle(() => v3.openHttps(out.ids.v3, 'token-v3'));
   out.v1 = await settle(() => v1.openHttps(out.ids.v1));
   out.sts = await settle(() => sts.openHttps(out.ids.sts));
