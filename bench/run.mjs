@@ -203,7 +203,7 @@ function notes(results) {
     const o = e2e[`ours.c${c}`];
     lines.push(`reference, concurrency ${c}: signOpenHttps + bare fetch (no Client) ${f.rps.toFixed(0)} req/s, p50 ${fmtMs(f.p50Ms)} ms, ` +
       `client CPU ${fmtInt(f.clientCpuUsPerCall)} µs/call — ` +
-      `the Client runs at ${((o.rps / f.rps) * 100).toFixed(0)}% of that; the official SDK sends with node:http (httpx), ours with fetch (undici)`);
+      `the Client runs at ${((o.rps / f.rps) * 100).toFixed(0)}% of that; both clients send with node:http in Node (the official SDK through httpx, ours through its own keep-alive transport)`);
   }
   const mib = (name) => `${(results.cold[name].maxRssKiB / 1024).toFixed(1)} MiB`;
   lines.push(`peak RSS of a fresh process: node alone ${mib('baseline')}; after the first signature ours ${mib('ours.sign')}, ` +
