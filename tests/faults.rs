@@ -178,19 +178,25 @@ async fn a_server_that_never_answers_is_a_timeout_within_the_configured_time() {
 
 #[wasm_bindgen_test]
 async fn the_deadline_bounds_the_whole_call() {
+    // 250 ms attempts inside a 600 ms deadline: two or three attempts, depending on the random
+    // backoff between them (a wait that would end past the deadline is not taken), and the
+    // call ends with a Timeout no later than the deadline (plus timer slack).
+    let id = unique_id("es-fault-hangx9-");
     let started = Date::now();
-    case(
-        "hangx9",
-        r#","timeoutMs":250,"deadlineMs":600"#,
-        Err("Timeout"),
-        2,
-        0.0,
-    )
-    .await;
+    let e = call(&client(r#","timeoutMs":250,"deadlineMs":600"#), &id, None)
+        .await
+        .unwrap_err();
     let elapsed = Date::now() - started;
+    assert_error(&e, "Timeout");
+    let attempts = js_sys::Array::from(&get(&e, "attempts")).length();
+    assert!((2..=3).contains(&attempts), "{attempts} attempts");
     assert!(
-        (600.0..1800.0).contains(&elapsed),
+        (500.0..1500.0).contains(&elapsed),
         "gave up after {elapsed} ms"
+    );
+    assert_eq!(applied(&id).await, 0.0);
+    console_log!(
+        "| hangx9 + deadlineMs 600 | Timeout (error) | {attempts} | 0 | {elapsed:.0} ms |"
     );
 }
 
