@@ -60,26 +60,11 @@ impl ClientState {
 
         // Credentials first: with nothing configured, "no credentials" is the useful message.
         let credentials = CredentialSource::from_option(js::get(config, "credentials"))?;
-        let network = match string_option(config, "network", codes::INVALID_CONFIG)? {
-            Some(n) => Network::parse(&n)?,
-            None => Network::Public,
-        };
-        let signature_version =
-            match string_option(config, "signatureVersion", codes::INVALID_CONFIG)? {
-                Some(v) => SignatureVersion::parse(&v)?,
-                None => SignatureVersion::V3,
-            };
-        let endpoint_opt = string_option(config, "endpoint", codes::INVALID_ENDPOINT)?;
-        let region = match string_option(config, "regionId", codes::INVALID_REGION)? {
-            Some(r) => Some(r),
-            None if endpoint_opt.is_none() => js::env("ALIBABA_CLOUD_REGION_ID"),
-            None => None,
-        };
-        let endpoint = Endpoint::resolve(region.as_deref(), network, endpoint_opt.as_deref())?;
-        let proxy = match string_option(config, "proxyUrl", codes::INVALID_CONFIG)? {
-            Some(p) => Some(proxy_base(&p)?),
-            None => None,
-        };
+        let Target {
+            endpoint,
+            signature_version,
+            proxy,
+        } = target_from_js(config)?;
 
         let fetch = match js::get(config, "fetch") {
             v if v.is_undefined() || v.is_null() => None,
@@ -126,6 +111,43 @@ impl ClientState {
             None => signed.url.clone(),
         }
     }
+}
+
+/// Where requests are signed for and sent, and how they are signed.
+pub(super) struct Target {
+    pub endpoint: Endpoint,
+    pub signature_version: SignatureVersion,
+    /// The proxy base URL the request is sent to instead, if any.
+    pub proxy: Option<String>,
+}
+
+/// Reads `regionId` (else, without `endpoint`, `ALIBABA_CLOUD_REGION_ID`), `network`,
+/// `endpoint`, `proxyUrl` and `signatureVersion` of a config-like object.
+pub(super) fn target_from_js(config: &JsValue) -> Result<Target, Error> {
+    let network = match string_option(config, "network", codes::INVALID_CONFIG)? {
+        Some(n) => Network::parse(&n)?,
+        None => Network::Public,
+    };
+    let signature_version = match string_option(config, "signatureVersion", codes::INVALID_CONFIG)?
+    {
+        Some(v) => SignatureVersion::parse(&v)?,
+        None => SignatureVersion::V3,
+    };
+    let endpoint = string_option(config, "endpoint", codes::INVALID_ENDPOINT)?;
+    let region = match string_option(config, "regionId", codes::INVALID_REGION)? {
+        Some(r) => Some(r),
+        None if endpoint.is_none() => js::env("ALIBABA_CLOUD_REGION_ID"),
+        None => None,
+    };
+    let endpoint = Endpoint::resolve(region.as_deref(), network, endpoint.as_deref())?;
+    let proxy = string_option(config, "proxyUrl", codes::INVALID_CONFIG)?
+        .map(|p| proxy_base(&p))
+        .transpose()?;
+    Ok(Target {
+        endpoint,
+        signature_version,
+        proxy,
+    })
 }
 
 /// A misspelt option (`regionID`) would otherwise be ignored silently.

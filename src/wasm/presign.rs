@@ -4,13 +4,12 @@
 use js_sys::Date;
 use wasm_bindgen::prelude::*;
 
-use super::config::{number_option, reject_unknown_keys, string_option};
+use super::config::{number_option, reject_unknown_keys, string_option, target_from_js, Target};
 use super::{credentials, errors, js};
-use crate::endpoint::{proxy_base, Endpoint, Network};
 use crate::error::{codes, Error};
 use crate::random;
 use crate::request::OpenHttpsRequest;
-use crate::signing::{self, SignatureVersion};
+use crate::signing;
 
 const FIELDS: [&str; 10] = [
     "instanceId",
@@ -64,22 +63,11 @@ fn presign(input: &JsValue) -> Result<JsValue, Error> {
         ));
     }
     let (credentials, _) = credentials::from_js(&creds)?;
-    let network = match string_option(input, "network", codes::INVALID_CONFIG)? {
-        Some(n) => Network::parse(&n)?,
-        None => Network::Public,
-    };
-    let version = match string_option(input, "signatureVersion", codes::INVALID_CONFIG)? {
-        Some(v) => SignatureVersion::parse(&v)?,
-        None => SignatureVersion::V3,
-    };
-    let endpoint = Endpoint::resolve(
-        string_option(input, "regionId", codes::INVALID_REGION)?.as_deref(),
-        network,
-        string_option(input, "endpoint", codes::INVALID_ENDPOINT)?.as_deref(),
-    )?;
-    let proxy = string_option(input, "proxyUrl", codes::INVALID_CONFIG)?
-        .map(|p| proxy_base(&p))
-        .transpose()?;
+    let Target {
+        endpoint,
+        signature_version: version,
+        proxy,
+    } = target_from_js(input)?;
     // Any instant a Date can hold (±8.64e15 ms).
     let timestamp = number_option(input, "timestamp", -8.64e15, 8.64e15)?.unwrap_or_else(Date::now);
     let nonce = match string_option(input, "nonce", codes::INVALID_CONFIG)? {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../chromium.mjs';
 import { startDemo } from '../../www/server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,19 +32,7 @@ describe('demo page (www/) in Chromium', { timeout: 120_000 }, () => {
   before(async () => {
     mkdirSync(`${ROOT}${SHOTS}`, { recursive: true });
     demo = await startDemo();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.stack ?? err}`));
