@@ -37,10 +37,11 @@ enum Source {
 fn deferred() -> (Promise, Function) {
     let mut resolve = None;
     let promise = Promise::new(&mut |res, _rej| resolve = Some(res));
-    // The executor runs synchronously inside `new Promise`, so `resolve` is set here.
+    // The executor runs synchronously inside `new Promise`, so `resolve` is always set here
+    // (no `new Function` fallback: pages with a strict CSP forbid it).
     (
         promise,
-        resolve.unwrap_or_else(|| Function::new_no_args("")),
+        resolve.unwrap_or_else(|| JsValue::UNDEFINED.unchecked_into()),
     )
 }
 
