@@ -4,13 +4,38 @@
 use crate::error::{codes, Error};
 use crate::signing::encode::hex;
 
+/// Bytes drawn from the CSPRNG in one go and handed out in order: each draw is a call into
+/// JS (`crypto.getRandomValues`), and a call needs up to 72 bytes (UUID, nonce, jitter).
+/// Every byte is used once; the pool is as private as the rest of this module's memory.
+const POOL: usize = 512;
+
+thread_local! {
+    static POOL_STATE: core::cell::RefCell<([u8; POOL], usize)> =
+        const { core::cell::RefCell::new(([0; POOL], POOL)) };
+}
+
 fn random<const N: usize>() -> Result<[u8; N], Error> {
-    let mut buf = [0u8; N];
-    getrandom::fill(&mut buf).map_err(|_| {
+    let unavailable = |_| {
         let msg = "this runtime has no secure random number generator (crypto.getRandomValues)";
         Error::invalid(codes::UNSUPPORTED_RUNTIME, "crypto", msg)
-    })?;
-    Ok(buf)
+    };
+    let mut out = [0u8; N];
+    if N > POOL {
+        getrandom::fill(&mut out).map_err(unavailable)?;
+        return Ok(out);
+    }
+    POOL_STATE.with(|pool| {
+        let (bytes, used) = &mut *pool.borrow_mut();
+        if POOL - *used < N {
+            getrandom::fill(bytes).map_err(unavailable)?;
+            *used = 0;
+        }
+        out.copy_from_slice(&bytes[*used..*used + N]);
+        // Wipe what was handed out, so no byte is ever handed out twice even by mistake.
+        bytes[*used..*used + N].fill(0);
+        *used += N;
+        Ok(out)
+    })
 }
 
 /// A fresh signature nonce: 64 hex characters (32 random bytes), as the official SDK sends.
@@ -54,6 +79,18 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn the_pool_never_repeats_and_refills() {
+        let many: Vec<String> = (0..100).map(|_| nonce().unwrap()).collect();
+        let unique: std::collections::HashSet<&String> = many.iter().collect();
+        assert_eq!(
+            unique.len(),
+            many.len(),
+            "100 nonces (6 refills of the pool), all distinct"
+        );
+        assert!(many.iter().all(|n| n.len() == 64 && n != &"0".repeat(64)));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 thread_local! {
     /// Property names already turned into JS strings: making one decodes UTF-8 across the
@@ -44,6 +44,15 @@ pub fn object(props: &[(&str, JsValue)]) -> JsValue {
 /// `target[key] = value`; a failure (frozen object) is ignored: these are our own objects.
 pub fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = with_key(key, |k| Reflect::set(target, k, value));
+}
+
+/// Whether `target` has an own, enumerable-or-not property `key` (like `Object.hasOwn`).
+pub fn has_own(target: &JsValue, key: &str) -> bool {
+    with_key(key, |k| {
+        target
+            .dyn_ref::<Object>()
+            .is_some_and(|o| Object::has_own(o, k))
+    })
 }
 
 /// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
