@@ -88,7 +88,7 @@ impl Endpoint {
             ("https", rest)
         } else if let Some(rest) = strip_prefix_ignore_case(input, "http://") {
             ("http", rest)
-        } else if input.contains("://") {
+        } else if crate::signing::encode::find(input, "://").is_some() {
             return bad("has a scheme other than http or https");
         } else {
             ("https", input)

@@ -87,7 +87,7 @@ pub fn parse(status: u16, body: &str) -> Result<OpenHttpsResponse, Error> {
 /// the string it computed — what a user compares with ours.
 fn server_string_to_sign(message: &str) -> Option<String> {
     const MARKER: &str = "server string to sign is:";
-    let at = message.find(MARKER)? + MARKER.len();
+    let at = crate::signing::encode::find(message, MARKER)? + MARKER.len();
     Some(message[at..].to_string()).filter(|s| !s.is_empty())
 }
 

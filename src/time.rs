@@ -75,7 +75,8 @@ pub fn parse_rfc1123(s: &str) -> Option<i64> {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let (_, rest) = s.trim().split_once(", ")?;
+    let s = s.trim();
+    let rest = &s[crate::signing::encode::find(s, ", ")? + 2..];
     let mut parts = rest.split(' ');
     let day: i64 = number(parts.next()?, 2)?;
     let month_name = parts.next()?;

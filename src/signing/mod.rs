@@ -102,11 +102,18 @@ fn redact_all(text: &str, needles: &[Option<&str>]) -> String {
         .copied()
         .filter(|n| !n.is_empty())
         .collect();
-    needles.sort_by_key(|n| core::cmp::Reverse(n.len()));
+    // Longest first; three needles at most, so a plain insertion sort (std's sort is ~4 KB of wasm).
+    for i in 1..needles.len() {
+        let mut j = i;
+        while j > 0 && needles[j].len() > needles[j - 1].len() {
+            needles.swap(j, j - 1);
+            j -= 1;
+        }
+    }
     let mut out = text.to_string();
     for needle in needles {
-        if out.contains(needle) {
-            out = out.replace(needle, REDACTED);
+        if encode::find(&out, needle).is_some() {
+            out = encode::replace_all(&out, needle, REDACTED);
         }
     }
     out
@@ -153,7 +160,10 @@ impl SignedRequest {
             .map(|(_, v)| v.as_str());
         // V3: `…,Signature=<hex>`; V1: `acs <id>:<base64>`.
         let signature = authorization
-            .and_then(|a| a.rsplit_once("Signature=").or_else(|| a.rsplit_once(':')))
+            .and_then(|a| match encode::rfind(a, "Signature=") {
+                Some(at) => Some(("", &a[at + "Signature=".len()..])),
+                None => a.rsplit_once(':'),
+            })
             .map(|(_, sig)| sig);
         let secrets = [
             Some(credentials.access_key_secret.as_str()),

@@ -7,6 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::js;
 use super::timer::{race, Race, Trigger};
 use crate::error::{codes, Error, ErrorKind};
+use crate::signing::encode::find;
 use crate::signing::SignedRequest;
 
 #[wasm_bindgen]
@@ -106,11 +107,11 @@ async fn send(
     }
 
     // Name where it went (not the path: it is always the same) and why fetch gave up.
-    let target = url
-        .split("/openapi/")
-        .next()
-        .filter(|s| !s.is_empty())
-        .unwrap_or("this origin");
+    let target = match find(url, "/openapi/") {
+        Some(0) => "this origin",
+        Some(at) => &url[..at],
+        None => url,
+    };
     let network = |e: JsValue| {
         Error::network(format!(
             "no HTTP answer from {target}: {}",
