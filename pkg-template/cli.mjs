@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // aliyun-es-https: turn on HTTPS for an Alibaba Cloud Elasticsearch instance from the shell.
 // Shaped like `aliyun elasticsearch open-https --instance-id …` so ops people type what they
-// already know. Node ≥ 18, standard library only; the work is done by the package itself.
+// already know. Node ≥ 20, standard library only; the work is done by the package itself.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
