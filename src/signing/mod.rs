@@ -8,6 +8,7 @@ pub mod v1;
 pub mod v3;
 
 use core::fmt;
+use std::borrow::Cow;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
@@ -259,21 +260,30 @@ pub fn sign(
 
 /// Sorts pairs by key the way JavaScript's default `sort()` orders strings (UTF-16 code
 /// units), which is what the official SDK does; stable, so equal keys keep their order.
-fn sorted_by_js_order<V>(pairs: impl Iterator<Item = (String, V)>) -> Vec<(String, V)> {
-    let mut v: Vec<(String, V)> = pairs.collect();
+fn sorted_by_js_order<K: AsRef<str>, V>(pairs: impl Iterator<Item = (K, V)>) -> Vec<(K, V)> {
+    let mut v: Vec<(K, V)> = pairs.collect();
     insertion_sort(&mut v, |a, b| a.encode_utf16().lt(b.encode_utf16()));
     v
 }
 
 /// A stable insertion sort by key. A request has about ten headers and one query parameter:
 /// the standard library's sort would add ~13 KB of wasm per element type for nothing.
-fn insertion_sort<V>(v: &mut [(String, V)], less: impl Fn(&str, &str) -> bool) {
+fn insertion_sort<K: AsRef<str>, V>(v: &mut [(K, V)], less: impl Fn(&str, &str) -> bool) {
     for i in 1..v.len() {
         let mut j = i;
-        while j > 0 && less(&v[j].0, &v[j - 1].0) {
+        while j > 0 && less(v[j].0.as_ref(), v[j - 1].0.as_ref()) {
             v.swap(j, j - 1);
             j -= 1;
         }
+    }
+}
+
+/// `name` in lower case, borrowed when it already is (the usual case: no allocation).
+fn lower(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use base64::Engine as _;
 
-use super::{hmac_sha1, sorted_by_js_order};
+use super::{hmac_sha1, lower, sorted_by_js_order};
 
 /// Finds a header by name, ignoring case.
 fn header<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
@@ -31,28 +31,24 @@ pub fn string_to_sign(
 
     let acs = headers
         .iter()
-        .map(|&(n, v)| (n.to_ascii_lowercase(), v))
+        .map(|&(n, v)| (lower(n), v))
         .filter(|(n, _)| n.starts_with("x-acs-"));
     for (name, value) in sorted_by_js_order(acs) {
-        let value: String = value
-            .chars()
-            .map(|c| {
-                if matches!(c, '\t' | '\n' | '\r' | '\x0c') {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
         out.push_str(&name);
         out.push(':');
-        out.push_str(value.trim());
+        // Tabs and line breaks become spaces (copying only when there is one).
+        if value.contains(['\t', '\n', '\r', '\x0c']) {
+            let folded = value.replace(['\t', '\n', '\r', '\x0c'], " ");
+            out.push_str(folded.trim());
+        } else {
+            out.push_str(value.trim());
+        }
         out.push('\n');
     }
 
     out.push_str(path);
     if !query.is_empty() {
-        let pairs = sorted_by_js_order(query.iter().map(|&(k, v)| (k.to_string(), v)));
+        let pairs = sorted_by_js_order(query.iter().copied());
         for (i, (k, v)) in pairs.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
             out.push_str(k);
@@ -66,10 +62,8 @@ pub fn string_to_sign(
 /// The `Authorization` header value: `acs <AccessKeyId>:<base64 HMAC-SHA1>`.
 pub fn authorization(string_to_sign: &str, access_key_id: &str, access_key_secret: &str) -> String {
     let mac = hmac_sha1(access_key_secret.as_bytes(), string_to_sign.as_bytes());
-    format!(
-        "acs {access_key_id}:{}",
-        base64::engine::general_purpose::STANDARD.encode(mac)
-    )
+    let signature = base64::engine::general_purpose::STANDARD.encode(mac);
+    ["acs ", access_key_id, ":", &signature].concat()
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Signature V3, `ACS3-HMAC-SHA256`: canonical request → string to sign → Authorization.
 
-use super::{hmac_sha256, insertion_sort, sha256, sorted_by_js_order};
+use std::borrow::Cow;
+
+use super::{hmac_sha256, insertion_sort, lower, sha256, sorted_by_js_order};
 use crate::signing::encode::{canonical_uri, hex, percent_encode};
 
 /// The algorithm name that starts the string to sign and the Authorization value.
@@ -40,46 +42,53 @@ pub fn canonical_request(
     headers: &[(&str, &str)],
     payload_hash: &str,
 ) -> CanonicalRequest {
-    let query = sorted_by_js_order(query.iter().map(|&(k, v)| (k.to_string(), v)))
-        .into_iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(&k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let mut text = String::with_capacity(512);
+    for part in [method, "\n", &canonical_uri(path), "\n"] {
+        text.push_str(part);
+    }
+    let query = sorted_by_js_order(query.iter().copied());
+    for (i, (k, v)) in query.iter().enumerate() {
+        if i > 0 {
+            text.push('&');
+        }
+        text.push_str(&percent_encode(k));
+        text.push('=');
+        text.push_str(&percent_encode(v));
+    }
+    text.push('\n');
 
     // Merge repeated names first, then sort: the order of a name's values is kept.
-    let mut merged: Vec<(String, String)> = Vec::new();
+    let mut merged: Vec<(Cow<str>, Cow<str>)> = Vec::with_capacity(headers.len());
     for &(name, value) in headers {
-        let name = name.to_ascii_lowercase();
+        let name = lower(name);
         if !is_signed(&name) {
             continue;
         }
         let value = value.trim();
         match merged.iter_mut().find(|(n, _)| *n == name) {
             Some((_, v)) => {
+                let v = v.to_mut();
                 v.push(',');
                 v.push_str(value);
             }
-            None => merged.push((name, value.to_string())),
+            None => merged.push((name, Cow::Borrowed(value))),
         }
     }
     insertion_sort(&mut merged, |a, b| a < b);
 
-    let mut canonical_headers = String::new();
+    let mut signed_headers = String::new();
     for (name, value) in &merged {
-        canonical_headers.push_str(name);
-        canonical_headers.push(':');
-        canonical_headers.push_str(value);
-        canonical_headers.push('\n');
+        for part in [name.as_ref(), ":", value.as_ref(), "\n"] {
+            text.push_str(part);
+        }
+        if !signed_headers.is_empty() {
+            signed_headers.push(';');
+        }
+        signed_headers.push_str(name);
     }
-    let signed_headers = merged
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
-    let text = format!(
-        "{method}\n{}\n{query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
-        canonical_uri(path)
-    );
+    for part in ["\n", &signed_headers, "\n", payload_hash] {
+        text.push_str(part);
+    }
     CanonicalRequest {
         text,
         signed_headers,
@@ -88,7 +97,7 @@ pub fn canonical_request(
 
 /// `ACS3-HMAC-SHA256\n<hex sha256 of the canonical request>`.
 pub fn string_to_sign(canonical: &CanonicalRequest) -> String {
-    format!("{ALGORITHM}\n{}", hex(&sha256(canonical.text.as_bytes())))
+    [ALGORITHM, "\n", &hex(&sha256(canonical.text.as_bytes()))].concat()
 }
 
 /// The `Authorization` header value.
@@ -101,10 +110,16 @@ pub fn authorization(
         access_key_secret.as_bytes(),
         string_to_sign(canonical).as_bytes(),
     ));
-    format!(
-        "{ALGORITHM} Credential={access_key_id},SignedHeaders={},Signature={signature}",
-        canonical.signed_headers
-    )
+    [
+        ALGORITHM,
+        " Credential=",
+        access_key_id,
+        ",SignedHeaders=",
+        &canonical.signed_headers,
+        ",Signature=",
+        &signature,
+    ]
+    .concat()
 }
 
 #[cfg(test)]
