@@ -38,10 +38,14 @@ fn ascii(bytes: Vec<u8>) -> String {
 /// always starts on a character boundary, so the offset can slice `hay`.)
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
     if n.len() > h.len() {
         return None;
     }
-    (0..=h.len() - n.len()).find(|&i| &h[i..i + n.len()] == n)
+    let first = *n.first()?;
+    (0..=h.len() - n.len()).find(|&i| h[i] == first && &h[i..i + n.len()] == n)
 }
 
 /// Byte offset of the last `needle` in `hay` (see [`find`]).
@@ -71,6 +75,9 @@ pub fn replace_all(hay: &str, needle: &str, with: &str) -> String {
 /// The V3 CanonicalURI of an already percent-encoded path: `+`→`%20`, `*`→`%2A`, `%7E`→`~`
 /// (the official SDK's rule, so paths encoded by other tools canonicalise the same way).
 pub fn canonical_uri(path: &str) -> String {
+    if !path.contains(['+', '*']) && find(path, "%7E").is_none() {
+        return path.to_string(); // the usual case: nothing to rewrite
+    }
     replace_all(&path.replace('+', "%20").replace('*', "%2A"), "%7E", "~")
 }
 
