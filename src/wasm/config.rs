@@ -12,18 +12,18 @@ use crate::error::{codes, Error};
 use crate::retry::{RetryPolicy, MAX_ATTEMPTS_LIMIT};
 use crate::signing::{Credentials, SignatureVersion, SignedRequest};
 
-const OPTIONS: [&str; 10] = [
+/// The options `Client` and `signOpenHttps` share: credentials and where to send and sign.
+pub(super) const SHARED_OPTIONS: [&str; 6] = [
     "credentials",
     "regionId",
     "endpoint",
     "network",
     "signatureVersion",
     "proxyUrl",
-    "fetch",
-    "maxAttempts",
-    "timeoutMs",
-    "deadlineMs",
 ];
+
+/// The options only a `Client` has.
+const CLIENT_OPTIONS: [&str; 4] = ["fetch", "maxAttempts", "timeoutMs", "deadlineMs"];
 
 /// Default time for one attempt (request and whole answer).
 pub const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
@@ -55,7 +55,7 @@ impl ClientState {
             return Err(Error::invalid(codes::INVALID_CONFIG, "config", msg));
         }
         if is_object {
-            reject_unknown_keys(config, &OPTIONS)?;
+            reject_unknown_keys(config, &[&SHARED_OPTIONS, &CLIENT_OPTIONS])?;
         }
 
         // Credentials first: with nothing configured, "no credentials" is the useful message.
@@ -151,20 +151,22 @@ pub(super) fn target_from_js(config: &JsValue) -> Result<Target, Error> {
 }
 
 /// A misspelt option (`regionID`) would otherwise be ignored silently.
-pub(super) fn reject_unknown_keys(object: &JsValue, known: &[&str]) -> Result<(), Error> {
+pub(super) fn reject_unknown_keys(object: &JsValue, known: &[&[&str]]) -> Result<(), Error> {
+    let known = || known.iter().flat_map(|group| group.iter().copied());
     let keys = Object::keys(object.unchecked_ref::<Object>());
     // Fast path (signOpenHttps runs this per call): as many own keys as known keys present
     // means none is unknown, without copying every key's text out of JS.
-    let present = known.iter().filter(|k| js::has_own(object, k)).count();
+    let present = known().filter(|k| js::has_own(object, k)).count();
     if present == keys.length() as usize {
         return Ok(());
     }
     for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
-        if !known.contains(&key.as_str()) {
+        if !known().any(|k| k == key) {
+            let all: Vec<&str> = known().collect();
             let msg = format!(
                 "unknown option \"{key}\"; the options are {}",
-                known.join(", ")
+                all.join(", ")
             );
             return Err(Error::invalid(codes::INVALID_CONFIG, "config", msg));
         }

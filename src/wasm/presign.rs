@@ -4,25 +4,17 @@
 use js_sys::Date;
 use wasm_bindgen::prelude::*;
 
-use super::config::{number_option, reject_unknown_keys, string_option, target_from_js, Target};
+use super::config::{
+    number_option, reject_unknown_keys, string_option, target_from_js, Target, SHARED_OPTIONS,
+};
 use super::{credentials, errors, js};
 use crate::error::{codes, Error};
 use crate::random;
 use crate::request::OpenHttpsRequest;
 use crate::signing;
 
-const FIELDS: [&str; 10] = [
-    "instanceId",
-    "clientToken",
-    "credentials",
-    "regionId",
-    "endpoint",
-    "network",
-    "signatureVersion",
-    "proxyUrl",
-    "timestamp",
-    "nonce",
-];
+/// The fields only `signOpenHttps` has (beside the options it shares with `Client`).
+const FIELDS: [&str; 4] = ["instanceId", "clientToken", "timestamp", "nonce"];
 
 /// Signs an OpenHttps request without sending it. Returns `{ method, url, headers,
 /// clientToken }`: send `method` to `url` with exactly `headers` (the `Host` is the URL's).
@@ -39,7 +31,7 @@ fn presign(input: &JsValue) -> Result<JsValue, Error> {
         let msg = "signOpenHttps takes an object such as { instanceId, credentials, regionId }";
         return Err(Error::invalid(codes::INVALID_CONFIG, "config", msg));
     }
-    reject_unknown_keys(input, &FIELDS)?;
+    reject_unknown_keys(input, &[&FIELDS, &SHARED_OPTIONS])?;
     let Some(instance_id) = string_option(input, "instanceId", codes::INVALID_INSTANCE_ID)? else {
         let msg = "instanceId is required, e.g. \"es-cn-n6w1o1x0w001c\"";
         return Err(Error::invalid(
