@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 crate=aliyun_es_https
 out=target/bindgen
 # `cargo rustc --crate-type cdylib`: with crate-type = ["cdylib", "rlib"] cargo drops LTO.
-cargo rustc --quiet --lib --crate-type cdylib --release --target wasm32-unknown-unknown
+cargo rustc --quiet --lib --crate-type cdylib --release --target wasm32-unknown-unknown -- --cfg aliyun_es_https_cdylib
 rm -rf "$out"
 # Assemble in a staging folder and swap it in at the end, so pkg/ is never half-written.
 stage=target/pkg.staging

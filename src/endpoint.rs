@@ -1,6 +1,7 @@
 //! Where the request goes: region / network / explicit endpoint → scheme and authority.
 
 use crate::error::{codes, Error};
+use crate::prelude::*;
 use crate::validate;
 
 /// Which of the service's networks to reach.

@@ -4,6 +4,7 @@
 //! `Recommend` unchanged; our own errors use the codes below. Nothing in here ever holds a
 //! secret: validation errors name the bad field, never echo a credential.
 
+use crate::prelude::*;
 use core::fmt;
 
 /// Our own error codes (the service's codes pass through as they are).
@@ -180,7 +181,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 //! (so nested extras such as `AccessDeniedDetail` do not break parsing), keeps strings, and
 //! only checks the syntax of numbers. It never panics: bad input is `None`.
 
+use crate::prelude::*;
 /// A parsed JSON value. Numbers keep no value: the API's answers need none.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

@@ -2,6 +2,7 @@
 //! `crypto.getRandomValues` in JS runtimes).
 
 use crate::error::{codes, Error};
+use crate::prelude::*;
 use crate::signing::encode::hex;
 
 /// Bytes drawn from the CSPRNG in one go and handed out in order: each draw is a call into
@@ -9,7 +10,7 @@ use crate::signing::encode::hex;
 /// Every byte is used once; the pool is as private as the rest of this module's memory.
 const POOL: usize = 512;
 
-thread_local! {
+per_thread! {
     static POOL_STATE: core::cell::RefCell<([u8; POOL], usize)> =
         const { core::cell::RefCell::new(([0; POOL], POOL)) };
 }

@@ -1,6 +1,7 @@
 //! The OpenHttps request: path with the encoded instance id, optional `clientToken` query.
 
 use crate::error::Error;
+use crate::prelude::*;
 use crate::signing::encode::percent_encode;
 use crate::validate;
 

@@ -3,6 +3,7 @@
 
 use crate::error::{codes, Error, ErrorKind};
 use crate::json::{self, Value};
+use crate::prelude::*;
 
 /// A successful OpenHttps answer.
 #[derive(Clone, Debug, PartialEq, Eq)]

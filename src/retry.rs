@@ -3,6 +3,7 @@
 //! caller's deadline. Pure: the random number and the clock are parameters.
 
 use crate::error::Error;
+use crate::prelude::*;
 use crate::time;
 
 /// Retry settings of a client.
@@ -46,8 +47,8 @@ impl RetryPolicy {
         }
         // Full jitter (a random wait up to the ceiling) keeps many clients that failed
         // together from retrying together.
-        let exponent = failed_attempt.saturating_sub(1).min(30) as i32;
-        let ceiling = (self.base_delay_ms * 2f64.powi(exponent)).min(self.max_delay_ms);
+        let exponent = failed_attempt.saturating_sub(1).min(30);
+        let ceiling = (self.base_delay_ms * f64::from(1u32 << exponent)).min(self.max_delay_ms);
         let delay = (random_unit.clamp(0.0, 1.0) * ceiling).max(server_wait_ms.unwrap_or(0.0));
         match time_left_ms {
             Some(left) if delay >= left => None,

@@ -3,6 +3,7 @@
 //! The caller reads the clock (`Date.now()` in JS) and passes it in: the core never reads
 //! time itself (`SystemTime::now()` panics on wasm32-unknown-unknown).
 
+use crate::prelude::*;
 /// A UTC calendar time, to the second.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UtcTime {

@@ -3,6 +3,7 @@
 //! Each failure is a typed [`Error`] naming the field; messages never repeat a credential.
 
 use crate::error::{codes, Error};
+use crate::prelude::*;
 
 /// Longest instance id we accept. Real ids are about 20 characters (`es-cn-n6w1o1x0w001c`).
 pub const MAX_INSTANCE_ID_LEN: usize = 64;

@@ -3,12 +3,13 @@
 //! Signing returns what to send (URL and headers to set); it reads no clock and no random
 //! source: time and nonce are parameters.
 
+use crate::prelude::*;
 pub mod encode;
 pub mod v1;
 pub mod v3;
 
+use alloc::borrow::Cow;
 use core::fmt;
-use std::borrow::Cow;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;

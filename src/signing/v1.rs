@@ -1,5 +1,6 @@
 //! Signature V1 (ROA), `HMAC-SHA1`: string to sign → Authorization.
 
+use crate::prelude::*;
 use base64::Engine as _;
 
 use super::{hmac_sha1, lower, sorted_by_js_order};

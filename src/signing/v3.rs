@@ -1,6 +1,7 @@
 //! Signature V3, `ACS3-HMAC-SHA256`: canonical request → string to sign → Authorization.
 
-use std::borrow::Cow;
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 use super::{hmac_sha256, insertion_sort, lower, sha256, sorted_by_js_order};
 use crate::signing::encode::{canonical_uri, hex, percent_encode};

@@ -1,6 +1,7 @@
 //! Reading `ClientConfig` from JS, with a typed error naming every bad option.
 
-use std::cell::Cell;
+use crate::prelude::*;
+use core::cell::Cell;
 
 use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
@@ -75,7 +76,7 @@ impl ClientState {
         };
         let max_attempts =
             number_option(config, "maxAttempts", 1.0, f64::from(MAX_ATTEMPTS_LIMIT))?;
-        if max_attempts.is_some_and(|n| n.fract() != 0.0) {
+        if max_attempts.is_some_and(|n| n != n as u32 as f64) {
             let msg = "maxAttempts must be a whole number";
             return Err(Error::invalid(codes::INVALID_CONFIG, "maxAttempts", msg));
         }

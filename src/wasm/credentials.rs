@@ -2,7 +2,8 @@
 //! environment (Node), or a function the page provides — cached until shortly before the
 //! `expiration` it returns, so short-lived STS credentials are fetched again in time.
 
-use std::cell::RefCell;
+use crate::prelude::*;
+use core::cell::RefCell;
 
 use js_sys::{Date, Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};

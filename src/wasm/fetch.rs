@@ -1,5 +1,6 @@
 //! Sending a signed request with `fetch` (global or the caller's) and reading the answer.
 
+use crate::prelude::*;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -17,11 +18,11 @@ extern "C" {
     fn global_fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-thread_local! {
+per_thread! {
     /// The runtime's own transport, when its entry file installs one (Node: keep-alive
     /// `node:http`, faster than Node's fetch); else the global `fetch`. A client's `fetch`
     /// option wins over both.
-    static DEFAULT_FETCH: std::cell::RefCell<Option<Function>> = const { std::cell::RefCell::new(None) };
+    static DEFAULT_FETCH: core::cell::RefCell<Option<Function>> = const { core::cell::RefCell::new(None) };
 }
 
 /// Installs the default transport (called once by the Node entry; not public API).
@@ -132,7 +133,7 @@ async fn send(
         .map_err(network)?;
 
     let status = js::get(&response, "status").as_f64().unwrap_or(0.0);
-    if !(100.0..=599.0).contains(&status) || status.fract() != 0.0 {
+    if !(100.0..=599.0).contains(&status) || status != status as u16 as f64 {
         return Err(Error::network(
             "fetch resolved to something that is not a Response (no HTTP status)",
         ));

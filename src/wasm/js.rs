@@ -1,11 +1,13 @@
 //! Small helpers over `js_sys::Reflect` that never throw into Rust.
 
-use std::cell::RefCell;
+use crate::prelude::*;
+use alloc::boxed::Box;
+use core::cell::RefCell;
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-thread_local! {
+per_thread! {
     /// Property names already turned into JS strings: making one decodes UTF-8 across the
     /// wasm boundary, and a call reads and writes the same few dozen names every time.
     static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = const { RefCell::new(Vec::new()) };

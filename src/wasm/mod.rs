@@ -3,6 +3,7 @@
 //! This is the only code that knows JS. It reads the clock and the random source, calls
 //! `fetch`, and converts results and errors; everything else is the pure core.
 
+use crate::prelude::*;
 mod config;
 mod credentials;
 mod errors;
@@ -11,8 +12,8 @@ mod js;
 mod presign;
 mod timer;
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use core::cell::RefCell;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -241,7 +242,7 @@ impl Client {
     }
 }
 
-thread_local! {
+per_thread! {
     /// The client set by `configure`, used by the top-level `openHttps`.
     static DEFAULT: RefCell<Option<Rc<ClientState>>> = const { RefCell::new(None) };
 }
