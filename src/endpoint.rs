@@ -44,7 +44,7 @@ pub struct Endpoint {
 impl Endpoint {
     /// `scheme://authority`, without a trailing slash.
     pub fn base_url(&self) -> String {
-        format!("{}://{}", self.scheme, self.authority)
+        cat!(self.scheme, "://", self.authority)
     }
 
     /// Resolves the configuration: an explicit `endpoint` wins; else `region_id` (and `network`)
@@ -71,7 +71,7 @@ impl Endpoint {
         };
         Ok(Endpoint {
             scheme: "https",
-            authority: format!("{service}.{region}.aliyuncs.com"),
+            authority: cat!(service, ".", region, ".aliyuncs.com"),
         })
     }
 
@@ -82,7 +82,11 @@ impl Endpoint {
             Err(Error::invalid(
                 codes::INVALID_ENDPOINT,
                 "endpoint",
-                format!("endpoint {why}; expected host, host:port or http(s)://host[:port]"),
+                cat!(
+                    "endpoint ",
+                    why,
+                    "; expected host, host:port or http(s)://host[:port]"
+                ),
             ))
         };
         let (scheme, rest) = if let Some(rest) = strip_prefix_ignore_case(input, "https://") {
@@ -110,7 +114,7 @@ impl Endpoint {
         let default_port = if scheme == "https" { 443 } else { 80 };
         let host = host.to_ascii_lowercase();
         let authority = match port {
-            Some(p) if p != default_port => format!("{host}:{p}"),
+            Some(p) if p != default_port => cat!(host, ":", p),
             _ => host,
         };
         Ok(Endpoint { scheme, authority })
@@ -126,7 +130,11 @@ pub fn proxy_base(input: &str) -> Result<String, Error> {
         Err(Error::invalid(
             codes::INVALID_CONFIG,
             "proxyUrl",
-            format!("proxyUrl {why}; expected http(s)://host[:port][/path] or a path such as \"/aliyun\""),
+            cat!(
+                "proxyUrl ",
+                why,
+                "; expected http(s)://host[:port][/path] or a path such as \"/aliyun\""
+            ),
         ))
     };
     let (origin, path) = if input.starts_with("//") {

@@ -26,6 +26,7 @@ extern crate std;
 /// What std's prelude would give every module.
 mod prelude {
     pub use alloc::borrow::ToOwned;
+    #[cfg(test)]
     pub use alloc::format;
     pub use alloc::string::{String, ToString};
     #[cfg(test)]
@@ -67,6 +68,9 @@ impl<T> OneThread<T> {
         f(&self.0)
     }
 }
+
+#[macro_use]
+pub mod text;
 
 pub mod endpoint;
 pub mod error;

@@ -42,9 +42,10 @@ impl OpenHttpsRequest {
 
     /// `/openapi/instances/{InstanceId}/actions/open-https`, the id encoded as one segment.
     pub fn path(&self) -> String {
-        format!(
-            "/openapi/instances/{}/actions/open-https",
-            percent_encode(&self.instance_id)
+        cat!(
+            "/openapi/instances/",
+            percent_encode(&self.instance_id),
+            "/actions/open-https"
         )
     }
 

@@ -22,7 +22,7 @@ const EXCERPT_CHARS: usize = 120;
 pub fn parse(status: u16, body: &str) -> Result<OpenHttpsResponse, Error> {
     let success_status = (200..300).contains(&status);
     if body.trim().is_empty() {
-        let e = Error::malformed(status, format!("HTTP {status} with an empty body"));
+        let e = Error::malformed(status, cat!("HTTP ", status, " with an empty body"));
         return Err(Error {
             kind: ErrorKind::TruncatedResponse,
             ..e
@@ -31,8 +31,10 @@ pub fn parse(status: u16, body: &str) -> Result<OpenHttpsResponse, Error> {
     let Some(value @ Value::Object(_)) = json::parse(body) else {
         let mut e = Error::malformed(
             status,
-            format!(
-                "HTTP {status} answer is not the JSON the API documents: {}",
+            cat!(
+                "HTTP ",
+                status,
+                " answer is not the JSON the API documents: ",
                 excerpt(body)
             ),
         );
@@ -73,8 +75,10 @@ pub fn parse(status: u16, body: &str) -> Result<OpenHttpsResponse, Error> {
         _ => {
             let mut err = Error::malformed(
                 status,
-                format!(
-                    "HTTP {status} answer has neither a boolean Result nor an error Code: {}",
+                cat!(
+                    "HTTP ",
+                    status,
+                    " answer has neither a boolean Result nor an error Code: ",
                     excerpt(body)
                 ),
             );
@@ -112,7 +116,7 @@ pub fn excerpt(body: &str) -> String {
         last_space = c == ' ';
         out.push(c);
     }
-    format!("\"{out}\"")
+    cat!('"', out, '"')
 }
 
 #[cfg(test)]

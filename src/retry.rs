@@ -92,8 +92,8 @@ pub fn clock_offset_ms(date_header: &str, now_ms: f64) -> Option<f64> {
 /// One line about a failed attempt, for the error of the whole call.
 pub fn describe_attempt(err: &Error) -> String {
     match (err.http_status, &err.request_id) {
-        (Some(status), Some(id)) => format!("{} (HTTP {status}, RequestId {id})", err.code),
-        (Some(status), None) => format!("{} (HTTP {status})", err.code),
+        (Some(status), Some(id)) => cat!(err.code, " (HTTP ", status, ", RequestId ", id, ")"),
+        (Some(status), None) => cat!(err.code, " (HTTP ", status, ")"),
         _ => err.code.clone(),
     }
 }

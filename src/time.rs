@@ -4,6 +4,7 @@
 //! time itself (`SystemTime::now()` panics on wasm32-unknown-unknown).
 
 use crate::prelude::*;
+use crate::text::Padded;
 /// A UTC calendar time, to the second.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UtcTime {
@@ -45,9 +46,19 @@ impl UtcTime {
 
     /// ISO 8601 as V3's `x-acs-date` wants it: `2026-04-01T08:00:00Z`.
     pub fn iso8601(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
+        cat!(
+            Padded(self.year, 4),
+            '-',
+            Padded(self.month.into(), 2),
+            '-',
+            Padded(self.day.into(), 2),
+            'T',
+            Padded(self.hour.into(), 2),
+            ':',
+            Padded(self.minute.into(), 2),
+            ':',
+            Padded(self.second.into(), 2),
+            'Z'
         )
     }
 
@@ -57,15 +68,21 @@ impl UtcTime {
         const MONTHS: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];
-        format!(
-            "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        cat!(
             DAYS[self.weekday as usize % 7],
-            self.day,
+            ", ",
+            Padded(self.day.into(), 2),
+            ' ',
             MONTHS[(self.month as usize + 11) % 12],
-            self.year,
-            self.hour,
-            self.minute,
-            self.second
+            ' ',
+            Padded(self.year, 4),
+            ' ',
+            Padded(self.hour.into(), 2),
+            ':',
+            Padded(self.minute.into(), 2),
+            ':',
+            Padded(self.second.into(), 2),
+            " GMT"
         )
     }
 }

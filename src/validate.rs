@@ -3,7 +3,6 @@
 //! Each failure is a typed [`Error`] naming the field; messages never repeat a credential.
 
 use crate::error::{codes, Error};
-use crate::prelude::*;
 
 /// Longest instance id we accept. Real ids are about 20 characters (`es-cn-n6w1o1x0w001c`).
 pub const MAX_INSTANCE_ID_LEN: usize = 64;
@@ -23,7 +22,11 @@ pub fn instance_id(id: &str) -> Result<(), Error> {
         Err(Error::invalid(
             codes::INVALID_INSTANCE_ID,
             "instanceId",
-            format!("instanceId {why}; expected an id such as \"es-cn-n6w1o1x0w001c\""),
+            cat!(
+                "instanceId ",
+                why,
+                "; expected an id such as \"es-cn-n6w1o1x0w001c\""
+            ),
         ))
     };
     if id.is_empty() {
@@ -50,7 +53,11 @@ pub fn client_token(token: &str) -> Result<(), Error> {
         Err(Error::invalid(
             codes::INVALID_CLIENT_TOKEN,
             "clientToken",
-            format!("clientToken {why}; use 1 to 64 printable ASCII characters, or omit it"),
+            cat!(
+                "clientToken ",
+                why,
+                "; use 1 to 64 printable ASCII characters, or omit it"
+            ),
         ))
     };
     if token.is_empty() {
@@ -75,7 +82,7 @@ pub fn credential(field: &'static str, value: &str) -> Result<(), Error> {
         Err(Error::invalid(
             codes::INVALID_CREDENTIALS,
             field,
-            format!("{field} {why}"),
+            cat!(field, " ", why),
         ))
     };
     if value.is_empty() {

@@ -108,7 +108,7 @@ impl ClientState {
     /// The URL to send `signed` to: the endpoint, or the proxy when one is configured.
     pub fn url(&self, signed: &SignedRequest) -> String {
         match &self.proxy {
-            Some(base) => format!("{base}{}", signed.path_and_query),
+            Some(base) => cat!(base, signed.path_and_query),
             None => signed.url.clone(),
         }
     }
@@ -165,8 +165,10 @@ pub(super) fn reject_unknown_keys(object: &JsValue, known: &[&[&str]]) -> Result
         let key = key.as_string().unwrap_or_default();
         if !known().any(|k| k == key) {
             let all: Vec<&str> = known().collect();
-            let msg = format!(
-                "unknown option \"{key}\"; the options are {}",
+            let msg = cat!(
+                "unknown option \"",
+                key,
+                "\"; the options are ",
                 all.join(", ")
             );
             return Err(Error::invalid(codes::INVALID_CONFIG, "config", msg));
@@ -204,9 +206,12 @@ pub(super) fn number_option(
             _ => Err(Error::invalid(
                 codes::INVALID_CONFIG,
                 key,
-                format!(
-                    "{key} must be a number from {} to {}",
-                    min as u64, max as u64
+                cat!(
+                    key,
+                    " must be a number from ",
+                    min as u64,
+                    " to ",
+                    max as u64
                 ),
             )),
         },
@@ -224,6 +229,6 @@ pub(super) fn string_option(
         v => v
             .as_string()
             .map(Some)
-            .ok_or_else(|| Error::invalid(code, key, format!("{key} must be a string"))),
+            .ok_or_else(|| Error::invalid(code, key, cat!(key, " must be a string"))),
     }
 }

@@ -67,7 +67,7 @@ impl CredentialSource {
 impl Provider {
     async fn get(&self) -> Result<Credentials, Error> {
         let failed = |e: JsValue| {
-            let msg = format!("the credentials function failed: {}", js::describe(&e));
+            let msg = cat!("the credentials function failed: ", js::describe(&e));
             Error::invalid(codes::MISSING_CREDENTIALS, "credentials", msg)
         };
         // No borrow is held while JS runs: the function may call back into this client.
@@ -131,7 +131,7 @@ pub(super) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Err
                 Error::invalid(
                     codes::INVALID_CREDENTIALS,
                     key,
-                    format!("{key} must be a string"),
+                    cat!(key, " must be a string"),
                 )
             }),
         }

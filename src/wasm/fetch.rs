@@ -69,7 +69,7 @@ pub async fn attempt(
         Race::Done(answer) => answer,
         Race::TimedOut => {
             cancel();
-            let msg = format!("no complete answer within {} ms", timeout_ms as u64);
+            let msg = cat!("no complete answer within ", timeout_ms as u64, " ms");
             Err(Error::new(ErrorKind::Timeout, codes::TIMEOUT, msg))
         }
         Race::Aborted => {
@@ -113,12 +113,8 @@ async fn send(
         Some(at) => &url[..at],
         None => url,
     };
-    let network = |e: JsValue| {
-        Error::network(format!(
-            "no HTTP answer from {target}: {}",
-            js::describe(&e)
-        ))
-    };
+    let network =
+        |e: JsValue| Error::network(cat!("no HTTP answer from ", target, ": ", js::describe(&e)));
     let transport = custom
         .cloned()
         .or_else(|| DEFAULT_FETCH.with(|d| d.borrow().clone()));

@@ -301,11 +301,13 @@ async fn call(
         prepare(&instance_id, &client_token, &options).map_err(|e| errors::to_js(&e, None))?;
     let fail = |mut e: Error, history: Vec<String>| {
         if history.len() > 1 {
-            e.message = format!(
-                "{} ({} attempts: {})",
+            e.message = cat!(
                 e.message,
+                " (",
                 history.len(),
-                history.join("; ")
+                " attempts: ",
+                history.join("; "),
+                ")"
             );
         }
         e.attempts = history;
@@ -337,9 +339,10 @@ async fn call(
         let now = Date::now();
         let time_left = deadline.map(|d| d - now);
         if time_left.is_some_and(|t| t <= 0.0) {
-            let msg = format!(
-                "the deadline of {} ms passed",
-                state.deadline_ms.unwrap_or(0.0) as u64
+            let msg = cat!(
+                "the deadline of ",
+                state.deadline_ms.unwrap_or(0.0) as u64,
+                " ms passed"
             );
             return Err(fail(
                 Error::new(ErrorKind::Timeout, codes::TIMEOUT, msg),
