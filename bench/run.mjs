@@ -23,8 +23,8 @@ const here = new URL('.', import.meta.url).pathname;
 const root = join(here, '..');
 const quick = process.env.BENCH_QUICK === '1';
 const settings = quick
-  ? { signRuns: 3, signSeconds: 0.3, e2eRequests: 500, e2eWarmup: 50, coldLaunches: 3 }
-  : { signRuns: 5, signSeconds: 1, e2eRequests: 3000, e2eWarmup: 300, coldLaunches: 5 };
+  ? { signRuns: 3, signSeconds: 0.3, e2eRequests: 500, e2eWarmup: 50, e2eRounds: 1, coldLaunches: 3 }
+  : { signRuns: 5, signSeconds: 1, e2eRequests: 3000, e2eWarmup: 300, e2eRounds: 3, coldLaunches: 5 };
 const CONCURRENCY = [1, 32];
 // Clock ticks per second of /proc/PID/stat CPU times (for the emulator's CPU use).
 let CLK_TCK = '100';
@@ -81,24 +81,55 @@ async function signing() {
 }
 
 async function endToEnd(emu) {
-  const out = {};
+  // The emulator's own warm-up (its JIT), discarded: otherwise the first measured run pays
+  // for it — the emulator then used about 50% more CPU per request than in later runs.
+  for (const client of ['official', 'ours']) {
+    await emu.reset();
+    await node(['bench/e2e.mjs', '--client', client, '--port', String(emu.port), '--concurrency', '8',
+      '--requests', String(settings.e2eRequests), '--warmup', '0']);
+  }
+  console.log('  (emulator warmed up with a discarded run of each client)');
+  const runs = {};
   for (const concurrency of CONCURRENCY) {
-    // 'fetch' is a reference (our signer + bare fetch), not a contender.
-    for (const client of ['ours', 'official', 'fetch']) {
-      await emu.reset(); // fresh nonce table, log and clientToken records for every run
-      const r = lastJson(await node(['bench/e2e.mjs', '--client', client, '--port', String(emu.port),
-        '--concurrency', String(concurrency), '--requests', String(settings.e2eRequests), '--warmup', String(settings.e2eWarmup),
-        '--emu-pid', String(emu.child.pid), '--clk-tck', CLK_TCK]));
-      // The emulator's own count: every call applied exactly once.
-      r.emulatorApplied = (await emu.instance(r.instanceId)).applied;
-      const expected = settings.e2eRequests + settings.e2eWarmup;
-      if (r.errors || r.emulatorApplied !== expected) failed = true;
-      out[`${client}.c${concurrency}`] = r;
-      console.log(`  e2e c=${String(concurrency).padEnd(2)} ${client.padEnd(8)} ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, ` +
-        `p99 ${r.p99Ms.toFixed(2)} ms, client CPU ${r.clientCpuUsPerCall.toFixed(0)} µs/call, ` +
-        `emulator busy ${r.emulatorBusy === null ? '?' : `${(r.emulatorBusy * 100).toFixed(0)}%`}, max RSS ${(r.maxRssKiB / 1024).toFixed(1)} MiB, errors ${r.errors}` +
-        `${r.firstError ? ` (${r.firstError})` : ''}, emulator applied ${r.emulatorApplied}/${expected}`);
+    // Several rounds, the contenders' order swapped every round: whoever runs first on this
+    // 2-core machine was seen to gain or lose up to 10% (CPU clocks, caches, the emulator's
+    // warm-up), so one run each would measure the order as much as the libraries.
+    for (let round = 0; round < settings.e2eRounds; round += 1) {
+      // 'fetch' is a reference (our signer + bare fetch), not a contender.
+      const order = round % 2 === 0 ? ['ours', 'official', 'fetch'] : ['official', 'ours', 'fetch'];
+      for (const client of order) {
+        await emu.reset(); // fresh nonce table, log and clientToken records for every run
+        const r = lastJson(await node(['bench/e2e.mjs', '--client', client, '--port', String(emu.port),
+          '--concurrency', String(concurrency), '--requests', String(settings.e2eRequests), '--warmup', String(settings.e2eWarmup),
+          '--emu-pid', String(emu.child.pid), '--clk-tck', CLK_TCK]));
+        // The emulator's own count: every call applied exactly once.
+        r.emulatorApplied = (await emu.instance(r.instanceId)).applied;
+        const expected = settings.e2eRequests + settings.e2eWarmup;
+        if (r.errors || r.emulatorApplied !== expected) failed = true;
+        (runs[`${client}.c${concurrency}`] ??= []).push(r);
+        console.log(`  e2e c=${String(concurrency).padEnd(2)} round ${round + 1} ${client.padEnd(8)} ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, ` +
+          `p99 ${r.p99Ms.toFixed(2)} ms, client CPU ${r.clientCpuUsPerCall.toFixed(0)} µs/call, ` +
+          `emulator busy ${r.emulatorBusy === null ? '?' : `${(r.emulatorBusy * 100).toFixed(0)}%`}, max RSS ${(r.maxRssKiB / 1024).toFixed(1)} MiB, errors ${r.errors}` +
+          `${r.firstError ? ` (${r.firstError})` : ''}, emulator applied ${r.emulatorApplied}/${expected}`);
+      }
     }
+  }
+  // Per client and concurrency: the median of each figure over the rounds (peak RSS: the
+  // highest), with every round kept for the JSON.
+  const out = {};
+  for (const [key, rs] of Object.entries(runs)) {
+    const med = (f) => median(rs.map(f));
+    const busy = rs.map((r) => r.emulatorBusy);
+    out[key] = {
+      rps: med((r) => r.rps),
+      p50Ms: med((r) => r.p50Ms),
+      p99Ms: med((r) => r.p99Ms),
+      clientCpuUsPerCall: med((r) => r.clientCpuUsPerCall),
+      emulatorBusy: busy.includes(null) ? null : median(busy),
+      maxRssKiB: Math.max(...rs.map((r) => r.maxRssKiB)),
+      errors: rs.reduce((n, r) => n + r.errors, 0),
+      rounds: rs,
+    };
   }
   return out;
 }
@@ -157,7 +188,7 @@ function table(results) {
   for (const v of ['v3', 'v1']) {
     rows.push(row(`  sign ${v.toUpperCase()} (ops/s)`, sign[`ours.${v}`].opsPerSec, sign[`official.${v}`].opsPerSec, 'higher', fmtInt));
   }
-  section(`end to end against the emulator (${settings.e2eRequests} calls after ${settings.e2eWarmup} warm-up)`);
+  section(`end to end against the emulator (${settings.e2eRequests} calls after ${settings.e2eWarmup} warm-up; median of ${settings.e2eRounds} rounds)`);
   for (const c of CONCURRENCY) {
     const o = e2e[`ours.c${c}`];
     const t = e2e[`official.c${c}`];
@@ -196,6 +227,13 @@ function notes(results) {
     if (busy.every((b) => b !== null)) {
       lines.push(`emulator CPU during the concurrency-${c} runs: ${busy.map((b) => `${(b * 100).toFixed(0)}%`).join(' (ours) / ')} (official) of one core` +
         `${busy.some((b) => b > 0.85) ? ' — near saturation: there requests/s measure the emulator as much as the client; client CPU per call does not' : ''}`);
+    }
+  }
+  for (const c of CONCURRENCY) {
+    const [o, t] = ['ours', 'official'].map((k) => e2e[`${k}.c${c}`].rounds);
+    if (o.length > 1) {
+      lines.push(`requests/s ours/official round by round, concurrency ${c}: ` +
+        o.map((r, i) => (r.rps / t[i].rps).toFixed(2)).join(', '));
     }
   }
   for (const c of CONCURRENCY) {
