@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: one optimised wasm, the Node glue (CommonJS, shared by
-# `require` and `import`), the browser glue, typings, and package.json from pkg-template/.
+# `require` and `import`), the browser glue (minified), typings, and package.json from
+# pkg-template/.
 # Prints the shipped sizes. Assumes scripts/setup.sh has run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,11 @@ cp "$out/node/$crate.d.ts" "$stage/$crate.d.ts"
 cp "$out/node/$crate.d.ts" "$stage/$crate.d.cts"
 # Browser entry: the web glue plus the line that initialises it (see browser-init.js).
 grep -q '__wbg_init as default' "$out/web/$crate.js" || { echo "build: web glue has no __wbg_init" >&2; exit 1; }
-cat "$out/web/$crate.js" pkg-template/browser-init.js > "$stage/index.js"
+# Minified without renaming (whitespace and syntax only): a page that loads it as is downloads
+# 1.7 KB less gzip, while names in stack traces and `Client.name` stay readable.
+cat "$out/web/$crate.js" pkg-template/browser-init.js > "$out/index.js"
+node_modules/.bin/esbuild "$out/index.js" --minify-whitespace --minify-syntax --format=esm \
+  --legal-comments=none --log-level=warning --outfile="$stage/index.js"
 cp pkg-template/index.mjs pkg-template/node.cjs pkg-template/node-transport.cjs pkg-template/cli.mjs "$stage"/
 cp README.md LICENSE "$stage"/
 
@@ -46,7 +51,7 @@ mv "$stage" pkg
 # Sizes of what ships (raw, gzip -9, brotli -q 11), and the budget of what a browser
 # downloads (wasm + the browser entry, gzip). The budget is a regression guard at today's
 # size; the target is 32 KB and the goal 20 KB (see the issues).
-budget=${SIZE_BUDGET_GZIP_BYTES:-47104}
+budget=${SIZE_BUDGET_GZIP_BYTES:-46080}
 echo "build: pkg/ aliyun-es-https@$version"
 node -e '
   const fs = require("fs"), zlib = require("zlib");
