@@ -17,6 +17,15 @@ rm -rf "$stage"
 wasm-bindgen --target nodejs --out-dir "$out/node" "target/wasm32-unknown-unknown/release/$crate.wasm"
 wasm-bindgen --target web --out-dir "$out/web" "target/wasm32-unknown-unknown/release/$crate.wasm"
 
+# No `format!`, `{:?}` or `.to_string()` of a number may reach the wasm: any one of them links
+# core::fmt back in (about 2 KB gzip). wasm-bindgen's output still has its function names.
+if grep -aq '::fmt::' "$out/node/${crate}_bg.wasm"; then
+  echo "build: the wasm links core::fmt again; these functions use it:" >&2
+  grep -ao '[A-Za-z0-9_:<> ]*::fmt::[A-Za-z0-9_]*' "$out/node/${crate}_bg.wasm" | sort -u | head -20 >&2
+  echo "build: build messages with cat! (src/text.rs) instead" >&2
+  exit 1
+fi
+
 mkdir -p "$stage"
 # Both glues load the same bytes (wasm-bindgen emits identical wasm for every target).
 cmp -s "$out/node/${crate}_bg.wasm" "$out/web/${crate}_bg.wasm" || { echo "build: the glues' wasm differ" >&2; exit 1; }
