@@ -69,6 +69,13 @@ async function startEmulator() {
 
 async function signing() {
   const out = {};
+  // `cargo bench --bench sign` lines: "native sign v3: 3412 ns per signature (…)".
+  if (process.env.BENCH_NATIVE) {
+    for (const [, version, ns] of readFileSync(process.env.BENCH_NATIVE, 'utf8').matchAll(/native sign (v\d): (\d+) ns/g)) {
+      out[`native.${version}`] = { opsPerSec: 1e9 / Number(ns) };
+      console.log(`  sign ${version} native core (cargo bench) ${Number(ns).toLocaleString('en-US')} ns per signature`);
+    }
+  }
   for (const version of ['v3', 'v1']) {
     for (const client of ['ours', 'official']) {
       const r = lastJson(await node(['bench/sign.mjs', '--client', client, '--version', version,
@@ -187,6 +194,13 @@ function table(results) {
   section(`signing in Node, one request each (median of ${settings.signRuns} × ${settings.signSeconds} s)`);
   for (const v of ['v3', 'v1']) {
     rows.push(row(`  sign ${v.toUpperCase()} (ops/s)`, sign[`ours.${v}`].opsPerSec, sign[`official.${v}`].opsPerSec, 'higher', fmtInt));
+  }
+  for (const v of ['v3', 'v1']) {
+    const ns = (k) => 1e9 / sign[k].opsPerSec;
+    if (sign[`native.${v}`]) {
+      rows.push([`  sign ${v.toUpperCase()} (ns per signature)`, `${fmtInt(ns(`ours.${v}`))}`, fmtInt(ns(`official.${v}`)), '—',
+        `ours natively (Rust, no wasm, no JS): ${fmtInt(ns(`native.${v}`))}, so ${fmtInt(ns(`ours.${v}`) - ns(`native.${v}`))} ns are the wasm and its JS boundary`]);
+    }
   }
   section(`end to end against the emulator (${settings.e2eRequests} calls after ${settings.e2eWarmup} warm-up; median of ${settings.e2eRounds} rounds)`);
   for (const c of CONCURRENCY) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks aliyun-es-https against the official SDK (@alicloud/elasticsearch20170613) and
-# prints them side by side: signing throughput (V3, V1), end-to-end requests/s and latency
+# prints them side by side: signing throughput (V3, V1; ours also natively), end-to-end requests/s and latency
 # against the local emulator (concurrency 1 and 32), peak RSS, cold start, installed size and
 # bundle sizes. Writes the same figures to bench/results/latest.json. Not part of the tests.
 #
@@ -48,6 +48,10 @@ mkdir "$work/official"
 cp bench/official/package.json bench/official/package-lock.json "$work/official/"
 (cd "$work/official" && npm ci --ignore-scripts --no-audit --no-fund --silent --prefer-offline)
 
+# The same signer natively (cargo bench), so the table shows what the wasm boundary costs.
+cargo bench --quiet --bench sign > "$work/native.txt"
+
+BENCH_NATIVE="$work/native.txt" \
 BENCH_OURS_DIR="$work/ours" \
 BENCH_OFFICIAL_DIR="$PWD/bench/official" \
 BENCH_OFFICIAL_PROJECT="$work/official" \

@@ -1,10 +1,38 @@
-//! A small, strict JSON reader for the API's flat answers.
+//! A small, strict JSON reader for the API's flat answers, and a string writer.
 //!
 //! serde_json would cost tens of kilobytes of wasm for two fields; this reads any JSON text
 //! (so nested extras such as `AccessDeniedDetail` do not break parsing), keeps strings, and
 //! only checks the syntax of numbers. It never panics: bad input is `None`.
 
 use crate::prelude::*;
+
+/// Appends `s` to `out` as a JSON string literal (quotes included). Escapes `"`, `\` and
+/// control characters; everything else, non-ASCII included, is written as is.
+pub fn write_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    // Byte by byte: what needs escaping is ASCII, and an ASCII byte is never part of a
+    // multi-byte character, so the text between escapes is copied in whole runs.
+    let mut copied = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            out.push_str(&s[copied..i]);
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                _ => {
+                    out.push_str("\\u00");
+                    out.push(char::from(HEX[usize::from(b >> 4)]));
+                    out.push(char::from(HEX[usize::from(b & 15)]));
+                }
+            }
+            copied = i + 1;
+        }
+    }
+    out.push_str(&s[copied..]);
+    out.push('"');
+}
+
 /// A parsed JSON value. Numbers keep no value: the API's answers need none.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -249,6 +277,25 @@ mod tests {
         );
         assert_eq!(v.get("n"), Some(&Value::Number));
         assert_eq!(v.get("missing"), None);
+    }
+
+    #[test]
+    fn writes_strings_that_read_back() {
+        for s in [
+            "",
+            "plain",
+            "q\"b\\s/",
+            "\u{0}\n\t\u{1f}\u{7f}",
+            "é😀\u{2028}",
+        ] {
+            let mut out = String::new();
+            write_string(&mut out, s);
+            assert_eq!(parse(&out), Some(Value::String(s.into())), "{out}");
+            assert!(!out[1..out.len() - 1].bytes().any(|b| b < 0x20), "{out}");
+        }
+        let mut out = String::new();
+        write_string(&mut out, "a\"\u{1}");
+        assert_eq!(out, r#""a\"\u0001""#);
     }
 
     #[test]

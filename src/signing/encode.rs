@@ -76,7 +76,7 @@ pub fn replace_all(hay: &str, needle: &str, with: &str) -> String {
 /// The V3 CanonicalURI of an already percent-encoded path: `+`→`%20`, `*`→`%2A`, `%7E`→`~`
 /// (the official SDK's rule, so paths encoded by other tools canonicalise the same way).
 pub fn canonical_uri(path: &str) -> String {
-    if !path.contains(['+', '*']) && find(path, "%7E").is_none() {
+    if !path.bytes().any(|b| b == b'+' || b == b'*') && find(path, "%7E").is_none() {
         return path.to_string(); // the usual case: nothing to rewrite
     }
     replace_all(&path.replace('+', "%20").replace('*', "%2A"), "%7E", "~")

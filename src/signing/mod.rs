@@ -145,7 +145,7 @@ pub struct SignedRequest {
     /// `/path?query`, for sending through a proxy (see [`crate::endpoint::proxy_base`]).
     pub path_and_query: String,
     /// Lower-case names and values, `authorization` last.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(&'static str, String)>,
     /// What was signed, for debugging a `SignatureDoesNotMatch`: the V1 string to sign, or the
     /// V3 canonical request (its string to sign is only a hash). May hold the STS token.
     pub signed_text: String,
@@ -158,7 +158,7 @@ impl SignedRequest {
         let authorization = self
             .headers
             .iter()
-            .find(|(n, _)| n == "authorization")
+            .find(|(n, _)| *n == "authorization")
             .map(|(_, v)| v.as_str());
         // V3: `…,Signature=<hex>`; V1: `acs <id>:<base64>`.
         let signature = authorization
@@ -179,7 +179,7 @@ impl SignedRequest {
 impl fmt::Debug for SignedRequest {
     // The authorization value and the STS token are not for logs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| *n).collect();
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
             .field("url", &self.url)
@@ -201,8 +201,8 @@ pub fn sign(
     let path = request.path();
     let query: Vec<(&str, &str)> = request.query();
 
-    let mut headers: Vec<(String, String)> = Vec::with_capacity(12);
-    let mut add = |n: &str, v: &str| headers.push((n.into(), v.into()));
+    let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(12);
+    let mut add = |n: &'static str, v: &str| headers.push((n, v.into()));
     add("accept", "application/json");
     add("x-acs-action", OpenHttpsRequest::ACTION);
     add("x-acs-version", OpenHttpsRequest::API_VERSION);
@@ -223,10 +223,7 @@ pub fn sign(
         add("x-acs-security-token", token);
     }
 
-    let mut signed: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let mut signed: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
     signed.push(("host", &endpoint.authority));
     let id = &credentials.access_key_id;
     let secret = &credentials.access_key_secret;
@@ -241,7 +238,7 @@ pub fn sign(
             (v1::authorization(&sts, id, secret), sts)
         }
     };
-    headers.push(("authorization".into(), authorization));
+    headers.push(("authorization", authorization));
 
     let mut path_and_query = path;
     for (i, (k, v)) in query.iter().enumerate() {
@@ -263,8 +260,19 @@ pub fn sign(
 /// units), which is what the official SDK does; stable, so equal keys keep their order.
 fn sorted_by_js_order<K: AsRef<str>, V>(pairs: impl Iterator<Item = (K, V)>) -> Vec<(K, V)> {
     let mut v: Vec<(K, V)> = pairs.collect();
-    insertion_sort(&mut v, |a, b| a.encode_utf16().lt(b.encode_utf16()));
+    insertion_sort(&mut v, js_less);
     v
+}
+
+/// `a < b` in UTF-16 code units. That is byte order (= code point order) except where a
+/// character above U+FFFF (4 bytes in UTF-8) meets one in U+E000..=U+FFFF; names and values
+/// here are nearly always ASCII, so only those strings pay for re-encoding.
+fn js_less(a: &str, b: &str) -> bool {
+    if a.is_ascii() || b.is_ascii() {
+        a < b
+    } else {
+        a.encode_utf16().lt(b.encode_utf16())
+    }
 }
 
 /// A stable insertion sort by key. A request has about ten headers and one query parameter:
@@ -351,7 +359,7 @@ mod tests {
         let auth = &s.headers.last().unwrap();
         assert_eq!(auth.0, "authorization");
         assert_eq!(auth.1, "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=c16db9ff9405d9076978f8332af71a4aac67e47c3464a0eae51050c2dd99e89c");
-        assert!(!s.headers.iter().any(|(n, _)| n == "host" || n == "date"));
+        assert!(!s.headers.iter().any(|(n, _)| *n == "host" || *n == "date"));
     }
 
     #[test]
@@ -372,7 +380,7 @@ mod tests {
         );
         assert!(s
             .headers
-            .contains(&("date".into(), "Wed, 01 Apr 2026 08:00:00 GMT".into())));
+            .contains(&("date", "Wed, 01 Apr 2026 08:00:00 GMT".into())));
     }
 
     #[test]
@@ -380,12 +388,8 @@ mod tests {
         let creds = Credentials::new("STS.id", "s3cret", Some("tok")).unwrap();
         for v in [SignatureVersion::V3, SignatureVersion::V1] {
             let s = sign(&req(None), &endpoint(), &creds, v, T, NONCE);
-            assert!(s
-                .headers
-                .contains(&("x-acs-security-token".into(), "tok".into())));
-            assert!(s
-                .headers
-                .contains(&("x-acs-accesskey-id".into(), "STS.id".into())));
+            assert!(s.headers.contains(&("x-acs-security-token", "tok".into())));
+            assert!(s.headers.contains(&("x-acs-accesskey-id", "STS.id".into())));
             assert!(s.signed_text.contains("x-acs-security-token:tok"));
             assert!(
                 !s.url.contains('?'),
@@ -406,6 +410,37 @@ mod tests {
             NONCE,
         );
         assert!(s.url.ends_with("?clientToken=a%20b%21%2A"), "{}", s.url);
+    }
+
+    #[test]
+    fn sorts_as_javascript_does() {
+        // U+FF61 sorts after U+1F600 in UTF-16 (0xFF61 > 0xD83D) but before it in UTF-8.
+        let words = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "B",
+            "\u{e9}",
+            "\u{ff61}",
+            "\u{1f600}",
+            "x\u{ff61}",
+            "x\u{1f600}",
+            "x",
+        ];
+        for a in words {
+            for b in words {
+                let want = a.encode_utf16().lt(b.encode_utf16());
+                assert_eq!(js_less(a, b), want, "{a:?} < {b:?}");
+            }
+        }
+        let sorted = sorted_by_js_order(
+            ["\u{1f600}", "\u{ff61}", "b", "a"]
+                .into_iter()
+                .map(|k| (k, ())),
+        );
+        let keys: Vec<&str> = sorted.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, ["a", "b", "\u{1f600}", "\u{ff61}"]);
     }
 
     #[test]

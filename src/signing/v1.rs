@@ -38,7 +38,11 @@ pub fn string_to_sign(
         out.push_str(&name);
         out.push(':');
         // Tabs and line breaks become spaces (copying only when there is one).
-        if value.contains(['\t', '\n', '\r', '\x0c']) {
+        // (A byte test: a char-set `contains` decodes every character, on every signature.)
+        if value
+            .bytes()
+            .any(|b| matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        {
             let folded = value.replace(['\t', '\n', '\r', '\x0c'], " ");
             out.push_str(folded.trim());
         } else {

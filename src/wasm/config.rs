@@ -152,7 +152,10 @@ pub(super) fn target_from_js(config: &JsValue) -> Result<Target, Error> {
 }
 
 /// A misspelt option (`regionID`) would otherwise be ignored silently.
-pub(super) fn reject_unknown_keys(object: &JsValue, known: &[&[&str]]) -> Result<(), Error> {
+pub(super) fn reject_unknown_keys(
+    object: &JsValue,
+    known: &[&[&'static str]],
+) -> Result<(), Error> {
     let known = || known.iter().flat_map(|group| group.iter().copied());
     let keys = Object::keys(object.unchecked_ref::<Object>());
     // Fast path (signOpenHttps runs this per call): as many own keys as known keys present

@@ -1,7 +1,6 @@
 //! Small helpers over `js_sys::Reflect` that never throw into Rust.
 
 use crate::prelude::*;
-use alloc::boxed::Box;
 use core::cell::RefCell;
 
 use js_sys::{Object, Reflect};
@@ -10,17 +9,21 @@ use wasm_bindgen::{JsCast, JsValue};
 per_thread! {
     /// Property names already turned into JS strings: making one decodes UTF-8 across the
     /// wasm boundary, and a call reads and writes the same few dozen names every time.
-    static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = const { RefCell::new(Vec::new()) };
+    static KEYS: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` with `name` as a JS string, cached (up to 96 names; more are made each time).
-fn with_key<R>(name: &str, f: impl FnOnce(&JsValue) -> R) -> R {
+/// Names are `'static` (literals): then one found by its address is certainly the same text.
+fn with_key<R>(name: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
     let cached = KEYS.with(|keys| {
         let mut keys = keys.borrow_mut();
-        let at = match keys.iter().position(|(n, _)| **n == *name) {
+        let same_literal = |n: &&str| n.len() == name.len() && n.as_ptr() == name.as_ptr();
+        let found = keys.iter().position(|(n, _)| same_literal(n));
+        // The same text at another address (a literal repeated elsewhere) is the same key.
+        let at = match found.or_else(|| keys.iter().position(|(n, _)| *n == name)) {
             Some(at) => at,
             None if keys.len() < 96 => {
-                keys.push((name.into(), JsValue::from_str(name)));
+                keys.push((name, JsValue::from_str(name)));
                 keys.len() - 1
             }
             None => return None,
@@ -35,7 +38,7 @@ fn with_key<R>(name: &str, f: impl FnOnce(&JsValue) -> R) -> R {
 }
 
 /// A plain object with the given properties.
-pub fn object(props: &[(&str, JsValue)]) -> JsValue {
+pub fn object(props: &[(&'static str, JsValue)]) -> JsValue {
     let obj = Object::new();
     for (k, v) in props {
         set(&obj, k, v);
@@ -44,12 +47,12 @@ pub fn object(props: &[(&str, JsValue)]) -> JsValue {
 }
 
 /// `target[key] = value`; a failure (frozen object) is ignored: these are our own objects.
-pub fn set(target: &JsValue, key: &str, value: &JsValue) {
+pub fn set(target: &JsValue, key: &'static str, value: &JsValue) {
     let _ = with_key(key, |k| Reflect::set(target, k, value));
 }
 
 /// Whether `target` has an own, enumerable-or-not property `key` (like `Object.hasOwn`).
-pub fn has_own(target: &JsValue, key: &str) -> bool {
+pub fn has_own(target: &JsValue, key: &'static str) -> bool {
     with_key(key, |k| {
         target
             .dyn_ref::<Object>()
@@ -58,7 +61,7 @@ pub fn has_own(target: &JsValue, key: &str) -> bool {
 }
 
 /// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
-pub fn get(target: &JsValue, key: &str) -> JsValue {
+pub fn get(target: &JsValue, key: &'static str) -> JsValue {
     if !target.is_object() && !target.is_function() {
         return JsValue::UNDEFINED;
     }
@@ -85,7 +88,7 @@ pub fn describe(err: &JsValue) -> String {
 }
 
 /// `process.env[name]` in Node; `None` elsewhere and for empty values.
-pub fn env(name: &str) -> Option<String> {
+pub fn env(name: &'static str) -> Option<String> {
     let process = get(&js_sys::global(), "process");
     get(&get(&process, "env"), name)
         .as_string()

@@ -1,6 +1,7 @@
 //! `signOpenHttps`: the signed request without sending it — for another HTTP client, `curl`,
 //! or measuring the signer. Synchronous: credentials are given as values.
 
+use crate::prelude::*;
 use js_sys::Date;
 use wasm_bindgen::prelude::*;
 
@@ -9,6 +10,7 @@ use super::config::{
 };
 use super::{credentials, errors, js};
 use crate::error::{codes, Error};
+use crate::json;
 use crate::random;
 use crate::request::OpenHttpsRequest;
 use crate::signing;
@@ -79,18 +81,39 @@ fn presign(input: &JsValue) -> Result<JsValue, Error> {
         timestamp as i64,
         &nonce,
     );
-    let headers = js_sys::Object::new();
-    for (name, value) in &signed.headers {
-        js::set(&headers, name, &JsValue::from_str(value));
-    }
     let url = match proxy {
         Some(base) => base + &signed.path_and_query,
         None => signed.url,
     };
-    Ok(js::object(&[
-        ("method", JsValue::from_str(signed.method)),
-        ("url", JsValue::from_str(&url)),
-        ("headers", headers.into()),
-        ("clientToken", JsValue::from_str(&token)),
-    ]))
+    // `{ method, url, headers, clientToken }` as one JSON text for JSON.parse: crossing into
+    // JS once beats a dozen strings, each decoded on its own, and a dozen property writes
+    // (a third of the time of a signature in Node went there).
+    let mut out = String::with_capacity(1024);
+    let field = |out: &mut String, name: &str, value: &str| {
+        json::write_string(out, name);
+        out.push(':');
+        json::write_string(out, value);
+    };
+    out.push('{');
+    field(&mut out, "method", signed.method);
+    out.push(',');
+    field(&mut out, "url", &url);
+    out.push_str(",\"headers\":{");
+    for (i, (name, value)) in signed.headers.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        field(&mut out, name, value);
+    }
+    out.push_str("},");
+    field(&mut out, "clientToken", &token);
+    out.push('}');
+    // Valid JSON by construction: only a replaced `JSON.parse` can refuse it.
+    js_sys::JSON::parse(&out).map_err(|e| {
+        let msg = cat!(
+            "JSON.parse failed on the signed request: ",
+            js::describe(&e)
+        );
+        Error::invalid(codes::UNSUPPORTED_RUNTIME, "JSON", msg)
+    })
 }
