@@ -4,22 +4,19 @@
 //! wasm; building strings from pieces does the same job for what we write (text and whole
 //! numbers) in a fraction of the bytes.
 
+use alloc::string::String;
+
 /// Concatenates pieces (anything [`Piece`]: text, whole numbers, [`Padded`]) into a new
-/// `String`: `cat!("HTTP ", status, " with an empty body")`.
-#[macro_export]
-#[doc(hidden)]
+/// `String`: `cat!("HTTP ", status, " with an empty body")`. Crate-internal.
 macro_rules! cat {
     ($($piece:expr),* $(,)?) => {{
-        let mut out = $crate::text::String::new();
+        let mut out = $crate::prelude::String::new();
         $( $crate::text::Piece::push_to(&$piece, &mut out); )*
         out
     }};
 }
 
-#[doc(hidden)]
-pub use alloc::string::String;
-
-/// Something [`cat!`] can append to a string.
+/// Something `cat!` can append to a string.
 pub trait Piece {
     /// Appends `self` to `out`.
     fn push_to(&self, out: &mut String);
