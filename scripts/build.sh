@@ -29,7 +29,7 @@ fi
 mkdir -p "$stage"
 # Both glues load the same bytes (wasm-bindgen emits identical wasm for every target).
 cmp -s "$out/node/${crate}_bg.wasm" "$out/web/${crate}_bg.wasm" || { echo "build: the glues' wasm differ" >&2; exit 1; }
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
   "$out/node/${crate}_bg.wasm" -o "$stage/${crate}_bg.wasm"
 cp "$out/node/$crate.js" "$stage/$crate.cjs"
 cp "$out/node/$crate.d.ts" "$stage/$crate.d.ts"
