@@ -1,9 +1,8 @@
 //! Sending a signed request with `fetch` (global or the caller's) and reading the answer.
 
 use crate::prelude::*;
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use super::js;
 use super::timer::{race, Race, Trigger};
@@ -42,59 +41,20 @@ pub struct Answer {
     pub retry_after: Option<String>,
 }
 
-/// One attempt: sends `signed` to `url`, giving up after `timeout_ms` or when `abort` fires
-/// (the fetch is then aborted too, so its connection is released).
+/// One attempt: sends `signed` to `url` and reads the whole answer, giving up after
+/// `timeout_ms` or when `abort` fires (the fetch is then aborted too, so its connection is
+/// released).
 pub async fn attempt(
     custom: Option<&Function>,
     url: &str,
     signed: &SignedRequest,
     timeout_ms: f64,
-    abort: Option<&mut Trigger>,
+    abort: Option<&Trigger>,
 ) -> Result<Answer, Error> {
     let controller = js::get(&js_sys::global(), "AbortController")
         .dyn_into::<Function>()
         .ok()
         .and_then(|c| Reflect::construct(&c, &Array::new()).ok());
-    let signal = controller.as_ref().map(|c| js::get(c, "signal"));
-    let mut timer = Trigger::after(timeout_ms);
-    let outcome = race(send(custom, url, signed, signal), &mut timer, abort).await;
-    let cancel = || {
-        if let Some(c) = &controller {
-            if let Ok(abort) = js::get(c, "abort").dyn_into::<Function>() {
-                let _ = abort.call0(c);
-            }
-        }
-    };
-    match outcome {
-        Race::Done(answer) => answer,
-        Race::TimedOut => {
-            cancel();
-            let msg = cat!("no complete answer within ", timeout_ms as u64, " ms");
-            Err(Error::new(ErrorKind::Timeout, codes::TIMEOUT, msg))
-        }
-        Race::Aborted => {
-            cancel();
-            Err(aborted())
-        }
-    }
-}
-
-/// The error for a call the caller's `AbortSignal` cancelled.
-pub fn aborted() -> Error {
-    Error::new(
-        ErrorKind::Aborted,
-        codes::ABORTED,
-        "the call was aborted by its AbortSignal",
-    )
-}
-
-/// Sends `signed` to `url` and reads the whole answer.
-async fn send(
-    custom: Option<&Function>,
-    url: &str,
-    signed: &SignedRequest,
-    signal: Option<JsValue>,
-) -> Result<Answer, Error> {
     let headers = js_sys::Object::new();
     for (name, value) in &signed.headers {
         js::set(&headers, name, &JsValue::from_str(value));
@@ -103,8 +63,8 @@ async fn send(
         ("method", JsValue::from_str(signed.method)),
         ("headers", headers.into()),
     ]);
-    if let Some(signal) = signal {
-        js::set(&init, "signal", &signal);
+    if let Some(c) = &controller {
+        js::set(&init, "signal", &js::get(c, "signal"));
     }
 
     // Name where it went (not the path: it is always the same) and why fetch gave up.
@@ -115,6 +75,24 @@ async fn send(
     };
     let network =
         |e: JsValue| Error::network(cat!("no HTTP answer from ", target, ": ", js::describe(&e)));
+    // Each step below races the timer and the caller's signal; whichever ends the attempt
+    // early also aborts the fetch.
+    let timer = Trigger::after(timeout_ms);
+    let stopped = |race: Race| {
+        if let Some(c) = &controller {
+            if let Ok(abort) = js::get(c, "abort").dyn_into::<Function>() {
+                let _ = abort.call0(c);
+            }
+        }
+        match race {
+            Race::Aborted => aborted(),
+            _ => {
+                let msg = cat!("no complete answer within ", timeout_ms as u64, " ms");
+                Error::new(ErrorKind::Timeout, codes::TIMEOUT, msg)
+            }
+        }
+    };
+
     let transport = custom
         .cloned()
         .or_else(|| DEFAULT_FETCH.with(|d| d.borrow().clone()));
@@ -123,10 +101,12 @@ async fn send(
         None => global_fetch(url, &init),
     }
     .map_err(network)?;
-    // Promise.resolve also accepts a fetch replacement that returns a plain value.
-    let response = JsFuture::from(Promise::resolve(&pending))
-        .await
-        .map_err(network)?;
+    // A plain value (from a fetch replacement) counts as resolved.
+    let response = match race(&pending, Some(&timer), abort).await {
+        Race::Done(r) => r,
+        Race::Failed(e) => return Err(network(e)),
+        r => return Err(stopped(r)),
+    };
 
     let status = js::get(&response, "status").as_f64().unwrap_or(0.0);
     if !(100.0..=599.0).contains(&status) || status != status as u16 as f64 {
@@ -141,11 +121,15 @@ async fn send(
     let body = text.call0(&response).map_err(network)?;
     // A connection dropped while the body streams rejects here: no usable answer, and the
     // change may or may not have been applied — a retry with the same clientToken tells.
-    let body = JsFuture::from(Promise::resolve(&body)).await.map_err(|e| {
-        let mut err = network(e);
-        err.http_status = Some(status);
-        err
-    })?;
+    let body = match race(&body, Some(&timer), abort).await {
+        Race::Done(b) => b,
+        Race::Failed(e) => {
+            let mut err = network(e);
+            err.http_status = Some(status);
+            return Err(err);
+        }
+        r => return Err(stopped(r)),
+    };
     let headers = js::get(&response, "headers");
     let header = |name: &str| -> Option<String> {
         let get = js::get(&headers, "get").dyn_into::<Function>().ok()?;
@@ -160,6 +144,15 @@ async fn send(
         x_acs_retry_after: header("x-acs-retry-after"),
         retry_after: header("retry-after"),
     })
+}
+
+/// The error for a call the caller's `AbortSignal` cancelled.
+pub fn aborted() -> Error {
+    Error::new(
+        ErrorKind::Aborted,
+        codes::ABORTED,
+        "the call was aborted by its AbortSignal",
+    )
 }
 
 /// Whether this runtime's `fetch` silently drops a `Date` request header, as browsers do

@@ -322,7 +322,7 @@ async fn call(
         return Err(fail(config::v1_in_browser_error(), Vec::new()));
     }
     let deadline = state.deadline_ms.map(|d| Date::now() + d);
-    let mut abort = signal.as_ref().map(Trigger::on_abort);
+    let abort = signal.as_ref().map(Trigger::on_abort);
     let mut history: Vec<String> = Vec::new();
     let mut clock_corrected = false;
     loop {
@@ -364,7 +364,7 @@ async fn call(
             &state.url(&signed),
             &signed,
             timeout,
-            abort.as_mut(),
+            abort.as_ref(),
         )
         .await;
         let (mut err, server_wait) = match outcome {
@@ -420,7 +420,7 @@ async fn call(
         else {
             return Err(fail(err, history));
         };
-        if !timer::sleep(delay, abort.as_mut()).await {
+        if !timer::sleep(delay, abort.as_ref()).await {
             return Err(fail(fetch::aborted(), history));
         }
     }

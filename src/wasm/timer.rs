@@ -1,13 +1,12 @@
-//! Timers and cancellation for one call, built from promises whose `resolve` function is the
-//! callback itself (`setTimeout(resolve, ms)`, `signal.addEventListener('abort', resolve)`):
-//! no Rust closure is handed to JS, so nothing can be called after it is dropped, and every
-//! promise is settled on drop so nothing stays pending or keeps Node alive.
+//! Timers and cancellation for one call, as promises raced against the work with
+//! `Promise.race`: one `JsFuture` per step instead of one per source.
+//!
+//! A trigger's callback is its promise's own `resolve`, bound to a value that identifies the
+//! trigger (`setTimeout(resolve.bind(null, resolve), ms)`): no Rust closure is handed to JS,
+//! so nothing can be called after it is dropped, and dropping a trigger clears its source and
+//! settles its promise, so nothing stays pending or keeps Node alive.
 
-use core::future::{poll_fn, Future};
-use core::pin::{pin, Pin};
-use core::task::Poll;
-
-use js_sys::{Function, Promise};
+use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -21,16 +20,19 @@ extern "C" {
     fn clear_timeout(id: &JsValue);
 }
 
-/// Something that happens once: a timer firing or an `AbortSignal` aborting.
+/// Something that happens once: a timer firing or an `AbortSignal` aborting. Its promise
+/// then resolves to its `resolve` function, which no other promise can resolve to.
 pub struct Trigger {
-    fired: JsFuture,
+    promise: Promise,
     resolve: Function,
     source: Source,
 }
 
 enum Source {
+    /// A `setTimeout` id.
     Timer(JsValue),
-    Abort(JsValue),
+    /// The signal and the listener added to it.
+    Abort(JsValue, Function),
 }
 
 /// A promise and its `resolve` function.
@@ -49,9 +51,10 @@ impl Trigger {
     /// Fires after `ms` milliseconds.
     pub fn after(ms: f64) -> Trigger {
         let (promise, resolve) = deferred();
-        let id = set_timeout(&resolve, ms.clamp(0.0, 2_147_483_647.0));
+        let fire: Function = resolve.bind1(&JsValue::NULL, &resolve).unchecked_into();
+        let id = set_timeout(&fire, ms.clamp(0.0, 2_147_483_647.0));
         Trigger {
-            fired: JsFuture::from(promise),
+            promise,
             resolve,
             source: Source::Timer(id),
         }
@@ -60,15 +63,25 @@ impl Trigger {
     /// Fires when `signal` aborts (an `AbortSignal`, or anything with `addEventListener`).
     pub fn on_abort(signal: &JsValue) -> Trigger {
         let (promise, resolve) = deferred();
-        let args = js_sys::Array::of2(&"abort".into(), &resolve);
-        if let Ok(add) = js::get(signal, "addEventListener").dyn_into::<Function>() {
-            let _ = add.apply(signal, &args);
-        }
+        let fire: Function = resolve.bind1(&JsValue::NULL, &resolve).unchecked_into();
+        listen(signal, "addEventListener", &fire);
         Trigger {
-            fired: JsFuture::from(promise),
+            promise,
             resolve,
-            source: Source::Abort(signal.clone()),
+            source: Source::Abort(signal.clone(), fire),
         }
+    }
+
+    /// Whether `value` is what this trigger's promise resolves to when it fires.
+    fn fired_with(&self, value: &JsValue) -> bool {
+        Object::is(value, &self.resolve)
+    }
+}
+
+/// `signal[method]('abort', listener)`, ignoring a signal that lacks the method.
+fn listen(signal: &JsValue, method: &'static str, listener: &Function) {
+    if let Ok(f) = js::get(signal, method).dyn_into::<Function>() {
+        let _ = f.call2(signal, &"abort".into(), listener);
     }
 }
 
@@ -76,58 +89,46 @@ impl Drop for Trigger {
     fn drop(&mut self) {
         match &self.source {
             Source::Timer(id) => clear_timeout(id),
-            Source::Abort(signal) => {
-                let args = js_sys::Array::of2(&"abort".into(), &self.resolve);
-                if let Ok(remove) = js::get(signal, "removeEventListener").dyn_into::<Function>() {
-                    let _ = remove.apply(signal, &args);
-                }
-            }
+            Source::Abort(signal, fire) => listen(signal, "removeEventListener", fire),
         }
-        // Settle the promise so the future's callbacks run and free themselves.
+        // Settle the promise (to a value that is not the tag), so nothing waits on it.
         let _ = self.resolve.call0(&JsValue::UNDEFINED);
     }
 }
 
 /// How a race ended.
-pub enum Race<T> {
-    /// The work finished first.
-    Done(T),
+pub enum Race {
+    /// The work resolved first, to this value.
+    Done(JsValue),
+    /// The work rejected first, with this reason.
+    Failed(JsValue),
     /// The timer fired first.
     TimedOut,
     /// The caller aborted first.
     Aborted,
 }
 
-/// Runs `work` until it finishes, `timer` fires or `abort` fires, whichever is first.
-pub async fn race<T>(
-    work: impl Future<Output = T>,
-    timer: &mut Trigger,
-    abort: Option<&mut Trigger>,
-) -> Race<T> {
-    let mut work = pin!(work);
-    let mut abort = abort;
-    poll_fn(|cx| {
-        if let Some(a) = abort.as_deref_mut() {
-            if Pin::new(&mut a.fired).poll(cx).is_ready() {
-                return Poll::Ready(Race::Aborted);
-            }
-        }
-        if let Poll::Ready(v) = work.as_mut().poll(cx) {
-            return Poll::Ready(Race::Done(v));
-        }
-        if Pin::new(&mut timer.fired).poll(cx).is_ready() {
-            return Poll::Ready(Race::TimedOut);
-        }
-        Poll::Pending
-    })
-    .await
+/// Waits for `work` (a promise, or a plain value), unless `abort` or `timer` fires first. When
+/// several are already settled, an abort wins, then the work, then the timer.
+pub async fn race(work: &JsValue, timer: Option<&Trigger>, abort: Option<&Trigger>) -> Race {
+    let all = Array::new();
+    if let Some(a) = abort {
+        all.push(&a.promise);
+    }
+    all.push(&Promise::resolve(work));
+    if let Some(t) = timer {
+        all.push(&t.promise);
+    }
+    match JsFuture::from(Promise::race(&all)).await {
+        Ok(v) if abort.is_some_and(|a| a.fired_with(&v)) => Race::Aborted,
+        Ok(v) if timer.is_some_and(|t| t.fired_with(&v)) => Race::TimedOut,
+        Ok(v) => Race::Done(v),
+        Err(e) => Race::Failed(e),
+    }
 }
 
 /// Waits `ms`, or less if `abort` fires (then `false`).
-pub async fn sleep(ms: f64, abort: Option<&mut Trigger>) -> bool {
-    let mut timer = Trigger::after(ms);
-    !matches!(
-        race(core::future::pending::<()>(), &mut timer, abort).await,
-        Race::Aborted
-    )
+pub async fn sleep(ms: f64, abort: Option<&Trigger>) -> bool {
+    let timer = Trigger::after(ms);
+    !matches!(race(&timer.promise, None, abort).await, Race::Aborted)
 }
