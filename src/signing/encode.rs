@@ -1,6 +1,7 @@
 //! The percent-encoding rules of Alibaba's signers, in one place.
 
 use crate::prelude::*;
+
 /// Percent-encodes every byte outside RFC 3986's unreserved set (`A-Z a-z 0-9 - _ . ~`),
 /// with upper-case hex. This is JavaScript's `encodeURIComponent` followed by the SDK's
 /// replacement of `! ' ( ) *` with `%21 %27 %28 %29 %2A`: the V3 rule for query keys and

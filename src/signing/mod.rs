@@ -3,11 +3,11 @@
 //! Signing returns what to send (URL and headers to set); it reads no clock and no random
 //! source: time and nonce are parameters.
 
-use crate::prelude::*;
 pub mod encode;
 pub mod v1;
 pub mod v3;
 
+use crate::prelude::*;
 use alloc::borrow::Cow;
 use core::fmt;
 

@@ -3,7 +3,6 @@
 //! This is the only code that knows JS. It reads the clock and the random source, calls
 //! `fetch`, and converts results and errors; everything else is the pure core.
 
-use crate::prelude::*;
 mod config;
 mod credentials;
 mod errors;
@@ -12,6 +11,7 @@ mod js;
 mod presign;
 mod timer;
 
+use crate::prelude::*;
 use alloc::rc::Rc;
 use core::cell::RefCell;
 
