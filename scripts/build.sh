@@ -29,8 +29,12 @@ fi
 mkdir -p "$stage"
 # Both glues load the same bytes (wasm-bindgen emits identical wasm for every target).
 cmp -s "$out/node/${crate}_bg.wasm" "$out/web/${crate}_bg.wasm" || { echo "build: the glues' wasm differ" >&2; exit 1; }
+# Short import and export names (`a`, `b`… instead of `__wbg_then_656f253a5dd7d8ea`): 1.4 KB
+# less gzip in the wasm and 0.4 KB in the browser glue. wasm-opt prints the renaming, and
+# short-names.mjs applies it to both glues (checking that nothing is left out).
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
-  "$out/node/${crate}_bg.wasm" -o "$stage/${crate}_bg.wasm"
+  --minify-imports-and-exports-and-modules \
+  "$out/node/${crate}_bg.wasm" -o "$stage/${crate}_bg.wasm" > "$out/short-names.json"
 cp "$out/node/$crate.js" "$stage/$crate.cjs"
 cp "$out/node/$crate.d.ts" "$stage/$crate.d.ts"
 # The same typings for CommonJS consumers (TypeScript reads a .d.ts in a "type": "module"
@@ -41,6 +45,7 @@ grep -q '__wbg_init as default' "$out/web/$crate.js" || { echo "build: web glue 
 # Minified without renaming (whitespace and syntax only): a page that loads it as is downloads
 # 1.7 KB less gzip, while names in stack traces and `Client.name` stay readable.
 cat "$out/web/$crate.js" pkg-template/browser-init.js > "$out/index.js"
+node scripts/short-names.mjs "$out/short-names.json" "$stage/${crate}_bg.wasm" "$stage/$crate.cjs" "$out/index.js"
 node_modules/.bin/esbuild "$out/index.js" --minify-whitespace --minify-syntax --format=esm \
   --legal-comments=none --log-level=warning --outfile="$stage/index.js"
 cp pkg-template/index.mjs pkg-template/node.cjs pkg-template/node-transport.cjs pkg-template/cli.mjs "$stage"/
