@@ -7,5 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build.sh
-node_modules/.bin/wasm-opt -Oz -g target/bindgen/node/aliyun_es_https_bg.wasm -o target/named.wasm
+node_modules/.bin/wasm-opt -Oz -g --minify-imports-and-exports-and-modules \
+  target/bindgen/node/aliyun_es_https_bg.wasm -o target/named.wasm > /dev/null
 node scripts/wasm-sizes.mjs target/named.wasm "${1:-25}"
