@@ -62,31 +62,9 @@ node -e '
 rm -rf pkg
 mv "$stage" pkg
 
-# Sizes of what ships (raw, gzip -9, brotli -q 11), and the budget of what a browser
-# downloads (wasm + the browser entry, gzip). The budget is a regression guard at today's
-# size; the target is 32 KB and the goal 20 KB (see the issues).
-budget=${SIZE_BUDGET_GZIP_BYTES:-46080}
+# Sizes of what ships, and the budget of what a browser downloads (wasm + the browser entry,
+# gzip). The budget is a regression guard 1 KB above today's size; the issue's budget is
+# 32 KB, which this feature set cannot reach (see the README, "Size and speed").
+budget=${SIZE_BUDGET_GZIP_BYTES:-43008}
 echo "build: pkg/ aliyun-es-https@$version"
-node -e '
-  const fs = require("fs"), zlib = require("zlib");
-  const [dir, budget] = [process.argv[1], Number(process.argv[2])];
-  const files = ["aliyun_es_https_bg.wasm", "index.js", "aliyun_es_https.cjs", "index.mjs"];
-  const sizes = {};
-  for (const f of files) {
-    const b = fs.readFileSync(`${dir}/${f}`);
-    sizes[f] = {
-      raw: b.length,
-      gzip: zlib.gzipSync(b, { level: 9 }).length,
-      brotli: zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-    };
-    const s = sizes[f];
-    console.log(`build:   ${f.padEnd(24)} ${String(s.raw).padStart(7)} raw ${String(s.gzip).padStart(7)} gzip ${String(s.brotli).padStart(7)} brotli`);
-  }
-  const browser = sizes["aliyun_es_https_bg.wasm"].gzip + sizes["index.js"].gzip;
-  const brotli = sizes["aliyun_es_https_bg.wasm"].brotli + sizes["index.js"].brotli;
-  console.log(`build: browser download (wasm + index.js): ${browser} bytes gzip, ${brotli} bytes brotli; budget ${budget} bytes gzip`);
-  if (browser > budget) {
-    console.error(`build: over the size budget by ${browser - budget} bytes`);
-    process.exit(1);
-  }
-' pkg "$budget"
+node scripts/sizes.mjs pkg "$budget"
