@@ -24,7 +24,7 @@ const root = join(here, '..');
 const quick = process.env.BENCH_QUICK === '1';
 const settings = quick
   ? { signRuns: 3, signSeconds: 0.3, e2eRequests: 500, e2eWarmup: 50, e2eRounds: 1, coldLaunches: 3 }
-  : { signRuns: 5, signSeconds: 1, e2eRequests: 3000, e2eWarmup: 300, e2eRounds: 3, coldLaunches: 5 };
+  : { signRuns: 5, signSeconds: 1, e2eRequests: 5000, e2eWarmup: 500, e2eRounds: 5, coldLaunches: 5 };
 const CONCURRENCY = [1, 32];
 // Clock ticks per second of /proc/PID/stat CPU times (for the emulator's CPU use).
 let CLK_TCK = '100';

@@ -29,8 +29,8 @@ fi
 mkdir -p "$stage"
 # Both glues load the same bytes (wasm-bindgen emits identical wasm for every target).
 cmp -s "$out/node/${crate}_bg.wasm" "$out/web/${crate}_bg.wasm" || { echo "build: the glues' wasm differ" >&2; exit 1; }
-# Short import and export names (`a`, `b`… instead of `__wbg_then_656f253a5dd7d8ea`): 1.4 KB
-# less gzip in the wasm and 0.4 KB in the browser glue. wasm-opt prints the renaming, and
+# Short import and export names (`a`, `b`… instead of `__wbg_then_656f253a5dd7d8ea`): 1.6 KB
+# less gzip in the wasm and 0.8 KB in the browser glue. wasm-opt prints the renaming, and
 # short-names.mjs applies it to both glues (checking that nothing is left out).
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
   --minify-imports-and-exports-and-modules \
