@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks aliyun-es-https against the official SDK (@alicloud/elasticsearch20170613) and
 # prints them side by side: signing throughput (V3, V1; ours also natively), end-to-end
-# requests/s and latency against the local emulator (concurrency 1 and 32, median of 3
+# requests/s and latency against the local emulator (concurrency 1 and 32, median of 5
 # rounds), peak RSS, cold start, installed size and bundle sizes. Writes the same figures to
 # bench/results/latest.json. Not part of the tests.
 #
-#   ./scripts/bench.sh            # full run (about a minute on 2 cores, plus installs)
+#   ./scripts/bench.sh            # full run (about a minute and a half on 2 cores, plus installs)
 #   ./scripts/bench.sh --quick    # short settings, for trying changes
 #
 # Installs what it needs: the official SDK into bench/official/ and esbuild into bench/, both
