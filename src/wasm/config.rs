@@ -51,7 +51,7 @@ impl ClientState {
     /// Validates a `ClientConfig` (`undefined` = everything from the environment).
     pub fn from_js(config: &JsValue) -> Result<ClientState, Error> {
         let is_object = config.is_object() && !config.is_function();
-        if !(is_object || config.is_undefined() || config.is_null()) {
+        if !(is_object || config.is_null_or_undefined()) {
             let msg = "the configuration must be an object such as { regionId, credentials }";
             return Err(Error::invalid(codes::INVALID_CONFIG, "config", msg));
         }
@@ -68,7 +68,7 @@ impl ClientState {
         } = target_from_js(config)?;
 
         let fetch = match js::get(config, "fetch") {
-            v if v.is_undefined() || v.is_null() => None,
+            v if v.is_null_or_undefined() => None,
             v => Some(v.dyn_into::<Function>().map_err(|_| {
                 let msg = "fetch must be a function like the global fetch";
                 Error::invalid(codes::INVALID_CONFIG, "fetch", msg)
@@ -203,7 +203,7 @@ pub(super) fn number_option(
     max: f64,
 ) -> Result<Option<f64>, Error> {
     match js::get(config, key) {
-        v if v.is_undefined() || v.is_null() => Ok(None),
+        v if v.is_null_or_undefined() => Ok(None),
         v => match v.as_f64() {
             Some(n) if (min..=max).contains(&n) => Ok(Some(n)),
             _ => Err(Error::invalid(
@@ -228,7 +228,7 @@ pub(super) fn string_option(
     code: &str,
 ) -> Result<Option<String>, Error> {
     match js::get(config, key) {
-        v if v.is_undefined() || v.is_null() => Ok(None),
+        v if v.is_null_or_undefined() => Ok(None),
         v => v
             .as_string()
             .map(Some)

@@ -42,7 +42,7 @@ enum Cache {
 impl CredentialSource {
     /// Reads the `credentials` option: an object, a function, or nothing (the environment).
     pub fn from_option(value: JsValue) -> Result<Self, Error> {
-        if value.is_undefined() || value.is_null() {
+        if value.is_null_or_undefined() {
             Ok(CredentialSource::Static(from_env()?))
         } else if value.is_function() {
             let function = value.unchecked_into();
@@ -126,7 +126,7 @@ pub(super) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Err
     }
     let field = |key: &'static str| -> Result<Option<String>, Error> {
         match js::get(value, key) {
-            v if v.is_undefined() || v.is_null() => Ok(None),
+            v if v.is_null_or_undefined() => Ok(None),
             v => v.as_string().map(Some).ok_or_else(|| {
                 Error::invalid(
                     codes::INVALID_CREDENTIALS,
@@ -149,7 +149,7 @@ pub(super) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Err
 }
 
 fn expiration(value: &JsValue) -> Result<Option<f64>, Error> {
-    let ms = if value.is_undefined() || value.is_null() {
+    let ms = if value.is_null_or_undefined() {
         return Ok(None);
     } else if let Some(s) = value.as_string() {
         Date::parse(&s)

@@ -456,7 +456,7 @@ fn prepare(
     let request = OpenHttpsRequest::new(&id, Some(&token))?;
     let signal = match options.as_ref().map(|o| js::get(o, "signal")) {
         None => None,
-        Some(s) if s.is_undefined() || s.is_null() => None,
+        Some(s) if s.is_null_or_undefined() => None,
         Some(s) if js::get(&s, "addEventListener").is_function() => Some(s),
         Some(_) => {
             let msg = "signal must be an AbortSignal (e.g. AbortSignal.timeout(5000) or controller.signal)";

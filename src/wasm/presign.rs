@@ -48,7 +48,7 @@ fn presign(input: &JsValue) -> Result<JsValue, Error> {
     };
     let request = OpenHttpsRequest::new(&instance_id, Some(&token))?;
     let creds = js::get(input, "credentials");
-    if creds.is_undefined() || creds.is_null() {
+    if creds.is_null_or_undefined() {
         let msg = "credentials { accessKeyId, accessKeySecret } are required";
         return Err(Error::invalid(
             codes::MISSING_CREDENTIALS,
