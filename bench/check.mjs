@@ -13,7 +13,7 @@ import {
   loadOurs, loadOfficial, officialRequest, officialSign, oursSignInput,
   FIXED_TIME_MS, FIXED_NONCE, KEY, CLIENT_TOKEN,
 } from './lib.mjs';
-import { authorizationV1, authorizationV3 } from '../tests/emulator/emulator.mjs';
+import { authorizationV1, authorizationV3 } from '../emulator/emulator.mjs';
 
 /** Returns { ok, lines: string[], results: { v3: {...}, v1: {...} } }. */
 export function runCheck() {

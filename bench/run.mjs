@@ -54,7 +54,7 @@ const lastJson = (out) => JSON.parse(out.trim().split('\n').pop());
 async function startEmulator() {
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-emu-'));
   const portFile = join(dir, 'port');
-  const child = spawn(process.execPath, ['tests/emulator/server.mjs', '--port-file', portFile], { cwd: root, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['emulator/server.mjs', '--port-file', portFile], { cwd: root, stdio: 'ignore' });
   for (let i = 0; i < 100 && !existsSync(portFile); i += 1) await new Promise((r) => setTimeout(r, 100));
   if (!existsSync(portFile)) throw new Error('the emulator did not start');
   const port = Number(readFileSync(portFile, 'utf8').trim());

@@ -3,7 +3,7 @@
 start_emulator() {
   local dir
   dir=$(mktemp -d)
-  node tests/emulator/server.mjs --port-file "$dir/port" > "$dir/out" 2>&1 &
+  node emulator/server.mjs --port-file "$dir/port" > "$dir/out" 2>&1 &
   EMULATOR_PID=$!
   trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
   for _ in $(seq 100); do

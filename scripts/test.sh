@@ -36,7 +36,7 @@ grep -qE '^[0-9]+ signing vectors passed$' "$out/native"
 count native "$out/native"
 
 echo "== emulator"
-node --test tests/emulator/ 2>&1 | tee "$out/emulator"
+node --test emulator/ 2>&1 | tee "$out/emulator"
 count emulator "$out/emulator"
 
 echo "== build"

@@ -1,8 +1,8 @@
 //! Every case of the shared signing vectors (computed by Alibaba's official Node SDK code):
 //! V1 string-to-sign, then the exact Authorization value for V1 and V3.
 //!
-//! Reads the file named by `SIGNING_VECTORS`, else `../shared/vectors/signing.json` beside
-//! the checkout. Fails when a case fails or when the file holds no case. Native only: it
+//! Reads the file named by `SIGNING_VECTORS`, else `tests/vectors/signing.json` in
+//! the repository. Fails when a case fails or when the file holds no case. Native only: it
 //! reads a file.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -27,7 +27,7 @@ fn signing_vectors() {
     let path = std::env::var("SIGNING_VECTORS").unwrap_or_else(|_| {
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/vectors/signing.json"
+            "/tests/vectors/signing.json"
         )
         .into()
     });

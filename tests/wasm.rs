@@ -343,7 +343,7 @@ async fn proxy_url_changes_where_the_request_goes_not_what_is_signed() {
 fn sign_open_https_reproduces_the_shared_vectors_from_js() {
     use aliyun_es_https::sign_open_https;
     // The inputs of `v3-basic-with-clientToken` and `basic-with-clientToken` in
-    // ../shared/vectors/signing.json (user-agent is signed by neither scheme).
+    // tests/vectors/signing.json (user-agent is signed by neither scheme).
     let expected = [
         ("v3", "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=c16db9ff9405d9076978f8332af71a4aac67e47c3464a0eae51050c2dd99e89c"),
         ("v1", "acs testid:JOw1Jl/c0JbfdlGvf6AwxaQa4/8="),

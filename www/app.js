@@ -34,7 +34,7 @@ const els = {
   historyEmpty: $('history-empty'),
 };
 
-// The local emulator's seeded key and active instance (tests/emulator/README.md).
+// The local emulator's seeded key and active instance (emulator/README.md).
 const DEFAULTS = {
   accessKeyId: 'testid',
   accessKeySecret: 'testsecret',

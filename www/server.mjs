@@ -23,7 +23,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startEmulator } from '../tests/emulator/emulator.mjs';
+import { startEmulator } from '../emulator/emulator.mjs';
 
 const WWW_DIR = fileURLToPath(new URL('.', import.meta.url));
 const PKG_DIR = fileURLToPath(new URL('../pkg/', import.meta.url));
@@ -188,7 +188,7 @@ function isStatic(req, rawPath) {
 /**
  * Starts the emulator and the demo server.
  * @param {{ port?: number }} [options] port 0 (the default) picks a free port
- * @returns {Promise<{ url: string, port: number, emulator: import('../tests/emulator/emulator.mjs').Emulator, close(): Promise<void> }>}
+ * @returns {Promise<{ url: string, port: number, emulator: import('../emulator/emulator.mjs').Emulator, close(): Promise<void> }>}
  */
 export async function startDemo({ port = 0 } = {}) {
   const emulator = await startEmulator();

@@ -15,7 +15,7 @@ import { extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { launchChromium } from '../chromium.mjs';
-import { startEmulator } from '../emulator/emulator.mjs';
+import { startEmulator } from '../../emulator/emulator.mjs';
 import { installPacked, repoDir } from './packed.mjs';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator } from '../emulator/emulator.mjs';
+import { startEmulator } from '../../emulator/emulator.mjs';
 import { installPacked, runNode } from './packed.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

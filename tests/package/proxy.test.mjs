@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { startEmulator } from '../emulator/emulator.mjs';
+import { startEmulator } from '../../emulator/emulator.mjs';
 import { installPacked } from './packed.mjs';
 
 const REAL_HOST = 'elasticsearch.cn-hangzhou.aliyuncs.com';

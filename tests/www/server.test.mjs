@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { startDemo } from '../../www/server.mjs';
-import { authorizationV3, EMPTY_BODY_SHA256 } from '../emulator/emulator.mjs';
+import { authorizationV3, EMPTY_BODY_SHA256 } from '../../emulator/emulator.mjs';
 
 const SERVER = fileURLToPath(new URL('../../www/server.mjs', import.meta.url));
 

@@ -2,7 +2,7 @@
 // OpenAPI gateway: POST /openapi/instances/{InstanceId}/actions/open-https.
 //
 // It verifies V3 (ACS3-HMAC-SHA256) and V1 (ROA HMAC-SHA1) signatures with its own code
-// (node:crypto only) written from ../../../shared/SIGNING.md, so it is an independent check of
+// (node:crypto only) written from Alibaba Cloud's documented signing algorithms, so it is an independent check of
 // the project's Rust signer. Node standard library only; no dependencies.
 //
 // The file has three parts:

@@ -1,6 +1,6 @@
 // Tests of the OpenHttps emulator: its signing helpers against the official vectors, then its
 // behaviour over real HTTP with a small client written here (node:crypto + fetch), independent
-// of the emulator's own helpers. Run: node --test tests/emulator/
+// of the emulator's own helpers. Run: node --test emulator/
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,10 +43,10 @@ import {
 
 const vectorsUrl = process.env.SIGNING_VECTORS
   ? pathToFileURL(resolve(process.env.SIGNING_VECTORS))
-  : new URL('../../../shared/vectors/signing.json', import.meta.url);
+  : new URL('../tests/vectors/signing.json', import.meta.url);
 const vectors = JSON.parse(readFileSync(vectorsUrl, 'utf8'));
 
-describe('signing vectors (shared/vectors/signing.json)', () => {
+describe('signing vectors (tests/vectors/signing.json)', () => {
   test('the file has V1 and V3 cases', () => {
     assert.ok(Array.isArray(vectors) && vectors.length > 0, `no cases in ${vectorsUrl}`);
     assert.ok(vectors.some((c) => c.signatureVersion === 'v1'), 'no V1 case');
@@ -74,7 +74,7 @@ describe('signing vectors (shared/vectors/signing.json)', () => {
   }
 });
 
-describe('vectors from the official SDKs’ unit tests (shared/README.md)', () => {
+describe('vectors from the official SDKs’ unit tests (tests/vectors/README.md)', () => {
   test('HMAC-SHA1 base64', () => {
     assert.equal(signatureV1('secret', 'stringtosign'), 'OmuTAr79tpI6CRoAdmzKRq5lHs0=');
   });

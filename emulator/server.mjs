@@ -2,7 +2,7 @@
 // Runs the OpenHttps emulator as a process, for tests that are not JavaScript in this process
 // (Rust wasm tests, browser pages):
 //
-//   node tests/emulator/server.mjs [--port N] [--host 127.0.0.1] [--port-file PATH]
+//   node emulator/server.mjs [--port N] [--host 127.0.0.1] [--port-file PATH]
 //                                  [--clock-offset-ms MS]
 //
 // --port 0 (the default) picks a free port. Once listening it prints exactly one line,
@@ -15,7 +15,7 @@ import { startEmulator } from './emulator.mjs';
 
 function usage(message) {
   process.stderr.write(
-    `${message}\nusage: node tests/emulator/server.mjs [--port N] [--host 127.0.0.1] ` +
+    `${message}\nusage: node emulator/server.mjs [--port N] [--host 127.0.0.1] ` +
       '[--port-file PATH] [--clock-offset-ms MS]\n',
   );
   process.exit(2);
