@@ -64,6 +64,157 @@ export const INSTANCE_PREFIXES = Object.freeze({
 
 const INSTANCE_STATES = new Set(['active', 'activating', 'unknown']);
 
+// ---------------------------------------------------------------------------------------------
+// Instance records, the lifecycle and the catalogue (see README.md, "Instances")
+// ---------------------------------------------------------------------------------------------
+
+/** The operations served, with their method and path (all API version 2017-06-13). */
+export const API_ROUTES = Object.freeze([
+  Object.freeze({ action: 'OpenHttps', method: 'POST', path: '/openapi/instances/{InstanceId}/actions/open-https' }),
+  Object.freeze({ action: 'CloseHttps', method: 'POST', path: '/openapi/instances/{InstanceId}/actions/close-https' }),
+  Object.freeze({ action: 'DescribeInstance', method: 'GET', path: '/openapi/instances/{InstanceId}' }),
+  Object.freeze({ action: 'ListInstance', method: 'GET', path: '/openapi/instances' }),
+]);
+export const ACTIONS = Object.freeze(API_ROUTES.map((r) => r.action));
+
+/** Statuses an instance can have (as DescribeInstance reports them). */
+export const INSTANCE_STATUSES = Object.freeze(['active', 'activating', 'inactive', 'invalid']);
+export const PROTOCOLS = Object.freeze(['HTTP', 'HTTPS']);
+
+/** How long a lifecycle instance stays `activating` after a change, unless it says otherwise. */
+export const DEFAULT_ACTIVATION_MS = 1000;
+/** How long an `es-lag-*` instance keeps showing the old protocol (the protocolLagMs option). */
+export const DEFAULT_PROTOCOL_LAG_MS = 500;
+/** ListInstance paging. */
+export const LIST_DEFAULT_SIZE = 10;
+export const LIST_MAX_SIZE = 100;
+/** The sliding window of the per-access-key QPS limit. */
+export const QPS_WINDOW_MS = 1000;
+
+/** What a record gets for every field it does not give. */
+export const INSTANCE_DEFAULTS = Object.freeze({
+  status: 'active',
+  protocol: 'HTTP',
+  esVersion: '7.10_with_X-Pack',
+  haveClientNode: true,
+  nodeAmount: 2,
+  port: 9200,
+  stuck: false,
+  protocolLagMs: 0,
+});
+
+/**
+ * Ad-hoc lifecycle instances by prefix, like INSTANCE_PREFIXES: `<prefix><anything>` is an
+ * instance with these fields (the rest from INSTANCE_DEFAULTS). `es-lag-*` also gets the
+ * emulator's protocolLagMs. An `es-busy-*` instance is activating from its first request for
+ * activationMs, then active.
+ */
+export const LIFECYCLE_PREFIXES = Object.freeze({
+  'es-http-': Object.freeze({ status: 'active', protocol: 'HTTP' }),
+  'es-https-': Object.freeze({ status: 'active', protocol: 'HTTPS' }),
+  'es-busy-': Object.freeze({ status: 'activating', protocol: 'HTTP' }),
+  'es-stuck-': Object.freeze({ status: 'active', protocol: 'HTTP', stuck: true }),
+  'es-noclient-': Object.freeze({ status: 'active', protocol: 'HTTP', haveClientNode: false }),
+  'es-inactive-': Object.freeze({ status: 'inactive', protocol: 'HTTP' }),
+  'es-invalid-': Object.freeze({ status: 'invalid', protocol: 'HTTP' }),
+  'es-lag-': Object.freeze({ status: 'active', protocol: 'HTTP' }),
+});
+const LAG_PREFIX = 'es-lag-';
+
+/** The catalogue an emulator starts with unless told otherwise (ListInstance lists it). */
+export const DEFAULT_CATALOGUE = Object.freeze(
+  [
+    { id: 'es-cn-prodlogs00001', description: 'prod-logs', protocol: 'HTTPS', nodeAmount: 3 },
+    { id: 'es-cn-prodsearch0001', description: 'prod-search', protocol: 'HTTP', nodeAmount: 3 },
+    { id: 'es-cn-staging000001', description: 'staging-search', protocol: 'HTTP', esVersion: '6.7_with_X-Pack' },
+    { id: 'es-cn-devsandbox001', description: 'dev-sandbox', protocol: 'HTTP', haveClientNode: false },
+    { id: 'es-cn-archive000001', description: 'archive-2023', status: 'inactive', protocol: 'HTTP' },
+    { id: 'es-cn-legacy0000001', description: 'legacy-metrics', status: 'invalid', protocol: 'HTTP', esVersion: '5.5.3_with_X-Pack' },
+  ].map((r) => Object.freeze(r)),
+);
+
+/** The kinds of a generated catalogue, by index modulo 10 (see generateCatalogue). */
+const CATALOGUE_MIX = ['https', 'https', 'https', 'https', 'http', 'http', 'http', 'busy', 'noclient', 'inactive'];
+const CATALOGUE_KINDS = {
+  https: { protocol: 'HTTPS' },
+  http: { protocol: 'HTTP' },
+  busy: { status: 'activating', protocol: 'HTTP' },
+  noclient: { protocol: 'HTTP', haveClientNode: false },
+  inactive: { status: 'inactive', protocol: 'HTTP' },
+};
+const CATALOGUE_VERSIONS = ['7.10_with_X-Pack', '6.7_with_X-Pack', '8.5_with_X-Pack'];
+
+/**
+ * `n` deterministic catalogue records: `es-cn-cat-00001`…, described
+ * `catalogue-<kind>-00001`, where kind goes by index modulo 10: 4 × https (active, HTTPS),
+ * 3 × http (active, HTTP), busy (activating, then active HTTP), noclient (HTTP, no client
+ * node), inactive.
+ */
+export function generateCatalogue(n) {
+  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`catalogue size must be an integer ≥ 0, got ${n}`);
+  const records = [];
+  for (let i = 0; i < n; i++) {
+    const kind = CATALOGUE_MIX[i % CATALOGUE_MIX.length];
+    const number = String(i + 1).padStart(5, '0');
+    records.push({
+      id: `es-cn-cat-${number}`,
+      description: `catalogue-${kind}-${number}`,
+      esVersion: CATALOGUE_VERSIONS[i % CATALOGUE_VERSIONS.length],
+      ...CATALOGUE_KINDS[kind],
+    });
+  }
+  return records;
+}
+
+const RECORD_FIELDS = new Set([
+  'id',
+  'instanceId',
+  'status',
+  'protocol',
+  'description',
+  'esVersion',
+  'haveClientNode',
+  'nodeAmount',
+  'port',
+  'activationMs',
+  'protocolLagMs',
+  'stuck',
+  'lifecycle',
+]);
+
+/** Checks the fields a record or a patch gives; throws a TypeError naming the bad one. */
+function checkRecordFields(id, fields) {
+  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
+    throw new TypeError(`instance ${id}: expected an object of fields`);
+  }
+  const bad = (why) => new TypeError(`instance ${id}: ${why}`);
+  for (const key of Object.keys(fields)) if (!RECORD_FIELDS.has(key)) throw bad(`unknown field ${key}`);
+  const f = fields;
+  if (f.status !== undefined && !INSTANCE_STATUSES.includes(f.status)) {
+    throw bad(`status must be one of ${INSTANCE_STATUSES.join(', ')}, got ${JSON.stringify(f.status)}`);
+  }
+  if (f.protocol !== undefined && !PROTOCOLS.includes(f.protocol)) {
+    throw bad(`protocol must be HTTP or HTTPS, got ${JSON.stringify(f.protocol)}`);
+  }
+  for (const key of ['description', 'esVersion']) {
+    if (f[key] !== undefined && typeof f[key] !== 'string') throw bad(`${key} must be a string`);
+  }
+  for (const key of ['haveClientNode', 'stuck', 'lifecycle']) {
+    if (f[key] !== undefined && typeof f[key] !== 'boolean') throw bad(`${key} must be a boolean`);
+  }
+  for (const key of ['activationMs', 'protocolLagMs', 'nodeAmount', 'port']) {
+    if (f[key] !== undefined && !(Number.isFinite(f[key]) && f[key] >= 0)) {
+      throw bad(`${key} must be a number ≥ 0`);
+    }
+  }
+  if (f.lifecycle === false && f.status !== undefined && !['active', 'activating'].includes(f.status)) {
+    throw bad('a stateless (lifecycle: false) instance is active or activating');
+  }
+}
+
+/** Monotonic ms, for lifecycle timings (unaffected by the emulator's clock offset). */
+const monotonic = () => performance.now();
+
 /**
  * Fault injection, selected by the instance id alone so that any client (Node, a browser, Rust)
  * can ask for a fault without special support, and parallel tests never share one:
@@ -410,17 +561,30 @@ export function headersFromRaw(rawHeaders) {
   return headers;
 }
 
-const ROUTE = /^\/openapi\/instances\/([^/]+)\/actions\/open-https$/;
+const ROUTE_PATTERNS = [
+  [/^\/openapi\/instances\/([^/]+)\/actions\/open-https$/, 'OpenHttps'],
+  [/^\/openapi\/instances\/([^/]+)\/actions\/close-https$/, 'CloseHttps'],
+  [/^\/openapi\/instances\/([^/]+)$/, 'DescribeInstance'],
+  [/^\/openapi\/instances$/, 'ListInstance'],
+].map(([pattern, action]) => ({ pattern, ...API_ROUTES.find((r) => r.action === action) }));
 
-/** The instance id from the raw path, `null` if the path is not the route, or `{ error }`. */
+/**
+ * The route of a raw path: `{ action, method, instanceId }` (instanceId null for
+ * ListInstance), `{ action, method, error }` for a path segment that is not valid
+ * percent-encoding, or `null` if the path is no route. The method is the route's, not checked.
+ */
 export function matchRoute(rawPath) {
-  const m = ROUTE.exec(rawPath);
-  if (!m) return null;
-  try {
-    return { instanceId: decodeURIComponent(m[1]) };
-  } catch {
-    return { error: `the InstanceId path segment "${m[1]}" is not valid percent-encoding` };
+  for (const { pattern, action, method } of ROUTE_PATTERNS) {
+    const m = pattern.exec(rawPath);
+    if (!m) continue;
+    if (m[1] === undefined) return { action, method, instanceId: null };
+    try {
+      return { action, method, instanceId: decodeURIComponent(m[1]) };
+    } catch {
+      return { action, method, error: `the InstanceId path segment "${m[1]}" is not valid percent-encoding` };
+    }
   }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,14 +594,16 @@ export function matchRoute(rawPath) {
 const JSON_TYPE = 'application/json;charset=utf-8';
 
 class ApiError {
-  constructor(status, code, message) {
+  constructor(status, code, message, headers) {
     this.status = status;
     this.code = code;
     this.message = message;
+    // Extra response headers (a throttling answer's retry header).
+    if (headers) this.headers = headers;
   }
 }
 
-const apiError = (status, code, message) => new ApiError(status, code, message);
+const apiError = (status, code, message, headers) => new ApiError(status, code, message, headers);
 const missingParameter = (name) =>
   apiError(
     400,
@@ -448,25 +614,61 @@ const invalidParameter = (name, why) =>
   apiError(400, 'InvalidParameter', `The specified parameter "${name}" is not valid: ${why}`);
 const incompleteSignature = (why) =>
   apiError(400, 'IncompleteSignature', `The request signature does not conform to Aliyun standards: ${why}`);
+const instanceNotFound = () => apiError(400, 'InstanceNotFound', 'The instanceId provided does not exist.');
+const instanceActivating = () => apiError(400, 'InstanceActivating', 'Instance is activating.');
 
 function normaliseKeys(keys) {
   const out = new Map();
   for (const [id, entry] of Object.entries({ ...SEEDED_KEYS, ...keys })) {
-    const { secret, securityToken } = typeof entry === 'string' ? { secret: entry } : entry;
+    const { secret, securityToken, qpsLimit } = typeof entry === 'string' ? { secret: entry } : entry;
     if (typeof secret !== 'string') throw new TypeError(`key ${id}: secret must be a string`);
-    out.set(id, { secret, securityToken });
+    if (qpsLimit !== undefined && qpsLimit !== null && !(Number.isSafeInteger(qpsLimit) && qpsLimit >= 0)) {
+      throw new TypeError(`key ${id}: qpsLimit must be an integer ≥ 0`);
+    }
+    out.set(id, { secret, securityToken, qpsLimit: qpsLimit ?? undefined });
   }
   return out;
 }
 
-function normaliseInstances(instances) {
-  const entries = instances instanceof Map ? [...instances] : Object.entries(instances ?? {});
+/**
+ * The instances an emulator starts with, in list order, as [id, spec] where spec is
+ * 'unknown', a stateless state ('active' | 'activating') or a record of fields: the seeded
+ * stateless ids, the catalogue, then the `instances` option (which may override any of them;
+ * an overridden id keeps its place).
+ */
+function initialInstances(instances, catalogue) {
   const out = new Map(Object.entries(SEEDED_INSTANCES));
-  for (const [id, state] of entries) {
-    if (!INSTANCE_STATES.has(state)) throw new TypeError(`instance ${id}: unknown state ${state}`);
-    out.set(id, state);
+  const records =
+    catalogue === false || catalogue === null || catalogue === undefined
+      ? []
+      : typeof catalogue === 'number'
+        ? generateCatalogue(catalogue)
+        : catalogue;
+  if (!Array.isArray(records)) throw new TypeError('catalogue must be a number, an array of records or false');
+  for (const record of records) {
+    const id = record?.id ?? record?.instanceId;
+    if (typeof id !== 'string' || id === '') throw new TypeError('a catalogue record needs an id');
+    checkRecordFields(id, record);
+    out.set(id, record);
+  }
+  const entries = instances instanceof Map ? [...instances] : Object.entries(instances ?? {});
+  for (const [id, spec] of entries) {
+    if (typeof spec === 'string') {
+      if (!INSTANCE_STATES.has(spec)) throw new TypeError(`instance ${id}: unknown state ${spec}`);
+    } else {
+      checkRecordFields(id, spec);
+    }
+    out.set(id, spec);
   }
   return out;
+}
+
+/** A counter with a per-clientToken breakdown (applied / closed). */
+function bump(map, instanceId, token) {
+  const entry = map.get(instanceId) ?? { total: 0, byClientToken: new Map() };
+  entry.total += 1;
+  if (token !== null) entry.byClientToken.set(token, (entry.byClientToken.get(token) ?? 0) + 1);
+  map.set(instanceId, entry);
 }
 
 export class Emulator {
@@ -478,21 +680,49 @@ export class Emulator {
 
   #server;
   #keys;
-  #instances;
+  #initialInstances; // id -> spec, as given at start (reset() rebuilds from it)
+  // id -> record (see #makeRecord) or null (explicitly unknown). Insertion order is list order:
+  // the seeded ids, the catalogue, the `instances` option, then ids added or first touched.
+  #instances = new Map();
+  #activationMs;
+  #protocolLagMs;
+  #qpsLimit;
   #initialClockOffsetMs;
   #logLimit;
+  #createdSeq = 0;
   // `${accessKeyId}\n${nonce}` -> { time first seen (emulator clock), dropped: fault name or null }
   #nonces = new Map();
-  #idempotent = new Map(); // `${accessKeyId}\n${instanceId}\n${clientToken}` -> first answer
-  #https = new Set(); // instance ids whose HTTPS was opened
-  #applies = new Map(); // instanceId -> { total, byClientToken: Map<token, count> }
+  #idempotent = new Map(); // `${accessKeyId}\n${action}\n${instanceId}\n${clientToken}` -> first answer
+  #applies = new Map(); // instanceId -> { total, byClientToken: Map<token, count> } (OpenHttps)
+  #closes = new Map(); // the same for CloseHttps
   #attempts = new Map(); // instanceId -> requests that passed every check (the fault stage)
+  #requests = new Map(); // `${action}\n${instanceId ?? ''}` -> requests received for the route
+  #windows = new Map(); // accessKeyId -> { times: monotonic ms of admitted requests, head }
   // Every open connection, so that close() can end the ones a `hang` fault keeps open.
   #sockets = new Set();
 
-  constructor({ clockOffsetMs = 0, keys = {}, instances = {}, logLimit = 1000 } = {}) {
+  constructor({
+    clockOffsetMs = 0,
+    keys = {},
+    instances = {},
+    catalogue = DEFAULT_CATALOGUE,
+    activationMs = DEFAULT_ACTIVATION_MS,
+    protocolLagMs = DEFAULT_PROTOCOL_LAG_MS,
+    qpsLimit = 0,
+    logLimit = 1000,
+  } = {}) {
+    for (const [name, value] of Object.entries({ activationMs, protocolLagMs })) {
+      if (!(Number.isFinite(value) && value >= 0)) throw new TypeError(`${name} must be a number ≥ 0`);
+    }
+    if (!(Number.isSafeInteger(qpsLimit ?? 0) && (qpsLimit ?? 0) >= 0)) {
+      throw new TypeError('qpsLimit must be an integer ≥ 0 (0: no limit)');
+    }
     this.#keys = normaliseKeys(keys);
-    this.#instances = normaliseInstances(instances);
+    this.#activationMs = activationMs;
+    this.#protocolLagMs = protocolLagMs;
+    this.#qpsLimit = qpsLimit ?? 0;
+    this.#initialInstances = initialInstances(instances, catalogue);
+    this.#seedInstances();
     this.clockOffsetMs = this.#initialClockOffsetMs = clockOffsetMs;
     this.#logLimit = logLimit;
     this.#server = http.createServer((req, res) => this.#handle(req, res));
@@ -537,15 +767,20 @@ export class Emulator {
   }
 
   /**
-   * Back to the state just after start: nonces, idempotency records, log, HTTPS flags, attempt
-   * (and so fault) counters, clock. Requests a `hang` fault holds stay open.
+   * Back to the state just after start: nonces, idempotency records, log, instances (the
+   * starting catalogue, with HTTPS flags and changes in progress undone; added and touched
+   * instances forgotten), applied/closed/attempt (and so fault) and request counters, QPS
+   * windows, clock. Requests a `hang` fault holds stay open.
    */
   reset() {
     this.#nonces.clear();
     this.#idempotent.clear();
-    this.#https.clear();
     this.#applies.clear();
+    this.#closes.clear();
     this.#attempts.clear();
+    this.#requests.clear();
+    this.#windows.clear();
+    this.#seedInstances();
     this.log.length = 0;
     this.clockOffsetMs = this.#initialClockOffsetMs;
   }
@@ -555,35 +790,276 @@ export class Emulator {
     return this.#applies.get(instanceId)?.total ?? 0;
   }
 
+  /** How many times CloseHttps was applied to this instance (replays not counted). */
+  closed(instanceId) {
+    return this.#closes.get(instanceId)?.total ?? 0;
+  }
+
   /**
    * How many requests for this instance passed every gateway check (signature, timestamp,
    * nonce, clientToken) and so reached the fault stage: the real attempts of a correctly signed
-   * call, replays included. A fault `<name>x<N>` strikes the first N of them.
+   * call, replays included, of any action naming the instance (OpenHttps, CloseHttps,
+   * DescribeInstance). A fault `<name>x<N>` strikes the first N of them.
    */
   attempts(instanceId) {
     return this.#attempts.get(instanceId) ?? 0;
   }
 
-  instanceState(instanceId) {
-    if (this.#instances.has(instanceId)) return this.#instances.get(instanceId);
-    const fault = parseFault(instanceId);
-    if (fault) return fault.name ? 'active' : 'unknown';
-    for (const [prefix, state] of Object.entries(INSTANCE_PREFIXES)) {
-      if (instanceId.startsWith(prefix)) return state;
+  /**
+   * Requests received for a route, whatever their outcome (rejected, throttled, faulted,
+   * replayed included). `instanceId` null/undefined: every instance and ListInstance;
+   * `action` omitted: every action.
+   */
+  requests(instanceId, action) {
+    let total = 0;
+    for (const [key, count] of this.#requests) {
+      const [a, id] = key.split('\n');
+      if (action !== undefined && a !== action) continue;
+      if (instanceId !== undefined && instanceId !== null && id !== instanceId) continue;
+      total += count;
     }
-    return 'unknown';
+    return total;
+  }
+
+  /** Requests received per action, all instances: `{ OpenHttps, CloseHttps, DescribeInstance, ListInstance }`. */
+  counts() {
+    return Object.fromEntries(ACTIONS.map((action) => [action, this.requests(null, action)]));
+  }
+
+  /** The status DescribeInstance would report, or 'unknown'. */
+  instanceState(instanceId) {
+    const record = this.#lookup(instanceId);
+    return record ? this.#reported(record).status : 'unknown';
   }
 
   /** What GET /__emulator/instances/{id} answers. */
   instance(instanceId) {
+    return this.#view(instanceId, this.#lookup(instanceId));
+  }
+
+  /** The views of every instance ListInstance lists, in its order. */
+  instances() {
+    return [...this.#instances].filter(([, r]) => r).map(([id, r]) => this.#view(id, r));
+  }
+
+  /**
+   * Adds instances, or replaces them (an id keeps its place in the list): an array of records
+   * `{ id, status?, protocol?, description?, esVersion?, haveClientNode?, nodeAmount?, port?,
+   * activationMs?, protocolLagMs?, stuck?, lifecycle? }`, or an object `{ id: record | state }`
+   * like the `instances` option. Returns their views.
+   */
+  addInstances(records) {
+    const entries = Array.isArray(records)
+      ? records.map((record) => [record?.id ?? record?.instanceId, record])
+      : records instanceof Map
+        ? [...records]
+        : Object.entries(records ?? {});
+    // Check them all before changing anything.
+    for (const [id, spec] of entries) {
+      if (typeof id !== 'string' || id === '') throw new TypeError('an instance record needs an id');
+      if (typeof spec === 'string') {
+        if (!INSTANCE_STATES.has(spec)) throw new TypeError(`instance ${id}: unknown state ${spec}`);
+      } else {
+        checkRecordFields(id, spec);
+      }
+    }
+    for (const [id, spec] of entries) this.#instances.set(id, this.#makeRecord(id, spec, this.#createdNow()));
+    return entries.map(([id]) => this.instance(id));
+  }
+
+  /**
+   * Changes some fields of an instance (creating it from its prefix, or from the defaults, if
+   * it is not there yet). Giving `status` or `protocol` ends any change in progress and sets
+   * them (`status: 'activating'` starts an activation of activationMs); `stuck: false` lets a
+   * stuck change finish (activationMs after it began activating, at once if that is past).
+   * Returns the view.
+   */
+  setInstance(instanceId, patch) {
+    if (typeof instanceId !== 'string' || instanceId === '') throw new TypeError('an instance id is needed');
+    checkRecordFields(instanceId, patch ?? {});
+    let record = this.#lookup(instanceId, { create: true });
+    if (!record) {
+      record = this.#makeRecord(instanceId, {}, this.#createdNow());
+      this.#instances.set(instanceId, record);
+    }
+    this.#settle(record);
+    const p = patch ?? {};
+    for (const key of ['description', 'esVersion', 'haveClientNode', 'nodeAmount', 'port', 'activationMs', 'protocolLagMs']) {
+      if (p[key] !== undefined) record[key] = p[key];
+    }
+    if (p.lifecycle !== undefined) record.lifecycle = p.lifecycle;
+    if (p.stuck !== undefined) {
+      record.stuck = p.stuck;
+      if (record.pending) {
+        record.pending.doneAt = p.stuck ? Infinity : record.pending.activatingAt + record.activationMs;
+      }
+    }
+    if (p.status !== undefined || p.protocol !== undefined) {
+      const status = p.status ?? this.#reported(record).status;
+      record.pending = null;
+      record.protocol = p.protocol ?? record.protocol;
+      record.status = status === 'activating' ? 'active' : status;
+      if (status === 'activating') {
+        if (record.lifecycle) this.#startActivating(record, null, record.protocol, 0);
+        else record.status = 'activating';
+      }
+      record.updatedAt = new Date(this.now()).toISOString();
+    }
+    this.#settle(record);
+    return this.instance(instanceId);
+  }
+
+  // -- instances ------------------------------------------------------------------------------
+  //
+  // A record: { id, lifecycle, status, protocol, description, esVersion, haveClientNode,
+  // nodeAmount, port, activationMs, protocolLagMs, stuck, createdAt, updatedAt, pending }.
+  //
+  // A stateless record (lifecycle: false: the seeded ids, string states, es-active-*,
+  // es-activating-*, es-fault-*) is today's OpenHttps emulator: `status` is 'active' or
+  // 'activating' for good, every OpenHttps/CloseHttps on an active one succeeds and is applied,
+  // and only flips `protocol`.
+  //
+  // A lifecycle record keeps its settled `status` ('active' | 'inactive' | 'invalid') and
+  // `protocol`; a change in progress is `pending = { action, protocol (the target),
+  // activatingAt, doneAt }` in monotonic ms: before activatingAt (the protocol lag) it still
+  // shows active and the old protocol, then 'activating', and from doneAt (Infinity when stuck)
+  // it is active with the target protocol. Settled lazily, whenever it is read: no timers.
+
+  #seedInstances() {
+    this.#instances.clear();
+    this.#createdSeq = 0;
+    for (const [id, spec] of this.#initialInstances) {
+      if (spec === 'unknown') {
+        this.#instances.set(id, null);
+        continue;
+      }
+      // Deterministic creation times for what an emulator starts with, a minute apart.
+      const createdAt = new Date(Date.UTC(2024, 5, 1) + this.#createdSeq++ * 60_000).toISOString();
+      this.#instances.set(id, this.#makeRecord(id, spec, createdAt));
+    }
+  }
+
+  #createdNow() {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** A record from a spec: a stateless state string, or fields (see INSTANCE_DEFAULTS). */
+  #makeRecord(id, spec, createdAt) {
+    if (spec === 'unknown') return null;
+    const fields = typeof spec === 'string' ? { lifecycle: false, status: spec } : spec;
+    const record = {
+      id,
+      lifecycle: fields.lifecycle ?? true,
+      ...INSTANCE_DEFAULTS,
+      description: id,
+      activationMs: this.#activationMs,
+      ...Object.fromEntries(Object.entries(fields).filter(([k, v]) => k !== 'id' && k !== 'instanceId' && v !== undefined)),
+      createdAt,
+      updatedAt: createdAt,
+      pending: null,
+    };
+    if (record.lifecycle && record.status === 'activating') {
+      // Seeded as activating: active (same protocol) once activationMs has passed.
+      record.status = 'active';
+      this.#startActivating(record, null, record.protocol, 0);
+    }
+    return record;
+  }
+
+  /** The record an ad-hoc id's prefix makes, or null. */
+  #fromPrefix(instanceId) {
+    if (typeof instanceId !== 'string') return null;
+    const fault = parseFault(instanceId);
+    if (fault) return fault.name ? this.#makeRecord(instanceId, 'active', this.#createdNow()) : null;
+    for (const [prefix, state] of Object.entries(INSTANCE_PREFIXES)) {
+      if (instanceId.startsWith(prefix)) return this.#makeRecord(instanceId, state, this.#createdNow());
+    }
+    for (const [prefix, fields] of Object.entries(LIFECYCLE_PREFIXES)) {
+      if (instanceId.startsWith(prefix)) {
+        const lag = prefix === LAG_PREFIX ? { protocolLagMs: this.#protocolLagMs } : {};
+        return this.#makeRecord(instanceId, { ...fields, ...lag }, this.#createdNow());
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The record of an id, or null if unknown. An ad-hoc (prefix) id not seen before is made
+   * from its prefix; with `create` it is kept (and listed from then on).
+   */
+  #lookup(instanceId, { create = false } = {}) {
+    if (this.#instances.has(instanceId)) return this.#instances.get(instanceId);
+    const record = this.#fromPrefix(instanceId);
+    if (record && create) this.#instances.set(instanceId, record);
+    return record;
+  }
+
+  /** Starts a change: lag, then activating for activationMs (for ever when stuck). */
+  #startActivating(record, action, protocol, lagMs) {
+    const start = monotonic();
+    record.pending = {
+      action,
+      protocol,
+      activatingAt: start + lagMs,
+      doneAt: record.stuck ? Infinity : start + lagMs + record.activationMs,
+    };
+    this.#settle(record);
+  }
+
+  /** Completes a change whose time has come. */
+  #settle(record) {
+    const pending = record.pending;
+    if (!pending) return;
+    const now = monotonic();
+    if (now < pending.doneAt) return;
+    record.protocol = pending.protocol;
+    record.status = 'active';
+    record.pending = null;
+    record.updatedAt = new Date(this.now() - (now - pending.doneAt)).toISOString();
+  }
+
+  /** { status, protocol } as DescribeInstance shows them now. */
+  #reported(record) {
+    this.#settle(record);
+    const { pending } = record;
+    if (!pending || monotonic() < pending.activatingAt) return { status: record.status, protocol: record.protocol };
+    return { status: 'activating', protocol: record.protocol };
+  }
+
+  #view(instanceId, record) {
     const applies = this.#applies.get(instanceId);
+    const closes = this.#closes.get(instanceId);
+    const reported = record ? this.#reported(record) : null;
+    const pending = record?.pending;
+    const now = monotonic();
     return {
       instanceId,
-      state: this.instanceState(instanceId),
-      https: this.#https.has(instanceId),
+      state: reported?.status ?? 'unknown',
+      https: reported?.protocol === 'HTTPS',
       applied: applies?.total ?? 0,
       appliedByClientToken: Object.fromEntries(applies?.byClientToken ?? []),
       attempts: this.attempts(instanceId),
+      status: reported?.status ?? null,
+      protocol: reported?.protocol ?? null,
+      description: record?.description ?? null,
+      esVersion: record?.esVersion ?? null,
+      haveClientNode: record?.haveClientNode ?? null,
+      lifecycle: record?.lifecycle ?? null,
+      listed: record ? this.#instances.get(instanceId) === record : false,
+      activationMs: record?.activationMs ?? null,
+      protocolLagMs: record?.protocolLagMs ?? null,
+      stuck: record?.stuck ?? null,
+      pending: pending
+        ? {
+            action: pending.action,
+            protocol: pending.protocol,
+            phase: now < pending.activatingAt ? 'lag' : 'activating',
+            msLeft: pending.doneAt === Infinity ? null : Math.max(0, Math.ceil(pending.doneAt - now)),
+          }
+        : null,
+      closed: closes?.total ?? 0,
+      closedByClientToken: Object.fromEntries(closes?.byClientToken ?? []),
+      requests: Object.fromEntries(ACTIONS.filter((a) => a !== 'ListInstance').map((a) => [a, this.requests(instanceId, a)])),
     };
   }
 
@@ -609,7 +1085,7 @@ export class Emulator {
       const admin = ctx.rawPath.startsWith('/__emulator/');
       if (ctx.method === 'OPTIONS') {
         if (!admin) this.#record(ctx, { status: 204, code: null, requestId: null });
-        return this.#sendPreflight(req, res, this.#nowFor(matchRoute(ctx.rawPath)?.instanceId));
+        return this.#sendPreflight(req, res, this.#nowFor(matchRoute(ctx.rawPath)?.instanceId), ctx.rawPath);
       }
       if (admin) return this.#sendAdmin(ctx, res);
       const answer = this.#answerApi(ctx);
@@ -638,6 +1114,7 @@ export class Emulator {
       host: headers.host ?? '',
       body: Buffer.concat(chunks),
       // Filled in by #answerApi as it learns them, for the log.
+      action: null,
       instanceId: null,
       clientToken: null,
       signatureVersion: null,
@@ -659,10 +1136,14 @@ export class Emulator {
       this.#checkAccessKey(ctx) ??
       this.#checkTimestamp(ctx) ??
       this.#checkSignature(ctx) ??
+      this.#checkQps(ctx) ??
       this.#checkNonce(ctx) ??
       this.#checkClientToken(ctx);
     // An ApiError, or (from #checkNonce) the answer to a browser's resend of a dropped request.
     if (rejected) return rejected instanceof ApiError ? this.#errorAnswer(ctx, rejected) : rejected;
+
+    // ListInstance names no instance: no attempt, no fault, no replay.
+    if (ctx.instanceId === null) return this.#operate(ctx);
 
     // 10. The fault stage.
     const attempt = (this.#attempts.get(ctx.instanceId) ?? 0) + 1;
@@ -673,10 +1154,10 @@ export class Emulator {
     // A replay is never faulted: it is the success already applied, answered again.
     const replay = this.#replay(ctx);
     if (replay) return replay;
-    if (!fault) return this.#openHttps(ctx);
+    if (!fault) return this.#operate(ctx);
     ctx.fault = fault;
     const spec = FAULTS[fault];
-    const applied = spec.applies ? this.#openHttps(ctx) : null;
+    const applied = spec.applies ? this.#operate(ctx) : null;
     if (spec.delivery === 'drop') {
       // Remember that this nonce got no answer at all: a browser resends such a request by
       // itself (see #checkNonce).
@@ -715,10 +1196,17 @@ export class Emulator {
   // 2. Route and method.
   #checkRoute(ctx) {
     const route = matchRoute(ctx.rawPath);
-    if (!route || ctx.method !== 'POST') {
+    if (!route || ctx.method !== route.method) {
       return apiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
     }
-    if (route.error) return invalidParameter('InstanceId', route.error);
+    ctx.action = route.action;
+    // Counted from here on, whatever the outcome (emu.requests / emu.counts).
+    const counter = `${route.action}\n${route.instanceId ?? ''}`;
+    if (route.error) {
+      this.#requests.set(`${route.action}\n`, (this.#requests.get(`${route.action}\n`) ?? 0) + 1);
+      return invalidParameter('InstanceId', route.error);
+    }
+    this.#requests.set(counter, (this.#requests.get(counter) ?? 0) + 1);
     ctx.instanceId = route.instanceId;
     // A skewed clock colours every answer for the instance, so every request to it is logged
     // with the fault.
@@ -728,7 +1216,8 @@ export class Emulator {
     } catch (err) {
       return invalidParameter('query', err.message);
     }
-    ctx.clientToken = ctx.query.find(([key]) => key === 'clientToken')?.[1] ?? null;
+    // Only the POST actions take a clientToken; to a GET it is just another parameter.
+    if (route.method === 'POST') ctx.clientToken = ctx.query.find(([key]) => key === 'clientToken')?.[1] ?? null;
     return null;
   }
 
@@ -741,8 +1230,8 @@ export class Emulator {
     if (version !== API_VERSION) {
       return invalidParameter('x-acs-version', `expected "${API_VERSION}", got "${version}".`);
     }
-    if (action !== API_ACTION) {
-      return invalidParameter('x-acs-action', `expected "${API_ACTION}" for this path, got "${action}".`);
+    if (action !== ctx.action) {
+      return invalidParameter('x-acs-action', `expected "${ctx.action}" for this path, got "${action}".`);
     }
     return null;
   }
@@ -856,6 +1345,31 @@ export class Emulator {
     return null;
   }
 
+  // 7b. The per-access-key QPS limit (off unless configured): at most N admitted requests in any
+  //     sliding QPS_WINDOW_MS. A throttled request is not admitted (it does not count, does not
+  //     burn its nonce and is not an attempt); its retry header says when a slot frees up.
+  #checkQps(ctx) {
+    const limit = ctx.key.qpsLimit ?? this.#qpsLimit;
+    if (!limit) return null;
+    const now = monotonic();
+    let window = this.#windows.get(ctx.accessKeyId);
+    if (!window) this.#windows.set(ctx.accessKeyId, (window = { times: [], head: 0 }));
+    const { times } = window;
+    while (window.head < times.length && now - times[window.head] >= QPS_WINDOW_MS) window.head += 1;
+    if (window.head > 64 && window.head * 2 > times.length) {
+      times.splice(0, window.head);
+      window.head = 0;
+    }
+    if (times.length - window.head >= limit) {
+      const retryAfterMs = Math.max(1, Math.ceil(times[window.head] + QPS_WINDOW_MS - now));
+      return apiError(400, 'Throttling.User', 'Request was denied due to user flow control.', {
+        'x-acs-retry-after': String(retryAfterMs),
+      });
+    }
+    times.push(now);
+    return null;
+  }
+
   #nonceKey(ctx) {
     return `${ctx.accessKeyId}\n${ctx.headers['x-acs-signature-nonce']}`;
   }
@@ -902,37 +1416,143 @@ export class Emulator {
   // 11. clientToken seen before after a success: that answer again, byte for byte.
   #replay(ctx) {
     if (ctx.clientToken === null) return null;
-    const first = this.#idempotent.get(`${ctx.accessKeyId}\n${ctx.instanceId}\n${ctx.clientToken}`);
+    const first = this.#idempotent.get(this.#tokenKey(ctx));
     return first ? { ...first, replayed: true } : null;
   }
 
-  // 12. The instance's state: apply, or say why not.
-  #openHttps(ctx) {
+  #tokenKey(ctx) {
+    return `${ctx.accessKeyId}\n${ctx.action}\n${ctx.instanceId}\n${ctx.clientToken}`;
+  }
+
+  // 12. The operation itself.
+  #operate(ctx) {
+    switch (ctx.action) {
+      case 'OpenHttps':
+        return this.#changeProtocol(ctx, 'HTTPS');
+      case 'CloseHttps':
+        return this.#changeProtocol(ctx, 'HTTP');
+      case 'DescribeInstance':
+        return this.#describeInstance(ctx);
+      case 'ListInstance':
+        return this.#listInstance(ctx);
+      default:
+        throw new Error(`no operation for ${ctx.action}`);
+    }
+  }
+
+  #success(body) {
+    const requestId = newRequestId();
+    return { status: 200, code: null, requestId, body: JSON.stringify(body(requestId)) };
+  }
+
+  /** OpenHttps (to HTTPS) and CloseHttps (to HTTP): apply, or say why not. */
+  #changeProtocol(ctx, target) {
     const token = ctx.clientToken;
-    let answer;
-    const state = this.instanceState(ctx.instanceId);
-    if (state === 'active') {
-      this.#https.add(ctx.instanceId);
-      const applies = this.#applies.get(ctx.instanceId) ?? { total: 0, byClientToken: new Map() };
-      applies.total += 1;
-      if (token !== null) applies.byClientToken.set(token, (applies.byClientToken.get(token) ?? 0) + 1);
-      this.#applies.set(ctx.instanceId, applies);
-      const requestId = newRequestId();
-      answer = { status: 200, code: null, requestId, body: JSON.stringify({ Result: true, RequestId: requestId }) };
-    } else if (state === 'activating') {
-      answer = this.#errorAnswer(ctx, apiError(400, 'InstanceActivating', 'Instance is activating.'));
-    } else {
-      answer = this.#errorAnswer(ctx, apiError(400, 'InstanceNotFound', 'The instanceId provided does not exist.'));
-    }
-    // Only an applied change binds the token: an error applied nothing, so repeating the call
-    // with the same token (once the instance is ready) must be able to apply it.
-    if (token !== null && answer.status === 200) {
-      this.#idempotent.set(`${ctx.accessKeyId}\n${ctx.instanceId}\n${token}`, answer);
-    }
+    // The instance is kept (and listed) from its first attempt on.
+    const record = this.#lookup(ctx.instanceId, { create: true });
+    const outcome = record ? this.#change(record, ctx.action, target) : instanceNotFound();
+    if (outcome instanceof ApiError) return this.#errorAnswer(ctx, outcome);
+    if (outcome.changed) bump(target === 'HTTPS' ? this.#applies : this.#closes, ctx.instanceId, token);
+    const answer = this.#success((RequestId) => ({ Result: true, RequestId }));
+    // Only a success binds the token: an error applied nothing, so repeating the call with the
+    // same token (once the instance is ready) must be able to apply it.
+    if (token !== null) this.#idempotent.set(this.#tokenKey(ctx), answer);
     return answer;
   }
 
-  #errorAnswer(ctx, { status, code, message }) {
+  /** The state rules of OpenHttps/CloseHttps: `{ changed }` or the ApiError. */
+  #change(record, action, target) {
+    if (!record.lifecycle) {
+      // Stateless: today's behaviour, every call on an active instance is applied.
+      if (record.status === 'activating') return instanceActivating();
+      if (record.status !== 'active') return this.#statusNotSupported(record.status, action);
+      record.protocol = target;
+      record.updatedAt = new Date(this.now()).toISOString();
+      return { changed: true };
+    }
+    this.#settle(record);
+    // A change in progress, even while it still shows the old protocol (the lag).
+    if (record.pending) return instanceActivating();
+    if (record.status !== 'active') return this.#statusNotSupported(record.status, action);
+    if (record.protocol === target) return { changed: false };
+    if (target === 'HTTPS' && !record.haveClientNode) {
+      return apiError(
+        400,
+        'HttpsNeedClientNode',
+        'HTTPS can be enabled only for an instance with client nodes. Purchase client nodes for the instance first.',
+      );
+    }
+    this.#startActivating(record, action, target, record.protocolLagMs);
+    return { changed: true };
+  }
+
+  #statusNotSupported(status, action) {
+    return apiError(
+      400,
+      'InstanceStatusNotSupportCurrentAction',
+      `The instance status "${status}" does not support the current action ${action}.`,
+    );
+  }
+
+  /** An instance as the answers carry it; `port` is a string in ListInstance's items. */
+  #instanceBody(record, { listed = false } = {}) {
+    const { status, protocol } = this.#reported(record);
+    return {
+      instanceId: record.id,
+      description: record.description,
+      status,
+      protocol,
+      esVersion: record.esVersion,
+      haveClientNode: record.haveClientNode,
+      nodeAmount: record.nodeAmount,
+      port: listed ? String(record.port) : record.port,
+      domain: `${record.id}.elasticsearch.aliyuncs.com`,
+      paymentType: 'postpaid',
+      instanceCategory: 'x-pack',
+      nodeSpec: { spec: 'elasticsearch.sn2ne.large', disk: 20, diskType: 'cloud_ssd' },
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+    };
+  }
+
+  #describeInstance(ctx) {
+    const record = this.#lookup(ctx.instanceId, { create: true });
+    if (!record) return this.#errorAnswer(ctx, instanceNotFound());
+    const Result = this.#instanceBody(record);
+    return this.#success((RequestId) => ({ RequestId, Result }));
+  }
+
+  #listInstance(ctx) {
+    const params = new Map(ctx.query);
+    const integer = (name, fallback, max) => {
+      if (!params.has(name)) return { value: fallback };
+      const raw = params.get(name);
+      const value = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+      if (!(value >= 1 && value <= max)) {
+        const range = max === Infinity ? '≥ 1' : `from 1 to ${max}`;
+        return { error: invalidParameter(name, `expected an integer ${range}, got "${raw}".`) };
+      }
+      return { value };
+    };
+    const page = integer('page', 1, Infinity);
+    if (page.error) return this.#errorAnswer(ctx, page.error);
+    const size = integer('size', LIST_DEFAULT_SIZE, LIST_MAX_SIZE);
+    if (size.error) return this.#errorAnswer(ctx, size.error);
+    const description = params.get('description');
+    const instanceId = params.get('instanceId');
+    const matching = [];
+    for (const [id, record] of this.#instances) {
+      if (!record) continue;
+      if (description !== undefined && !record.description.includes(description)) continue;
+      if (instanceId !== undefined && !id.includes(instanceId)) continue;
+      matching.push(record);
+    }
+    const start = (page.value - 1) * size.value;
+    const Result = matching.slice(start, start + size.value).map((r) => this.#instanceBody(r, { listed: true }));
+    return this.#success((RequestId) => ({ RequestId, Headers: { 'X-Total-Count': matching.length }, Result }));
+  }
+
+  #errorAnswer(ctx, { status, code, message, headers }) {
     const requestId = newRequestId();
     const body = JSON.stringify({
       RequestId: requestId,
@@ -941,7 +1561,7 @@ export class Emulator {
       Message: message,
       Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=Elasticsearch`,
     });
-    return { status, code, requestId, body };
+    return headers ? { status, code, requestId, body, headers } : { status, code, requestId, body };
   }
 
   #record(ctx, answer) {
@@ -965,6 +1585,8 @@ export class Emulator {
       fault: ctx.fault,
       // True for a browser's own resend of a dropped request (see #checkNonce).
       resend: ctx.resend === true,
+      // The route's action (OpenHttps, CloseHttps, DescribeInstance, ListInstance), or null.
+      action: ctx.action,
     });
     if (this.log.length > this.#logLimit) this.log.splice(0, this.log.length - this.#logLimit);
   }
@@ -1012,10 +1634,13 @@ export class Emulator {
     res.end(body);
   }
 
-  #sendPreflight(req, res, now) {
+  #sendPreflight(req, res, now, path) {
     res.statusCode = 204;
     this.#commonHeaders(res, now);
-    res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+    // Each API route allows its own method (POST for open/close-https, GET for the
+    // describe/list paths); the admin endpoints and anything else, both.
+    const route = matchRoute(path);
+    res.setHeader('Access-Control-Allow-Methods', route ? `${route.method}, OPTIONS` : 'GET, POST, OPTIONS');
     const asked = req.headers['access-control-request-headers'];
     if (asked) res.setHeader('Access-Control-Allow-Headers', asked);
     res.setHeader('Access-Control-Max-Age', '600');
@@ -1043,12 +1668,39 @@ export class Emulator {
       }
       return json(200, { ok: true, now: new Date(this.now()).toISOString(), clockOffsetMs: this.clockOffsetMs });
     }
+    const body = () => {
+      const text = ctx.body.toString('utf8');
+      return text.trim() === '' ? null : JSON.parse(text);
+    };
+    if (rawPath === '/__emulator/instances') {
+      if (method === 'GET') return json(200, this.instances());
+      if (method === 'POST') {
+        try {
+          const given = body();
+          const single = given?.id !== undefined || given?.instanceId !== undefined;
+          const records = Array.isArray(given) || !single ? given : [given];
+          if (records === null || typeof records !== 'object') throw new TypeError('expected records');
+          return json(200, { ok: true, instances: this.addInstances(records) });
+        } catch (err) {
+          return json(400, {
+            error: `expected a JSON array of instance records [{"id", "status"?, "protocol"?, …}]: ${err.message}`,
+          });
+        }
+      }
+    }
     const m = /^\/__emulator\/instances\/([^/]+)$/.exec(rawPath);
-    if (method === 'GET' && m) {
+    if (m && (method === 'GET' || method === 'POST')) {
+      let instanceId;
       try {
-        return json(200, this.instance(decodeURIComponent(m[1])));
+        instanceId = decodeURIComponent(m[1]);
       } catch {
         return json(400, { error: 'the instance id is not valid percent-encoding' });
+      }
+      if (method === 'GET') return json(200, this.instance(instanceId));
+      try {
+        return json(200, this.setInstance(instanceId, body() ?? {}));
+      } catch (err) {
+        return json(400, { error: `expected a JSON object of fields to change: ${err.message}` });
       }
     }
     return json(404, { error: `no admin endpoint ${method} ${rawPath}` });
@@ -1069,6 +1721,15 @@ function newRequestId() {
  * @param {number} [options.clockOffsetMs=0]   the emulator's clock = real clock + this
  * @param {object} [options.keys]              extra keys: { id: { secret, securityToken? } | secret }
  * @param {object|Map} [options.instances]     extra instances: { id: 'active'|'activating'|'unknown' }
+ *                                             (stateless, as before) or { id: { status, protocol,
+ *                                             description, esVersion, haveClientNode,
+ *                                             activationMs?, protocolLagMs?, stuck? } } (lifecycle)
+ * @param {number|object[]|false} [options.catalogue=DEFAULT_CATALOGUE]  the catalogue to start
+ *                                             with: records, a number n (generateCatalogue(n)),
+ *                                             or false for none
+ * @param {number} [options.activationMs=1000] how long a lifecycle change stays activating
+ * @param {number} [options.protocolLagMs=500] how long an es-lag-* instance shows the old protocol
+ * @param {number} [options.qpsLimit=0]        per-access-key requests per sliding second (0: none)
  * @returns {Promise<Emulator>}
  */
 export function startEmulator({ port = 0, host = '127.0.0.1', ...options } = {}) {

@@ -1,6 +1,7 @@
 //! The percent-encoding rules of Alibaba's signers, in one place.
 
 use crate::prelude::*;
+use crate::text::{find, replace_all};
 
 /// Percent-encodes every byte outside RFC 3986's unreserved set (`A-Z a-z 0-9 - _ . ~`),
 /// with upper-case hex. This is JavaScript's `encodeURIComponent` followed by the SDK's
@@ -35,45 +36,6 @@ fn ascii(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Byte offset of the first `needle` in `hay`. A plain scan: our texts are short, and std's
-/// two-way substring searcher costs ~3 KB of wasm. (A match of valid UTF-8 in valid UTF-8
-/// always starts on a character boundary, so the offset can slice `hay`.)
-pub fn find(hay: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
-        return Some(0);
-    }
-    if n.len() > h.len() {
-        return None;
-    }
-    let first = *n.first()?;
-    (0..=h.len() - n.len()).find(|&i| h[i] == first && &h[i..i + n.len()] == n)
-}
-
-/// Byte offset of the last `needle` in `hay` (see [`find`]).
-pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.len() > h.len() {
-        return None;
-    }
-    (0..=h.len() - n.len())
-        .rev()
-        .find(|&i| &h[i..i + n.len()] == n)
-}
-
-/// `hay` with every non-overlapping `needle` (left to right) replaced by `with`.
-pub fn replace_all(hay: &str, needle: &str, with: &str) -> String {
-    let mut out = String::with_capacity(hay.len());
-    let mut rest = hay;
-    while let Some(at) = find(rest, needle).filter(|_| !needle.is_empty()) {
-        out.push_str(&rest[..at]);
-        out.push_str(with);
-        rest = &rest[at + needle.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The V3 CanonicalURI of an already percent-encoded path: `+`→`%20`, `*`→`%2A`, `%7E`→`~`
 /// (the official SDK's rule, so paths encoded by other tools canonicalise the same way).
 pub fn canonical_uri(path: &str) -> String {
@@ -94,17 +56,6 @@ mod tests {
         assert_eq!(percent_encode("x&y 100%/+="), "x%26y%20100%25%2F%2B%3D");
         assert_eq!(percent_encode("é中"), "%C3%A9%E4%B8%AD");
         assert_eq!(percent_encode(""), "");
-    }
-
-    #[test]
-    fn plain_substring_search() {
-        assert_eq!(find("a/openapi/b", "/openapi/"), Some(1));
-        assert_eq!(find("ab", "abc"), None);
-        assert_eq!(find("abc", ""), Some(0));
-        assert_eq!(rfind("x:y:z", ":"), Some(3));
-        assert_eq!(replace_all("aaa", "aa", "b"), "ba");
-        assert_eq!(replace_all("é%7Eé%7E", "%7E", "~"), "é~é~");
-        assert_eq!(replace_all("abc", "", "x"), "abc");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Signing an OpenHttps request: the protocol headers, then V3 or V1.
+//! Signing a request of any operation: the protocol headers, then V3 or V1.
 //!
 //! Signing returns what to send (URL and headers to set); it reads no clock and no random
 //! source: time and nonce are parameters.
@@ -15,11 +15,12 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
+pub use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{codes, Error};
-use crate::request::OpenHttpsRequest;
+use crate::operation::{Request, API_VERSION};
+use crate::redact::Secrets;
 use crate::time::UtcTime;
-use crate::validate;
 
 /// Which signature scheme to use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -46,133 +47,33 @@ impl SignatureVersion {
     }
 }
 
-/// An access key, optionally with an STS security token. `Debug` shows only the key id.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    access_key_id: String,
-    access_key_secret: String,
-    security_token: Option<String>,
-}
-
-impl Credentials {
-    /// Validates and wraps an access key (see [`validate::credential`]).
-    pub fn new(
-        access_key_id: &str,
-        access_key_secret: &str,
-        security_token: Option<&str>,
-    ) -> Result<Self, Error> {
-        validate::credential("accessKeyId", access_key_id)?;
-        validate::credential("accessKeySecret", access_key_secret)?;
-        if let Some(token) = security_token {
-            validate::credential("securityToken", token)?;
-        }
-        Ok(Credentials {
-            access_key_id: access_key_id.into(),
-            access_key_secret: access_key_secret.into(),
-            security_token: security_token.map(Into::into),
-        })
-    }
-
-    /// The access key id (not a secret: it is sent in clear in every request).
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-
-    /// Replaces every occurrence of the secret or the STS token in `text` with `<redacted>`,
-    /// for text that may echo what we sent (a gateway's string-to-sign shows the token).
-    pub fn redact(&self, text: &str) -> String {
-        redact_all(
-            text,
-            &[
-                Some(self.access_key_secret.as_str()),
-                self.security_token.as_deref(),
-            ],
-        )
-    }
-}
-
-/// What replaces a secret in text.
-pub const REDACTED: &str = "<redacted>";
-
-/// Replaces every occurrence of each needle with [`REDACTED`], longest needle first: were a
-/// short secret replaced first inside a longer token, the token's remaining pieces would
-/// stay visible (found by fuzzing).
-fn redact_all(text: &str, needles: &[Option<&str>]) -> String {
-    let mut needles: Vec<&str> = needles
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|n| !n.is_empty())
-        .collect();
-    // Longest first; three needles at most, so a plain insertion sort (std's sort is ~4 KB of wasm).
-    for i in 1..needles.len() {
-        let mut j = i;
-        while j > 0 && needles[j].len() > needles[j - 1].len() {
-            needles.swap(j, j - 1);
-            j -= 1;
-        }
-    }
-    let mut out = text.to_string();
-    for needle in needles {
-        if encode::find(&out, needle).is_some() {
-            out = encode::replace_all(&out, needle, REDACTED);
-        }
-    }
-    out
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("access_key_secret", &"<redacted>")
-            .field(
-                "security_token",
-                &self.security_token.as_ref().map(|_| "<redacted>"),
-            )
-            .finish()
-    }
-}
-
-/// What to send: the URL and the headers to set on it. `host` is not among the headers — the
-/// HTTP client sets it from the URL, and it was signed as [`Endpoint::authority`].
+/// What to send: the method, the URL and the headers to set on it. `host` is not among the
+/// headers — the HTTP client sets it from the URL, and it was signed as
+/// [`Endpoint::authority`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
-    /// Always `POST`.
+    /// `GET` or `POST`.
     pub method: &'static str,
-    /// `scheme://authority/path?query`.
+    /// Where to send it: `scheme://authority/path?query`, or the proxy's base and `/path?query`.
     pub url: String,
-    /// `/path?query`, for sending through a proxy (see [`crate::endpoint::proxy_base`]).
-    pub path_and_query: String,
     /// Lower-case names and values, `authorization` last.
     pub headers: Vec<(&'static str, String)>,
     /// What was signed, for debugging a `SignatureDoesNotMatch`: the V1 string to sign, or the
     /// V3 canonical request (its string to sign is only a hash). May hold the STS token.
     pub signed_text: String,
+    /// The signature inside `authorization` (hex for V3, base64 for V1): a secret for logs.
+    pub signature: String,
 }
 
 impl SignedRequest {
-    /// Removes the secret, the STS token and this request's signature from `text` — for
-    /// anything that may echo what we sent (a gateway's string-to-sign, a proxy's page).
-    pub fn redact(&self, credentials: &Credentials, text: &str) -> String {
-        let authorization = self
-            .headers
-            .iter()
-            .find(|(n, _)| *n == "authorization")
-            .map(|(_, v)| v.as_str());
-        // V3: `…,Signature=<hex>`; V1: `acs <id>:<base64>`.
-        let signature = authorization
-            .and_then(|a| match encode::rfind(a, "Signature=") {
-                Some(at) => Some(("", &a[at + "Signature=".len()..])),
-                None => a.rsplit_once(':'),
-            })
-            .map(|(_, sig)| sig);
-        let secrets = [
-            Some(credentials.access_key_secret.as_str()),
-            credentials.security_token.as_deref(),
-            signature,
-        ];
-        redact_all(text, &secrets)
+    /// The secret, the STS token and this request's signature, to take out of anything that
+    /// may echo what we sent (a gateway's string-to-sign, a proxy's page).
+    pub fn secrets(&self, credentials: &Credentials) -> Secrets {
+        Secrets::new([
+            Some(credentials.access_key_secret()),
+            credentials.security_token(),
+            Some(self.signature.as_str()),
+        ])
     }
 }
 
@@ -190,7 +91,7 @@ impl fmt::Debug for SignedRequest {
 
 /// Signs `request` for `endpoint` at `unix_millis` with `nonce` (unique per attempt).
 pub fn sign(
-    request: &OpenHttpsRequest,
+    request: &Request,
     endpoint: &Endpoint,
     credentials: &Credentials,
     version: SignatureVersion,
@@ -198,14 +99,15 @@ pub fn sign(
     nonce: &str,
 ) -> SignedRequest {
     let time = UtcTime::from_unix_millis(unix_millis);
+    let operation = request.operation();
     let path = request.path();
     let query: Vec<(&str, &str)> = request.query();
 
     let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(12);
     let mut add = |n: &'static str, v: &str| headers.push((n, v.into()));
     add("accept", "application/json");
-    add("x-acs-action", OpenHttpsRequest::ACTION);
-    add("x-acs-version", OpenHttpsRequest::API_VERSION);
+    add("x-acs-action", operation.action);
+    add("x-acs-version", API_VERSION);
     add("x-acs-signature-nonce", nonce);
     match version {
         SignatureVersion::V3 => {
@@ -218,29 +120,32 @@ pub fn sign(
             add("x-acs-signature-version", "1.0");
         }
     }
-    if let Some(token) = &credentials.security_token {
-        add("x-acs-accesskey-id", &credentials.access_key_id);
+    if let Some(token) = credentials.security_token() {
+        add("x-acs-accesskey-id", credentials.access_key_id());
         add("x-acs-security-token", token);
     }
 
     let mut signed: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
     signed.push(("host", &endpoint.authority));
-    let id = &credentials.access_key_id;
-    let secret = &credentials.access_key_secret;
-    let (authorization, signed_text) = match version {
+    let id = credentials.access_key_id();
+    let secret = credentials.access_key_secret();
+    let method = operation.method;
+    let (authorization, signature, signed_text) = match version {
         SignatureVersion::V3 => {
             let canonical =
-                v3::canonical_request("POST", &path, &query, &signed, v3::EMPTY_BODY_SHA256);
-            (v3::authorization(&canonical, id, secret), canonical.text)
+                v3::canonical_request(method, path, &query, &signed, v3::EMPTY_BODY_SHA256);
+            let signature = v3::signature(&canonical, secret);
+            (v3::authorization(&canonical, id, &signature), signature, canonical.text)
         }
         SignatureVersion::V1 => {
-            let sts = v1::string_to_sign("POST", &path, &query, &signed);
-            (v1::authorization(&sts, id, secret), sts)
+            let sts = v1::string_to_sign(method, path, &query, &signed);
+            let signature = v1::signature(&sts, secret);
+            (v1::authorization(id, &signature), signature, sts)
         }
     };
     headers.push(("authorization", authorization));
 
-    let mut path_and_query = path;
+    let mut path_and_query = String::from(path);
     for (i, (k, v)) in query.iter().enumerate() {
         path_and_query.push(if i == 0 { '?' } else { '&' });
         path_and_query.push_str(&encode::percent_encode(k));
@@ -248,11 +153,11 @@ pub fn sign(
         path_and_query.push_str(&encode::percent_encode(v));
     }
     SignedRequest {
-        method: "POST",
-        url: endpoint.base_url() + &path_and_query,
-        path_and_query,
+        method,
+        url: endpoint.url(&path_and_query),
         headers,
         signed_text,
+        signature,
     }
 }
 
@@ -275,8 +180,8 @@ fn js_less(a: &str, b: &str) -> bool {
     }
 }
 
-/// A stable insertion sort by key. A request has about ten headers and one query parameter:
-/// the standard library's sort would add ~13 KB of wasm per element type for nothing.
+/// A stable insertion sort by key: a request has about ten headers and a few query
+/// parameters, and the standard library's sort is large in wasm for each element type.
 fn insertion_sort<K: AsRef<str>, V>(v: &mut [(K, V)], less: impl Fn(&str, &str) -> bool) {
     for i in 1..v.len() {
         let mut j = i;
@@ -318,8 +223,8 @@ fn hmac_sha1(key: &[u8], data: &[u8]) -> [u8; 20] {
 mod tests {
     use super::*;
 
-    fn req(token: Option<&str>) -> OpenHttpsRequest {
-        OpenHttpsRequest::new("es-cn-n6w1o1x0w001c", token).unwrap()
+    fn req(token: Option<&str>) -> Request {
+        Request::open_https("es-cn-n6w1o1x0w001c", token).unwrap()
     }
 
     fn endpoint() -> Endpoint {
@@ -444,13 +349,8 @@ mod tests {
     }
 
     #[test]
-    fn debug_output_hides_secrets() {
+    fn debug_output_and_redaction_hide_secrets() {
         let creds = Credentials::new("STS.id", "s3cret-value", Some("token-value")).unwrap();
-        let d = format!("{creds:?}");
-        assert!(
-            d.contains("STS.id") && !d.contains("s3cret-value") && !d.contains("token-value"),
-            "{d}"
-        );
         let s = sign(
             &req(None),
             &endpoint(),
@@ -464,9 +364,12 @@ mod tests {
             !d.contains("token-value") && !d.contains("Signature="),
             "{d}"
         );
-        assert_eq!(
-            creds.redact("a s3cret-value b token-value"),
-            "a <redacted> b <redacted>"
+        assert!(!d.contains(&s.signature), "{d}");
+        let echoed = format!("{} {} s3cret-value", s.signed_text, s.headers.last().unwrap().1);
+        let clean = s.secrets(&creds).redact(&echoed);
+        assert!(
+            !clean.contains("token-value") && !clean.contains("s3cret-value") && !clean.contains(&s.signature),
+            "{clean}"
         );
     }
 

@@ -101,16 +101,17 @@ pub fn string_to_sign(canonical: &CanonicalRequest) -> String {
     [ALGORITHM, "\n", &hex(&sha256(canonical.text.as_bytes()))].concat()
 }
 
-/// The `Authorization` header value.
-pub fn authorization(
-    canonical: &CanonicalRequest,
-    access_key_id: &str,
-    access_key_secret: &str,
-) -> String {
-    let signature = hex(&hmac_sha256(
+/// The signature: hex HMAC-SHA256 of the string to sign, keyed with the secret.
+pub fn signature(canonical: &CanonicalRequest, access_key_secret: &str) -> String {
+    hex(&hmac_sha256(
         access_key_secret.as_bytes(),
         string_to_sign(canonical).as_bytes(),
-    ));
+    ))
+}
+
+/// The `Authorization` header value:
+/// `ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<names>,Signature=<signature>`.
+pub fn authorization(canonical: &CanonicalRequest, access_key_id: &str, signature: &str) -> String {
     [
         ALGORITHM,
         " Credential=",
@@ -118,7 +119,7 @@ pub fn authorization(
         ",SignedHeaders=",
         &canonical.signed_headers,
         ",Signature=",
-        &signature,
+        signature,
     ]
     .concat()
 }

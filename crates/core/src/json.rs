@@ -33,15 +33,16 @@ pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// A parsed JSON value. Numbers keep no value: the API's answers need none.
+/// A parsed JSON value. Numbers keep their text: the answers only need whole numbers (a total
+/// count, a port), read with [`Value::as_u64`], and float parsing is large in wasm.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     /// `null`
     Null,
     /// `true` / `false`
     Bool(bool),
-    /// Any number.
-    Number,
+    /// A number, as written.
+    Number(String),
     /// A string, unescaped.
     String(String),
     /// An array.
@@ -70,6 +71,19 @@ impl Value {
             Value::String(s) => Some(s),
             _ => None,
         }
+    }
+
+    /// The value as a whole number: a number written as digits only, or a string of digits
+    /// (the official models type some counts and ports as strings). `None` otherwise.
+    pub fn as_u64(&self) -> Option<u64> {
+        let (Value::Number(text) | Value::String(text)) = self else {
+            return None;
+        };
+        let text = text.trim();
+        if text.is_empty() || text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        text.parse().ok()
     }
 }
 
@@ -144,6 +158,11 @@ impl Parser<'_> {
             self.ws();
             self.eat(b':')?;
             let v = self.value(depth + 1)?;
+            // A repeated name has no agreed meaning (JSON.parse keeps the last, others the
+            // first): an answer that says `Result` twice is not one we can read safely.
+            if members.iter().any(|(k, _): &(String, Value)| *k == key) {
+                return None;
+            }
             members.push((key, v));
             self.ws();
             if self.eat(b',').is_none() {
@@ -171,6 +190,7 @@ impl Parser<'_> {
     }
 
     fn number(&mut self) -> Option<Value> {
+        let start = self.i;
         let digits = |p: &mut Self| {
             let start = p.i;
             while matches!(p.peek(), Some(b'0'..=b'9')) {
@@ -192,7 +212,8 @@ impl Parser<'_> {
             }
             digits(self)?;
         }
-        Some(Value::Number)
+        let text = core::str::from_utf8(&self.s[start..self.i]).ok()?;
+        Some(Value::Number(text.into()))
     }
 
     fn hex4(&mut self) -> Option<u32> {
@@ -275,8 +296,23 @@ mod tests {
             v.get("requestid").and_then(Value::as_str),
             Some("5A2C-é😀\"x")
         );
-        assert_eq!(v.get("n"), Some(&Value::Number));
+        assert_eq!(v.get("n").and_then(Value::as_u64), None);
         assert_eq!(v.get("missing"), None);
+    }
+
+    #[test]
+    fn whole_numbers_from_numbers_or_digit_strings() {
+        let v = parse(r#"{"a": 42, "b": "9200", "c": 1.5, "d": -1, "e": "x", "f": 1e3}"#).unwrap();
+        let n = |k: &str| v.get(k).and_then(Value::as_u64);
+        assert_eq!((n("a"), n("b")), (Some(42), Some(9200)));
+        assert_eq!((n("c"), n("d"), n("e"), n("f")), (None, None, None, None));
+    }
+
+    #[test]
+    fn a_repeated_name_is_not_an_answer_we_read() {
+        assert_eq!(parse(r#"{"Result":true,"Result":false}"#), None);
+        assert_eq!(parse(r#"{"a":{"x":1,"x":2}}"#), None);
+        assert!(parse(r#"{"x":1,"X":2}"#).is_some(), "names differ by case are distinct");
     }
 
     #[test]

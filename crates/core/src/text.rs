@@ -6,11 +6,16 @@
 
 use alloc::string::String;
 
+#[doc(hidden)]
+pub use alloc::string::String as __String;
+
 /// Concatenates pieces (anything [`Piece`]: text, whole numbers, [`Padded`]) into a new
-/// `String`: `cat!("HTTP ", status, " with an empty body")`. Crate-internal.
+/// `String`: `cat!("HTTP ", status, " with an empty body")`. Exported for the wasm crate, so
+/// that no message there needs `format!` either.
+#[macro_export]
 macro_rules! cat {
     ($($piece:expr),* $(,)?) => {{
-        let mut out = $crate::prelude::String::new();
+        let mut out = $crate::text::__String::new();
         $( $crate::text::Piece::push_to(&$piece, &mut out); )*
         out
     }};
@@ -102,6 +107,45 @@ impl Piece for Padded {
     }
 }
 
+/// Byte offset of the first `needle` in `hay`. A plain scan: our texts are short, and std's
+/// two-way substring searcher costs ~3 KB of wasm. (A match of valid UTF-8 in valid UTF-8
+/// always starts on a character boundary, so the offset can slice `hay`.)
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    if n.len() > h.len() {
+        return None;
+    }
+    let first = *n.first()?;
+    (0..=h.len() - n.len()).find(|&i| h[i] == first && &h[i..i + n.len()] == n)
+}
+
+/// Byte offset of the last `needle` in `hay` (see [`find`]).
+pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.len() > h.len() {
+        return None;
+    }
+    (0..=h.len() - n.len())
+        .rev()
+        .find(|&i| &h[i..i + n.len()] == n)
+}
+
+/// `hay` with every non-overlapping `needle` (left to right) replaced by `with`.
+pub fn replace_all(hay: &str, needle: &str, with: &str) -> String {
+    let mut out = String::with_capacity(hay.len());
+    let mut rest = hay;
+    while let Some(at) = find(rest, needle).filter(|_| !needle.is_empty()) {
+        out.push_str(&rest[..at]);
+        out.push_str(with);
+        rest = &rest[at + needle.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +159,16 @@ mod tests {
         }
         assert_eq!(cat!(u64::MAX), format!("{}", i64::MAX), "saturates");
         assert_eq!(cat!(503u16, 'x', "a", String::from("b"), 3usize), "503xab3");
+    }
+
+    #[test]
+    fn plain_substring_search() {
+        assert_eq!(find("a/openapi/b", "/openapi/"), Some(1));
+        assert_eq!(find("ab", "abc"), None);
+        assert_eq!(find("abc", ""), Some(0));
+        assert_eq!(rfind("x:y:z", ":"), Some(3));
+        assert_eq!(replace_all("aaa", "aa", "b"), "ba");
+        assert_eq!(replace_all("é%7Eé%7E", "%7E", "~"), "é~é~");
+        assert_eq!(replace_all("abc", "", "x"), "abc");
     }
 }

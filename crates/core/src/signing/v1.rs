@@ -64,22 +64,26 @@ pub fn string_to_sign(
     out
 }
 
-/// The `Authorization` header value: `acs <AccessKeyId>:<base64 HMAC-SHA1>`.
-pub fn authorization(string_to_sign: &str, access_key_id: &str, access_key_secret: &str) -> String {
+/// The signature: base64 HMAC-SHA1 of the string to sign, keyed with the secret.
+pub fn signature(string_to_sign: &str, access_key_secret: &str) -> String {
     let mac = hmac_sha1(access_key_secret.as_bytes(), string_to_sign.as_bytes());
-    let signature = base64::engine::general_purpose::STANDARD.encode(mac);
-    ["acs ", access_key_id, ":", &signature].concat()
+    base64::engine::general_purpose::STANDARD.encode(mac)
+}
+
+/// The `Authorization` header value: `acs <AccessKeyId>:<signature>`.
+pub fn authorization(access_key_id: &str, signature: &str) -> String {
+    ["acs ", access_key_id, ":", signature].concat()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    // From the official SDKs' own unit tests (../shared/README.md).
+    // From the official SDKs' own unit tests (tests/vectors/README.md).
     #[test]
     fn sdk_unit_vectors() {
         assert_eq!(
-            authorization("stringtosign", "id", "secret"),
+            authorization("id", &signature("stringtosign", "secret")),
             "acs id:OmuTAr79tpI6CRoAdmzKRq5lHs0="
         );
         assert_eq!(
@@ -128,12 +132,12 @@ mod tests {
             &open_https_headers(),
         );
         assert_eq!(
-            authorization(&sts, "id", "testsecret"),
+            authorization("id", &signature(&sts, "testsecret")),
             "acs id:0jIH2swHDkDyLfjaHKCeiscQAzY="
         );
         let sts = string_to_sign("POST", path, &[], &open_https_headers());
         assert_eq!(
-            authorization(&sts, "id", "testsecret"),
+            authorization("id", &signature(&sts, "testsecret")),
             "acs id:018e45MGmLRbkFN0o/U0HPoNuzg="
         );
     }

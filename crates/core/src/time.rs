@@ -4,7 +4,13 @@
 //! time itself (`SystemTime::now()` panics on wasm32-unknown-unknown).
 
 use crate::prelude::*;
-use crate::text::Padded;
+use crate::text::{find, Padded};
+
+/// Month abbreviations of HTTP dates, January first.
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// A UTC calendar time, to the second.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UtcTime {
@@ -65,9 +71,6 @@ impl UtcTime {
     /// RFC 1123 as V1's `date` wants it: `Wed, 01 Apr 2026 08:00:00 GMT`.
     pub fn rfc1123(&self) -> String {
         const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-        const MONTHS: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
         cat!(
             DAYS[self.weekday as usize % 7],
             ", ",
@@ -90,11 +93,8 @@ impl UtcTime {
 /// Parses an HTTP date in RFC 1123 form (`Wed, 01 Apr 2026 08:00:00 GMT`, what servers send
 /// in `Date` and `Retry-After`) into milliseconds since the epoch. `None` for anything else.
 pub fn parse_rfc1123(s: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let s = s.trim();
-    let rest = &s[crate::signing::encode::find(s, ", ")? + 2..];
+    let rest = &s[find(s, ", ")? + 2..];
     let mut parts = rest.split(' ');
     let day: i64 = number(parts.next()?, 2)?;
     let month_name = parts.next()?;

@@ -29,7 +29,8 @@ impl Network {
     }
 }
 
-/// A resolved endpoint: the scheme and the authority (`host[:port]`) the request goes to.
+/// A resolved endpoint: the scheme and the authority (`host[:port]`) the request is signed
+/// for, and where it is sent — the same place, or a proxy that forwards it there.
 ///
 /// The authority is also the `host` header that is signed: it is written the way `fetch` will
 /// send it, so a default port (443 for https, 80 for http) is left out.
@@ -39,12 +40,31 @@ pub struct Endpoint {
     pub scheme: &'static str,
     /// `host` or `host:port`, lower-cased, without a default port.
     pub authority: String,
+    /// The proxy base the request is sent to instead (see [`proxy_base`]), if any.
+    pub proxy: Option<String>,
 }
 
 impl Endpoint {
     /// `scheme://authority`, without a trailing slash.
     pub fn base_url(&self) -> String {
         cat!(self.scheme, "://", self.authority)
+    }
+
+    /// Sends requests through the proxy at `proxy_url` (validated by [`proxy_base`]), still
+    /// signed for this endpoint's host.
+    pub fn with_proxy(self, proxy_url: &str) -> Result<Endpoint, Error> {
+        Ok(Endpoint {
+            proxy: Some(proxy_base(proxy_url)?),
+            ..self
+        })
+    }
+
+    /// Where a request with this `/path?query` goes: the proxy, else the endpoint.
+    pub fn url(&self, path_and_query: &str) -> String {
+        match &self.proxy {
+            Some(base) => cat!(base, path_and_query),
+            None => cat!(self.scheme, "://", self.authority, path_and_query),
+        }
     }
 
     /// Resolves the configuration: an explicit `endpoint` wins; else `region_id` (and `network`)
@@ -72,6 +92,7 @@ impl Endpoint {
         Ok(Endpoint {
             scheme: "https",
             authority: cat!(service, ".", region, ".aliyuncs.com"),
+            proxy: None,
         })
     }
 
@@ -93,7 +114,7 @@ impl Endpoint {
             ("https", rest)
         } else if let Some(rest) = strip_prefix_ignore_case(input, "http://") {
             ("http", rest)
-        } else if crate::signing::encode::find(input, "://").is_some() {
+        } else if crate::text::find(input, "://").is_some() {
             return bad("has a scheme other than http or https");
         } else {
             ("https", input)
@@ -117,7 +138,11 @@ impl Endpoint {
             Some(p) if p != default_port => cat!(host, ":", p),
             _ => host,
         };
-        Ok(Endpoint { scheme, authority })
+        Ok(Endpoint {
+            scheme,
+            authority,
+            proxy: None,
+        })
     }
 }
 
@@ -268,7 +293,8 @@ mod tests {
             ep("example.com"),
             Endpoint {
                 scheme: "https",
-                authority: "example.com".into()
+                authority: "example.com".into(),
+                proxy: None,
             }
         );
         assert_eq!(ep("Example.COM:8443").authority, "example.com:8443");
@@ -348,5 +374,15 @@ mod tests {
         assert_eq!(Network::parse("vpc").unwrap(), Network::Vpc);
         assert_eq!(Network::parse("public").unwrap(), Network::Public);
         assert_eq!(Network::parse("VPC").unwrap_err().field, Some("network"));
+    }
+
+    #[test]
+    fn the_proxy_gets_the_request_the_endpoint_the_signature() {
+        let direct = ep("example.com");
+        assert_eq!(direct.url("/p?q=1"), "https://example.com/p?q=1");
+        let proxied = direct.clone().with_proxy("http://127.0.0.1:9/aliyun/").unwrap();
+        assert_eq!(proxied.url("/p?q=1"), "http://127.0.0.1:9/aliyun/p?q=1");
+        assert_eq!(proxied.authority, "example.com", "still signed for the endpoint");
+        assert_eq!(direct.with_proxy("ftp://x").unwrap_err().field, Some("proxyUrl"));
     }
 }

@@ -30,10 +30,16 @@ impl Default for RetryPolicy {
 /// Most attempts a client may be configured for.
 pub const MAX_ATTEMPTS_LIMIT: u32 = 10;
 
+/// The longest wait a server may ask for (`Retry-After`, `x-acs-retry-after`) that we honour.
+/// A server asking for more is answered by giving up at once with its error: the caller, not
+/// the server, decides whether to wait that long.
+pub const MAX_SERVER_WAIT_MS: f64 = 30_000.0;
+
 impl RetryPolicy {
     /// How long to wait before attempt `failed_attempt + 1` after `err`, or `None` to stop:
-    /// `err` is not retryable, the attempts are used up, or the wait would end after
-    /// `time_left_ms` (the caller's deadline). `random_unit` is uniform in `[0, 1)`.
+    /// `err` is not retryable, the attempts are used up, the server asked for more than
+    /// [`MAX_SERVER_WAIT_MS`], or the wait would end after `time_left_ms` (the caller's
+    /// deadline). `random_unit` is uniform in `[0, 1)`.
     pub fn next_delay(
         &self,
         err: &Error,
@@ -42,7 +48,10 @@ impl RetryPolicy {
         random_unit: f64,
         time_left_ms: Option<f64>,
     ) -> Option<f64> {
-        if !err.retryable() || failed_attempt >= self.max_attempts {
+        if !err.retryable()
+            || failed_attempt >= self.max_attempts
+            || server_wait_ms.is_some_and(|w| w > MAX_SERVER_WAIT_MS)
+        {
             return None;
         }
         // Full jitter (a random wait up to the ceiling) keeps many clients that failed
@@ -159,6 +168,12 @@ mod tests {
             "would end at the deadline"
         );
         assert_eq!(p.next_delay(&e, 1, None, 0.5, Some(101.0)), Some(100.0));
+        assert_eq!(p.next_delay(&e, 1, Some(MAX_SERVER_WAIT_MS), 0.5, None), Some(MAX_SERVER_WAIT_MS));
+        assert_eq!(
+            p.next_delay(&e, 1, Some(MAX_SERVER_WAIT_MS + 1.0), 0.5, None),
+            None,
+            "a server asking for longer is not obeyed"
+        );
     }
 
     #[test]

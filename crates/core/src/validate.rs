@@ -130,6 +130,46 @@ pub fn region_id(region: &str) -> Result<(), Error> {
     }
 }
 
+/// Longest signature nonce a caller may give (ours are 64 hex characters).
+pub const MAX_NONCE_LEN: usize = 128;
+
+/// A caller's signature nonce (`signOpenHttps`): 1–128 visible ASCII characters. It must also
+/// be unique per request, which only the caller can ensure.
+pub fn nonce(nonce: &str) -> Result<(), Error> {
+    if !nonce.is_empty()
+        && nonce.len() <= MAX_NONCE_LEN
+        && nonce.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Ok(());
+    }
+    let msg = "nonce must be 1 to 128 visible ASCII characters, unique per request";
+    Err(Error::invalid(codes::INVALID_CONFIG, "nonce", msg))
+}
+
+/// Longest `description` filter of ListInstance we send.
+pub const MAX_DESCRIPTION_LEN: usize = 256;
+
+/// A `description` filter: 1–256 characters, no control characters.
+pub fn description(text: &str) -> Result<(), Error> {
+    if !text.is_empty()
+        && text.chars().count() <= MAX_DESCRIPTION_LEN
+        && !text.chars().any(char::is_control)
+    {
+        return Ok(());
+    }
+    let msg = "description must be 1 to 256 characters without control characters";
+    Err(Error::invalid(codes::INVALID_ARGUMENT, "description", msg))
+}
+
+/// A whole number in `min..=max` for the option `field` (a page number, a page size).
+pub fn whole_number(field: &'static str, value: f64, min: u32, max: u32) -> Result<u32, Error> {
+    if value >= f64::from(min) && value <= f64::from(max) && value == (value as u32) as f64 {
+        return Ok(value as u32);
+    }
+    let msg = cat!(field, " must be a whole number from ", min, " to ", max);
+    Err(Error::invalid(codes::INVALID_ARGUMENT, field, msg))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +261,22 @@ mod tests {
                 codes::INVALID_REGION,
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn nonces_descriptions_and_numbers() {
+        assert!(nonce("abc-123").is_ok());
+        for bad in ["", "a b", "é", &"n".repeat(129)] {
+            assert_eq!(nonce(bad).unwrap_err().field, Some("nonce"), "{bad:?}");
+        }
+        assert!(description("prod logs/éà+&=").is_ok());
+        assert!(description("").is_err() && description("a\nb").is_err());
+        assert!(description(&"d".repeat(257)).is_err());
+        assert_eq!(whole_number("size", 100.0, 1, 100).unwrap(), 100);
+        for bad in [0.0, 101.0, 1.5, f64::NAN, -1.0] {
+            let e = whole_number("size", bad, 1, 100).unwrap_err();
+            assert_eq!((e.code.as_str(), e.field), (codes::INVALID_ARGUMENT, Some("size")));
         }
     }
 }

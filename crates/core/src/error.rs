@@ -25,6 +25,8 @@ pub mod codes {
     pub const INVALID_ENDPOINT: &str = "InvalidEndpoint";
     /// Some other configuration option has a wrong type or value.
     pub const INVALID_CONFIG: &str = "InvalidConfig";
+    /// An argument of a call (a page number, a filter, a call option) has a wrong type or value.
+    pub const INVALID_ARGUMENT: &str = "InvalidArgument";
     /// This runtime cannot do what the call needs (V1 signs a `Date` header that browsers drop;
     /// no `crypto.getRandomValues`).
     pub const UNSUPPORTED_RUNTIME: &str = "UnsupportedRuntime";
@@ -40,6 +42,9 @@ pub mod codes {
     pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
     /// The service's code for a request dated more than 15 minutes from its clock.
     pub const TIME_STAMP_EXPIRED: &str = "InvalidTimeStamp.Expired";
+    /// The service's code for a nonce it has seen: our nonces are 256 random bits, so this
+    /// means our own request arrived twice (a browser re-sends after a connection reset).
+    pub const SIGNATURE_NONCE_USED: &str = "SignatureNonceUsed";
 }
 
 /// Whether an error comes from our checks, the network, or the service.
@@ -121,6 +126,20 @@ impl Error {
         Error::new(ErrorKind::Network, codes::NETWORK_ERROR, message)
     }
 
+    /// No complete answer in time.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Timeout, codes::TIMEOUT, message)
+    }
+
+    /// The caller's `AbortSignal` fired.
+    pub fn aborted() -> Self {
+        Error::new(
+            ErrorKind::Aborted,
+            codes::ABORTED,
+            "the call was aborted by its AbortSignal",
+        )
+    }
+
     /// An answer that is not the documented JSON.
     pub fn malformed(status: u16, message: impl Into<String>) -> Self {
         let e = Error::new(
@@ -134,9 +153,9 @@ impl Error {
         }
     }
 
-    /// Applies `clean` to every text that may come from the server (or echo our request).
-    pub fn redact_with(&mut self, clean: impl Fn(&str) -> String) {
-        self.message = clean(&self.message);
+    /// Takes `secrets` out of every text that may come from the server (or echo our request).
+    pub fn redact(&mut self, secrets: &crate::redact::Secrets) {
+        self.message = secrets.redact(&self.message);
         for text in [
             &mut self.request_id,
             &mut self.host_id,
@@ -147,13 +166,13 @@ impl Error {
         .into_iter()
         .flatten()
         {
-            *text = clean(text);
+            *text = secrets.redact(text);
         }
     }
 
     /// Whether the same call (same clientToken, fresh nonce and date) may succeed if repeated:
     /// network errors, timeouts, cut-short answers, HTTP 5xx and 429, throttling,
-    /// `ServiceUnavailable`, `InternalError`. The clientToken makes repeating safe.
+    /// `ServiceUnavailable`, `InternalError`, `SignatureNonceUsed`. The clientToken makes repeating safe.
     pub fn retryable(&self) -> bool {
         match self.kind {
             ErrorKind::Validation | ErrorKind::Aborted => false,
@@ -166,6 +185,8 @@ impl Error {
                     || self.code.starts_with("Throttling")
                     || self.code == "ServiceUnavailable"
                     || self.code == "InternalError"
+                    // Our own request seen twice (see the code's docs): a fresh nonce fixes it.
+                    || self.code == codes::SIGNATURE_NONCE_USED
             }
         }
     }
@@ -206,6 +227,7 @@ mod tests {
         assert!(!service(400, "InstanceActivating").retryable());
         assert!(!service(400, "SignatureDoesNotMatch").retryable());
         assert!(!service(403, "Forbidden.RAM").retryable());
+        assert!(service(400, "SignatureNonceUsed").retryable());
         assert!(Error::network("refused").retryable());
         assert!(Error::new(ErrorKind::Timeout, codes::TIMEOUT, "t").retryable());
         assert!(
