@@ -1,5 +1,7 @@
-// A local emulator of Alibaba Cloud Elasticsearch's OpenHttps endpoint, as served by the
-// OpenAPI gateway: POST /openapi/instances/{InstanceId}/actions/open-https.
+// A local emulator of Alibaba Cloud Elasticsearch's OpenAPI gateway (API version 2017-06-13)
+// for four ROA operations: OpenHttps and CloseHttps
+// (POST /openapi/instances/{InstanceId}/actions/open-https|close-https), DescribeInstance
+// (GET /openapi/instances/{InstanceId}) and ListInstance (GET /openapi/instances).
 //
 // It verifies V3 (ACS3-HMAC-SHA256) and V1 (ROA HMAC-SHA1) signatures with its own code
 // (node:crypto only) written from Alibaba Cloud's documented signing algorithms, so it is an independent check of
@@ -8,7 +10,9 @@
 // The file has three parts:
 //   1. pure signing helpers (exported; the tests check them against the official vectors),
 //   2. request parsing helpers (exported where a test may want them),
-//   3. the HTTP emulator (startEmulator), with fault injection selected by the instance id
+//   3. the HTTP emulator (startEmulator): instances (stateless ids as before, and lifecycle
+//      instances with status/protocol that change over time), the catalogue ListInstance lists,
+//      an optional per-key QPS limit, and fault injection selected by the instance id
 //      (`es-fault-<fault>-<anything>`, see FAULTS and README.md).
 
 import http from 'node:http';
@@ -19,9 +23,10 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 // ---------------------------------------------------------------------------------------------
 
 export const API_VERSION = '2017-06-13';
+/** The action of the original route (OpenHttps); API_ROUTES lists every route. */
 export const API_ACTION = 'OpenHttps';
 export const V3_ALGORITHM = 'ACS3-HMAC-SHA256';
-/** SHA-256 of the empty body, the x-acs-content-sha256 of every OpenHttps call. */
+/** SHA-256 of the empty body, the x-acs-content-sha256 of every call (none sends a body). */
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 /** The gateway rejects a timestamp further than this from its clock. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -53,9 +58,9 @@ export const SEEDED_INSTANCES = Object.freeze({
 });
 
 /**
- * Instances by prefix, so that parallel tests can each pick fresh ids and never collide:
- * `es-active-<anything>` is active, `es-activating-<anything>` is activating. Any other id not
- * listed in the instances map is unknown.
+ * Stateless instances by prefix, so that parallel tests can each pick fresh ids and never
+ * collide: `es-active-<anything>` is active, `es-activating-<anything>` is activating. See also
+ * FAULT_PREFIX and LIFECYCLE_PREFIXES; any other id not in the instances map is unknown.
  */
 export const INSTANCE_PREFIXES = Object.freeze({
   'es-active-': 'active',
@@ -883,7 +888,11 @@ export class Emulator {
       this.#instances.set(instanceId, record);
     }
     this.#settle(record);
-    const p = patch ?? {};
+    let p = patch ?? {};
+    if (p.lifecycle !== undefined && p.lifecycle !== record.lifecycle && p.status === undefined) {
+      // Switching kind: keep the status it shows now (for a stateless one, for good).
+      p = { ...p, status: this.#reported(record).status };
+    }
     for (const key of ['description', 'esVersion', 'haveClientNode', 'nodeAmount', 'port', 'activationMs', 'protocolLagMs']) {
       if (p[key] !== undefined) record[key] = p[key];
     }
@@ -1202,11 +1211,8 @@ export class Emulator {
     ctx.action = route.action;
     // Counted from here on, whatever the outcome (emu.requests / emu.counts).
     const counter = `${route.action}\n${route.instanceId ?? ''}`;
-    if (route.error) {
-      this.#requests.set(`${route.action}\n`, (this.#requests.get(`${route.action}\n`) ?? 0) + 1);
-      return invalidParameter('InstanceId', route.error);
-    }
     this.#requests.set(counter, (this.#requests.get(counter) ?? 0) + 1);
+    if (route.error) return invalidParameter('InstanceId', route.error);
     ctx.instanceId = route.instanceId;
     // A skewed clock colours every answer for the instance, so every request to it is logged
     // with the fault.

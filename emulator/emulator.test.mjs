@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ACTIVATING_INSTANCE_ID,
   ACTIVE_INSTANCE_ID,
+  DEFAULT_CATALOGUE,
   EMPTY_BODY_SHA256,
   FAULT_SKEW_MS,
   STS_TEST_KEY,
@@ -24,6 +26,8 @@ import {
   canonicalHeadersV3,
   canonicalQueryV3,
   canonicalRequestV3,
+  canonicalResourceV1,
+  generateCatalogue,
   headersFromRaw,
   parseAcsDate,
   parseAuthorization,
@@ -1244,4 +1248,891 @@ test('canonicalRequestV3 / stringToSignV3 agree with authorizationV3', () => {
   assert.ok(canonical.startsWith('POST\n/openapi/instances/'));
   const sig = createHmac('sha256', c.accessKeySecret).update(stringToSignV3(canonical)).digest('hex');
   assert.ok(c.expectedAuthorization.endsWith(`Signature=${sig}`));
+});
+
+// =============================================================================================
+// DescribeInstance, ListInstance, CloseHttps; the instance lifecycle; QPS limit; control API
+// =============================================================================================
+
+const operationVectorsUrl = process.env.SIGNING_OPERATIONS_VECTORS
+  ? pathToFileURL(resolve(process.env.SIGNING_OPERATIONS_VECTORS))
+  : new URL('../tests/vectors/signing-operations.json', import.meta.url);
+const operationVectors = JSON.parse(readFileSync(operationVectorsUrl, 'utf8'));
+
+const API_PATHS = {
+  OpenHttps: ['POST', (id) => `/openapi/instances/${enc(id)}/actions/open-https`],
+  CloseHttps: ['POST', (id) => `/openapi/instances/${enc(id)}/actions/close-https`],
+  DescribeInstance: ['GET', (id) => `/openapi/instances/${enc(id)}`],
+  ListInstance: ['GET', () => '/openapi/instances'],
+};
+
+/**
+ * One signed call of any action with the independent test client: { res, status, text, json,
+ * host, nonce }. Options: instanceId, query (raw values), clientToken (POST actions), version,
+ * key, time, nonce, headers (added before signing), action (the x-acs-action sent, default
+ * the route's), method.
+ */
+async function callApi(emu, route, opts = {}) {
+  const {
+    instanceId,
+    clientToken,
+    version = 'v3',
+    key = TEST_KEY,
+    time = Date.now(),
+    nonce = freshNonce(),
+    headers: extra = {},
+    action = route,
+  } = opts;
+  const [routeMethod, path] = API_PATHS[route];
+  const method = opts.method ?? routeMethod;
+  const pathname = path(instanceId);
+  const query = { ...(opts.query ?? {}), ...(clientToken === undefined ? {} : { clientToken }) };
+  const headers = {
+    host: new URL(emu.url).host,
+    accept: 'application/json',
+    'x-acs-version': '2017-06-13',
+    'x-acs-action': action,
+    'x-acs-signature-nonce': nonce,
+  };
+  if (version === 'v3') {
+    headers['x-acs-date'] = acsDate(time);
+    headers['x-acs-content-sha256'] = EMPTY_BODY_SHA256;
+  } else {
+    headers.date = new Date(time).toUTCString();
+    headers['x-acs-signature-method'] = 'HMAC-SHA1';
+    headers['x-acs-signature-version'] = '1.0';
+  }
+  if (key.securityToken !== undefined) headers['x-acs-security-token'] = key.securityToken;
+  Object.assign(headers, extra);
+  const signed = clientSign(version, key, { method, pathname, query, headers });
+  const sent = { ...headers, authorization: signed.authorization };
+  delete sent.host;
+  const qs = Object.entries(query).map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
+  const res = await fetch(`${emu.url}${pathname}${qs ? `?${qs}` : ''}`, { method, headers: sent });
+  const text = await res.text();
+  return { res, status: res.status, text, json: text ? JSON.parse(text) : null, host: headers.host, nonce, instanceId };
+}
+
+const describeInstance = (emu, instanceId, opts) => callApi(emu, 'DescribeInstance', { instanceId, ...opts });
+const listInstance = (emu, query = {}, opts) => callApi(emu, 'ListInstance', { query, ...opts });
+const openOp = (emu, instanceId, opts) => callApi(emu, 'OpenHttps', { instanceId, ...opts });
+const closeOp = (emu, instanceId, opts) => callApi(emu, 'CloseHttps', { instanceId, ...opts });
+
+/** Status and protocol as DescribeInstance shows them, e.g. 'activating/HTTP'. */
+async function shown(emu, instanceId) {
+  const r = await describeInstance(emu, instanceId);
+  assert.equal(r.status, 200, r.text);
+  return `${r.json.Result.status}/${r.json.Result.protocol}`;
+}
+
+/** Polls DescribeInstance until it shows `expected`, for at most `withinMs`; returns the ms waited. */
+async function waitShown(emu, instanceId, expected, withinMs = 2_000) {
+  const started = performance.now();
+  for (;;) {
+    const now = await shown(emu, instanceId);
+    if (now === expected) return performance.now() - started;
+    assert.ok(performance.now() - started < withinMs, `${instanceId} still ${now}, expected ${expected}`);
+    await sleep(10);
+  }
+}
+
+function assertOk(r) {
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.json.RequestId, UPPER_UUID);
+  assert.equal(r.res.headers.get('x-acs-request-id'), r.json.RequestId);
+  assert.equal(r.res.headers.get('content-type'), JSON_TYPE);
+  assertCommonHeaders(r.res);
+}
+
+function assertResultTrue(r) {
+  assertOk(r);
+  assert.deepEqual(Object.keys(r.json), ['Result', 'RequestId']);
+  assert.equal(r.json.Result, true);
+}
+
+/** Sends a raw request (any Host header) and reads the answer: { status, headers, body }. */
+function rawRequest(url, { method, path, headers }) {
+  return new Promise((resolvePromise, reject) => {
+    const req = http.request(url + path, { method, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolvePromise({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('signing vectors of DescribeInstance, ListInstance, CloseHttps (tests/vectors/signing-operations.json)', () => {
+  test('the file has the three operations, V1 and V3, GET and POST', () => {
+    assert.ok(Array.isArray(operationVectors) && operationVectors.length >= 10, `cases in ${operationVectorsUrl}`);
+    for (const action of ['DescribeInstance', 'ListInstance', 'CloseHttps']) {
+      for (const version of ['v1', 'v3']) {
+        assert.ok(
+          operationVectors.some((c) => c.headers['x-acs-action'] === action && c.signatureVersion === version),
+          `${action} ${version}`,
+        );
+      }
+    }
+    assert.ok(operationVectors.some((c) => c.method === 'GET' && Object.keys(c.query).length > 0), 'a GET with a query');
+  });
+
+  for (const c of operationVectors) {
+    test(`emulator reproduces ${c.signatureVersion} ${c.name}`, () => {
+      if (c.signatureVersion === 'v1') {
+        assert.equal(stringToSignV1(c), c.expectedStringToSign);
+        assert.equal(authorizationV1(c), c.expectedAuthorization);
+      } else {
+        assert.equal(authorizationV3(c), c.expectedAuthorization);
+      }
+    });
+
+    test(`test client reproduces ${c.signatureVersion} ${c.name}`, () => {
+      const key = { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret };
+      const signed = clientSign(c.signatureVersion, key, c);
+      if (c.signatureVersion === 'v1') assert.equal(signed.stringToSign, c.expectedStringToSign);
+      assert.equal(signed.authorization, c.expectedAuthorization);
+    });
+  }
+
+  test('V1 canonical resource sorts the raw query; V3 percent-encodes it', () => {
+    const query = { size: '100', description: 'prod logs/éà+&=', page: '1' };
+    assert.equal(canonicalResourceV1('/openapi/instances', query), '/openapi/instances?description=prod logs/éà+&=&page=1&size=100');
+    assert.equal(canonicalResourceV1('/openapi/instances/x', {}), '/openapi/instances/x');
+    assert.equal(canonicalQueryV3(query), 'description=prod%20logs%2F%C3%A9%C3%A0%2B%26%3D&page=1&size=100');
+  });
+
+  test('over HTTP, the emulator accepts each vector request exactly as the SDK signed it', async () => {
+    // The emulator's clock set to the vectors' time, so their dates are fresh.
+    const emu = await startEmulator({ clockOffsetMs: Date.parse('2026-04-01T08:02:00Z') - Date.now() });
+    try {
+      for (const c of operationVectors) {
+        emu.reset(); // the V1 and V3 cases of a pair share a nonce
+        const qs = Object.entries(c.query).map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
+        const r = await rawRequest(emu.url, {
+          method: c.method,
+          path: `${c.pathname}${qs ? `?${qs}` : ''}`,
+          headers: { ...c.headers, authorization: c.expectedAuthorization },
+        });
+        assert.equal(r.status, 200, `${c.name}: ${r.body}`);
+        const body = JSON.parse(r.body);
+        assert.equal(JSON.parse(r.body).RequestId, r.headers['x-acs-request-id']);
+        const action = c.headers['x-acs-action'];
+        assert.equal(emu.log.at(-1).action, action);
+        assert.equal(emu.log.at(-1).host, '127.0.0.1:8080');
+        if (action === 'CloseHttps') assert.equal(body.Result, true);
+        if (action === 'DescribeInstance') assert.equal(body.Result.instanceId, ACTIVE_INSTANCE_ID);
+        if (action === 'ListInstance') assert.equal(typeof body.Headers['X-Total-Count'], 'number');
+      }
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
+describe('DescribeInstance, ListInstance and CloseHttps over HTTP', () => {
+  let emu;
+  before(async () => {
+    emu = await startEmulator({ activationMs: 0 });
+  });
+  after(() => emu.close());
+
+  test('DescribeInstance, V3 and V1, STS too: the instance with a numeric port', async () => {
+    for (const [version, key] of [['v3', TEST_KEY], ['v1', TEST_KEY], ['v3', STS_TEST_KEY], ['v1', STS_TEST_KEY]]) {
+      const r = await describeInstance(emu, 'es-cn-prodlogs00001', { version, key });
+      assertOk(r);
+      assert.deepEqual(Object.keys(r.json), ['RequestId', 'Result']);
+      const i = r.json.Result;
+      assert.equal(i.instanceId, 'es-cn-prodlogs00001');
+      assert.equal(i.description, 'prod-logs');
+      assert.equal(i.status, 'active');
+      assert.equal(i.protocol, 'HTTPS');
+      assert.equal(i.esVersion, '7.10_with_X-Pack');
+      assert.equal(i.haveClientNode, true);
+      assert.equal(i.port, 9200);
+      assert.equal(i.nodeAmount, 3);
+      assert.ok(!Number.isNaN(Date.parse(i.createdAt)));
+      assert.equal(emu.log.at(-1).action, 'DescribeInstance');
+      assert.equal(emu.log.at(-1).signatureVersion, version);
+    }
+  });
+
+  test('DescribeInstance of the stateless ids: seeded, es-active-*, es-activating-*, es-fault-*', async () => {
+    const seeded = (await describeInstance(emu, ACTIVE_INSTANCE_ID)).json.Result;
+    assert.deepEqual([seeded.status, seeded.protocol, seeded.description], ['active', 'HTTP', ACTIVE_INSTANCE_ID]);
+    assert.equal(await shown(emu, ACTIVATING_INSTANCE_ID), 'activating/HTTP');
+    const id = freshActive();
+    assert.equal(await shown(emu, id), 'active/HTTP');
+    assertSuccess(await openHttps(emu, { instanceId: id }));
+    assert.equal(await shown(emu, id), 'active/HTTPS', 'protocol HTTPS after the first success');
+    assert.equal(await shown(emu, `es-activating-${randomUUID()}`), 'activating/HTTP');
+    // skew: a correct clock is expired here too.
+    assertGatewayError(await describeInstance(emu, faultId('skew')), 400, 'InvalidTimeStamp.Expired');
+  });
+
+  test('DescribeInstance and CloseHttps of an unknown instance → InstanceNotFound', async () => {
+    for (const call of [describeInstance, closeOp]) {
+      for (const version of ['v3', 'v1']) {
+        const r = await call(emu, 'es-cn-doesnotexist', { version });
+        assertGatewayError(r, 400, 'InstanceNotFound');
+        assert.equal(r.json.Message, 'The instanceId provided does not exist.');
+      }
+    }
+    assertGatewayError(await describeInstance(emu, 'es-fault-nope-x'), 400, 'InstanceNotFound');
+  });
+
+  test('x-acs-action must be the route’s action; a route with the wrong method is not found', async () => {
+    for (const [route, action] of [
+      ['DescribeInstance', 'ListInstance'],
+      ['ListInstance', 'DescribeInstance'],
+      ['CloseHttps', 'OpenHttps'],
+      ['OpenHttps', 'CloseHttps'],
+    ]) {
+      const r = await callApi(emu, route, { instanceId: ACTIVE_INSTANCE_ID, action });
+      assertGatewayError(r, 400, 'InvalidParameter');
+      assert.equal(r.json.Message, `The specified parameter "x-acs-action" is not valid: expected "${route}" for this path, got "${action}".`);
+    }
+    assertGatewayError(await callApi(emu, 'DescribeInstance', { instanceId: 'x', method: 'POST' }), 404, 'InvalidAction.NotFound');
+    assertGatewayError(await callApi(emu, 'CloseHttps', { instanceId: 'x', method: 'GET' }), 404, 'InvalidAction.NotFound');
+  });
+
+  test('the gateway checks apply to the new operations: signature, nonce, timestamp', async () => {
+    const wrong = { accessKeyId: 'testid', accessKeySecret: 'wrong' };
+    const bad = await listInstance(emu, { page: '1' }, { key: wrong, version: 'v1' });
+    assertGatewayError(bad, 400, 'SignatureDoesNotMatch');
+    assert.match(bad.json.Message, /\n\/openapi\/instances\?page=1$/, 'V1 string-to-sign ends with the sorted raw query');
+    const badV3 = await listInstance(emu, { size: '5', page: '1' }, { key: wrong });
+    assert.match(badV3.json.Message, /^Specified signature.*is:GET\n\/openapi\/instances\npage=1&size=5\n/);
+    const nonce = freshNonce();
+    assertOk(await describeInstance(emu, ACTIVE_INSTANCE_ID, { nonce }));
+    assertGatewayError(await closeOp(emu, ACTIVE_INSTANCE_ID, { nonce }), 400, 'SignatureNonceUsed');
+    assertGatewayError(await listInstance(emu, {}, { time: Date.now() - 3_600_000 }), 400, 'InvalidTimeStamp.Expired');
+    assertGatewayError(await closeOp(emu, freshActive(), { clientToken: 'x'.repeat(65) }), 400, 'InvalidParameter');
+    // A GET takes no clientToken: one in its query is just another (ignored) parameter.
+    assertOk(await describeInstance(emu, ACTIVE_INSTANCE_ID, { query: { clientToken: 'x'.repeat(65) } }));
+  });
+
+  test('ListInstance by default: the seeded ids then the default catalogue; port is a string', async () => {
+    const fresh = await startEmulator();
+    try {
+      for (const version of ['v3', 'v1']) {
+        const r = await listInstance(fresh, {}, { version });
+        assertOk(r);
+        assert.deepEqual(Object.keys(r.json), ['RequestId', 'Headers', 'Result']);
+        const expected = [ACTIVE_INSTANCE_ID, ACTIVATING_INSTANCE_ID, ...DEFAULT_CATALOGUE.map((c) => c.id)];
+        assert.equal(r.json.Headers['X-Total-Count'], expected.length);
+        assert.deepEqual(r.json.Result.map((i) => i.instanceId), expected);
+        assert.ok(r.json.Result.every((i) => i.port === '9200'));
+        const byId = Object.fromEntries(r.json.Result.map((i) => [i.instanceId, i]));
+        assert.equal(byId['es-cn-staging000001'].description, 'staging-search');
+        assert.equal(byId['es-cn-archive000001'].status, 'inactive');
+        assert.equal(byId['es-cn-devsandbox001'].haveClientNode, false);
+        assert.equal(byId[ACTIVATING_INSTANCE_ID].status, 'activating');
+      }
+      assert.ok(DEFAULT_CATALOGUE.length >= 3 && DEFAULT_CATALOGUE.length <= 6);
+      assert.deepEqual(fresh.counts(), { OpenHttps: 0, CloseHttps: 0, DescribeInstance: 0, ListInstance: 2 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('ListInstance pagination across pages, V3 and V1: stable creation order, no duplicates', async () => {
+    const big = await startEmulator({ catalogue: 25 });
+    try {
+      const all = [ACTIVE_INSTANCE_ID, ACTIVATING_INSTANCE_ID, ...generateCatalogue(25).map((c) => c.id)];
+      for (const version of ['v3', 'v1']) {
+        const seen = [];
+        for (const page of [1, 2, 3, 4]) {
+          const r = await listInstance(big, { page: String(page), size: '10' }, { version });
+          assertOk(r);
+          assert.equal(r.json.Headers['X-Total-Count'], 27);
+          assert.equal(r.json.Result.length, [10, 10, 7, 0][page - 1], `page ${page}`);
+          seen.push(...r.json.Result.map((i) => i.instanceId));
+        }
+        assert.deepEqual(seen, all);
+      }
+      // Defaults: page 1, size 10.
+      const first = await listInstance(big);
+      assert.deepEqual(first.json.Result.map((i) => i.instanceId), all.slice(0, 10));
+      const second = await listInstance(big, { page: '2' });
+      assert.deepEqual(second.json.Result.map((i) => i.instanceId), all.slice(10, 20));
+      const max = await listInstance(big, { size: '100' });
+      assert.equal(max.json.Result.length, 27);
+    } finally {
+      await big.close();
+    }
+  });
+
+  test('ListInstance page and size out of range → InvalidParameter', async () => {
+    for (const [query, name] of [
+      [{ size: '0' }, 'size'],
+      [{ size: '101' }, 'size'],
+      [{ size: '' }, 'size'],
+      [{ size: '1.5' }, 'size'],
+      [{ page: '0' }, 'page'],
+      [{ page: '-1' }, 'page'],
+      [{ page: 'two' }, 'page'],
+    ]) {
+      const r = await listInstance(emu, query, { version: 'v1' });
+      assertGatewayError(r, 400, 'InvalidParameter');
+      assert.match(r.json.Message, new RegExp(`^The specified parameter "${name}" is not valid: expected an integer`));
+    }
+    assertOk(await listInstance(emu, { page: '1000', size: '1' }));
+  });
+
+  test('ListInstance filters: description by substring (case-sensitive), instanceId by id or substring', async () => {
+    const ids = (r) => r.json.Result.map((i) => i.instanceId);
+    assert.deepEqual(ids(await listInstance(emu, { description: 'prod-' })), ['es-cn-prodlogs00001', 'es-cn-prodsearch0001']);
+    assert.deepEqual(ids(await listInstance(emu, { description: 'search', version: 'v1' })), [
+      'es-cn-prodsearch0001',
+      'es-cn-staging000001',
+    ]);
+    const none = await listInstance(emu, { description: 'PROD' });
+    assert.deepEqual([none.json.Headers['X-Total-Count'], none.json.Result], [0, []]);
+    assert.deepEqual(ids(await listInstance(emu, { instanceId: 'es-cn-archive000001' })), ['es-cn-archive000001']);
+    assert.deepEqual(ids(await listInstance(emu, { instanceId: 'prod' }, { version: 'v1' })), [
+      'es-cn-prodlogs00001',
+      'es-cn-prodsearch0001',
+    ]);
+    assert.deepEqual(ids(await listInstance(emu, { instanceId: 'prod', description: 'logs' })), ['es-cn-prodlogs00001']);
+    // A description with reserved and non-ASCII characters, signed V3 and V1 (as in the vectors).
+    const tag = randomUUID();
+    emu.addInstances([{ id: `es-cn-odd-${tag}`, description: `prod logs/éà+&= ${tag}` }]);
+    for (const version of ['v3', 'v1']) {
+      const r = await listInstance(emu, { description: `logs/éà+&= ${tag}`, page: '1', size: '100' }, { version });
+      assert.deepEqual(ids(r), [`es-cn-odd-${tag}`], r.text);
+    }
+  });
+
+  test('ad-hoc prefix ids are listed once a request reached them, not before', async () => {
+    const id = `es-http-${randomUUID()}`;
+    const count = async () => (await listInstance(emu, { instanceId: id })).json.Headers['X-Total-Count'];
+    assert.equal(await count(), 0);
+    assert.equal(emu.instance(id).listed, false);
+    assert.equal(await shown(emu, id), 'active/HTTP');
+    assert.equal(await count(), 1);
+    assert.equal(emu.instance(id).listed, true);
+    const stateless = freshActive();
+    assertSuccess(await openHttps(emu, { instanceId: stateless }));
+    const [item] = (await listInstance(emu, { instanceId: stateless })).json.Result;
+    assert.deepEqual([item.description, item.status, item.protocol], [stateless, 'active', 'HTTPS']);
+    // Unknown ids never are.
+    await describeInstance(emu, 'es-cn-nowhere');
+    assert.equal((await listInstance(emu, { instanceId: 'es-cn-nowhere' })).json.Result.length, 0);
+  });
+
+  test('CloseHttps, V3 and V1: on a stateless id (always 200) and on a lifecycle one', async () => {
+    const id = freshActive();
+    assertSuccess(await openHttps(emu, { instanceId: id }));
+    for (const version of ['v3', 'v1']) {
+      const r = await closeOp(emu, id, { version, clientToken: randomUUID() });
+      assertResultTrue(r);
+      assert.equal(await shown(emu, id), 'active/HTTP');
+    }
+    assert.deepEqual([emu.applied(id), emu.closed(id)], [1, 2], 'stateless: every success applied');
+    assertGatewayError(await closeOp(emu, ACTIVATING_INSTANCE_ID), 400, 'InstanceActivating');
+
+    const https = `es-https-${randomUUID()}`;
+    assertResultTrue(await closeOp(emu, https, { version: 'v1' }));
+    assert.equal(await shown(emu, https), 'active/HTTP', 'activationMs 0: done at once');
+    assertResultTrue(await closeOp(emu, https));
+    assert.deepEqual([emu.applied(https), emu.closed(https)], [0, 1], 'closing an HTTP instance changes nothing');
+  });
+
+  test('CORS preflight: GET for describe/list, POST for open/close, both for the admin endpoints', async () => {
+    const asked = 'authorization,x-acs-action,x-acs-content-sha256,x-acs-date,x-acs-signature-nonce,x-acs-version,x-acs-security-token';
+    for (const [path, method, allowed] of [
+      ['/openapi/instances', 'GET', 'GET, OPTIONS'],
+      ['/openapi/instances/es-cn-x', 'GET', 'GET, OPTIONS'],
+      ['/openapi/instances/es-cn-x/actions/close-https', 'POST', 'POST, OPTIONS'],
+      ['/openapi/instances/es-cn-x/actions/open-https', 'POST', 'POST, OPTIONS'],
+      ['/__emulator/instances', 'POST', 'GET, POST, OPTIONS'],
+    ]) {
+      const res = await fetch(`${emu.url}${path}?page=1`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://localhost:3000', 'access-control-request-method': method, 'access-control-request-headers': asked },
+      });
+      assert.equal(res.status, 204);
+      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      assert.equal(res.headers.get('access-control-allow-methods'), allowed, path);
+      assert.equal(res.headers.get('access-control-allow-headers'), asked);
+    }
+  });
+});
+
+describe('the instance lifecycle', () => {
+  // Long enough that a check right after a call lands inside the window even on a busy
+  // machine; what must happen inside a window uses a stuck instance (no timing at all).
+  const ACTIVATION = 250;
+  const LAG = 300;
+  let emu;
+  before(async () => {
+    emu = await startEmulator({ activationMs: ACTIVATION, protocolLagMs: LAG });
+  });
+  after(() => emu.close());
+
+  test('OpenHttps: active/HTTP → activating → active/HTTPS after activationMs; then 200 without a change', async () => {
+    const id = `es-http-${randomUUID()}`;
+    const token = randomUUID();
+    const started = performance.now();
+    assertResultTrue(await openOp(emu, id, { clientToken: token }));
+    assert.equal(await shown(emu, id), 'activating/HTTP');
+    const view = emu.instance(id);
+    assert.deepEqual([view.pending.phase, view.pending.action, view.pending.protocol], ['activating', 'OpenHttps', 'HTTPS']);
+    await waitShown(emu, id, 'active/HTTPS');
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= ACTIVATION - 5, `activating for ${elapsed.toFixed(0)} ms`);
+    assert.equal(emu.instance(id).pending, null);
+    assert.equal(emu.instance(id).https, true);
+
+    // Already HTTPS: 200, nothing changes, not counted.
+    assertResultTrue(await openOp(emu, id, { clientToken: randomUUID() }));
+    assertResultTrue(await openOp(emu, id, { version: 'v1' }));
+    assert.equal(await shown(emu, id), 'active/HTTPS');
+    assert.equal(emu.applied(id), 1);
+    assert.deepEqual(emu.instance(id).appliedByClientToken, { [token]: 1 });
+    assert.equal(emu.requests(id, 'OpenHttps'), 3);
+    assert.equal(emu.instance(id).requests.OpenHttps, 3);
+    assert.equal(emu.attempts(id), emu.requests(id), 'every request passed the gateway checks');
+  });
+
+  test('while activating: another OpenHttps or CloseHttps → InstanceActivating; the same clientToken → the recorded answer', async () => {
+    const id = `es-stuck-${randomUUID()}`;
+    const token = randomUUID();
+    const first = await openOp(emu, id, { clientToken: token });
+    assertResultTrue(first);
+    const busy = await openOp(emu, id, { clientToken: randomUUID(), version: 'v1' });
+    assertGatewayError(busy, 400, 'InstanceActivating');
+    assert.equal(busy.json.Message, 'Instance is activating.');
+    assertGatewayError(await openOp(emu, id), 400, 'InstanceActivating');
+    // A clientToken is per action: the OpenHttps one does not replay a CloseHttps.
+    assertGatewayError(await closeOp(emu, id, { clientToken: token }), 400, 'InstanceActivating');
+    const replay = await openOp(emu, id, { clientToken: token, version: 'v1' });
+    assert.equal(replay.text, first.text, 'the recorded answer, byte for byte');
+    assert.equal(replay.res.headers.get('x-acs-request-id'), first.json.RequestId);
+    assert.equal(emu.log.at(-1).replayed, true);
+    assert.equal(emu.applied(id), 1);
+    assert.equal(emu.attempts(id), 5);
+  });
+
+  test('exactly once: concurrent OpenHttps with different tokens apply once, the rest are InstanceActivating', async () => {
+    const id = `es-stuck-${randomUUID()}`;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => openOp(emu, id, { clientToken: `t${i}`, version: i % 2 ? 'v1' : 'v3' })),
+    );
+    const codes = answers.map((r) => r.json.Code ?? 'ok').sort();
+    assert.deepEqual(codes, ['InstanceActivating', 'InstanceActivating', 'InstanceActivating', 'InstanceActivating', 'InstanceActivating', 'ok']);
+    assert.equal(emu.applied(id), 1);
+    emu.setInstance(id, { stuck: false });
+    await waitShown(emu, id, 'active/HTTPS');
+    assert.equal(emu.applied(id), 1);
+  });
+
+  test('CloseHttps is the reverse: active/HTTPS → activating → active/HTTP, counted by closed()', async () => {
+    const id = `es-https-${randomUUID()}`;
+    const token = randomUUID();
+    const started = performance.now();
+    const first = await closeOp(emu, id, { clientToken: token, version: 'v1' });
+    assertResultTrue(first);
+    assert.equal(await shown(emu, id), 'activating/HTTPS');
+    await waitShown(emu, id, 'active/HTTP');
+    assert.ok(performance.now() - started >= ACTIVATION - 5);
+    assert.equal((await closeOp(emu, id, { clientToken: token })).text, first.text, 'replayed after the change too');
+    assertResultTrue(await closeOp(emu, id, { clientToken: randomUUID() }));
+    assert.deepEqual([emu.closed(id), emu.applied(id)], [1, 0]);
+    assert.deepEqual(emu.instance(id).closedByClientToken, { [token]: 1 });
+
+    // While a close is in progress: InstanceActivating for both.
+    const stuck = `es-cn-stuck-https-${randomUUID()}`;
+    emu.addInstances([{ id: stuck, protocol: 'HTTPS', stuck: true }]);
+    assertResultTrue(await closeOp(emu, stuck));
+    assertGatewayError(await closeOp(emu, stuck, { clientToken: randomUUID() }), 400, 'InstanceActivating');
+    assertGatewayError(await openOp(emu, stuck), 400, 'InstanceActivating');
+    assert.equal(await shown(emu, stuck), 'activating/HTTPS');
+    assert.equal(emu.closed(stuck), 1);
+  });
+
+  test('protocol lag (es-lag-*): the old protocol, still active, for protocolLagMs; then activating; then HTTPS', async () => {
+    const id = `es-lag-${randomUUID()}`;
+    const started = performance.now();
+    assertResultTrue(await openOp(emu, id));
+    // What DescribeInstance shows, and the admin view (with the phase), each as it changes.
+    const described = [];
+    const viewed = [];
+    const push = (list, value) => list.at(-1) !== value && list.push(value);
+    for (;;) {
+      const view = emu.instance(id);
+      push(viewed, `${view.status}/${view.protocol} ${view.pending?.phase ?? '-'}`);
+      const now = await shown(emu, id);
+      push(described, now);
+      if (now === 'active/HTTPS' && view.protocol === 'HTTPS') break;
+      assert.ok(performance.now() - started < 5_000, `shown ${described}`);
+      await sleep(5);
+    }
+    assert.deepEqual(described, ['active/HTTP', 'activating/HTTP', 'active/HTTPS']);
+    assert.deepEqual(viewed, ['active/HTTP lag', 'activating/HTTP activating', 'active/HTTPS -']);
+    assert.ok(performance.now() - started >= LAG + ACTIVATION - 5);
+    assert.equal(emu.instance(id).protocolLagMs, LAG);
+    assert.equal(emu.applied(id), 1);
+  });
+
+  test('during the lag another OpenHttps is InstanceActivating though the instance still shows active/HTTP', async () => {
+    const id = `es-lag-${randomUUID()}`;
+    assertResultTrue(await openOp(emu, id, { clientToken: 'a' }));
+    assert.equal(await shown(emu, id), 'active/HTTP');
+    assertGatewayError(await openOp(emu, id, { clientToken: 'b' }), 400, 'InstanceActivating');
+    assert.equal(emu.applied(id), 1);
+  });
+
+  test('stuck (es-stuck-*): activating for ever after OpenHttps, until told otherwise', async () => {
+    const id = `es-stuck-${randomUUID()}`;
+    assertResultTrue(await openOp(emu, id));
+    await sleep(ACTIVATION * 2);
+    assert.equal(await shown(emu, id), 'activating/HTTP');
+    assert.deepEqual(emu.instance(id).pending, { action: 'OpenHttps', protocol: 'HTTPS', phase: 'activating', msLeft: null });
+    assertGatewayError(await openOp(emu, id), 400, 'InstanceActivating');
+    // `stuck: false` lets the change finish (its activation time is already over).
+    assert.equal(emu.setInstance(id, { stuck: false }).state, 'active');
+    assert.equal(await shown(emu, id), 'active/HTTPS');
+    assert.equal(emu.applied(id), 1);
+  });
+
+  test('no client node (es-noclient-*): OpenHttps → HttpsNeedClientNode; CloseHttps of HTTP changes nothing', async () => {
+    const id = `es-noclient-${randomUUID()}`;
+    for (const version of ['v3', 'v1']) {
+      const r = await openOp(emu, id, { version, clientToken: 'same' });
+      assertGatewayError(r, 400, 'HttpsNeedClientNode');
+      assert.match(r.json.Message, /client node/);
+    }
+    assert.equal(emu.log.at(-1).replayed, false, 'an error binds no token');
+    assertResultTrue(await closeOp(emu, id));
+    assert.equal(await shown(emu, id), 'active/HTTP');
+    assert.deepEqual([emu.applied(id), emu.closed(id)], [0, 0]);
+    assert.equal((await describeInstance(emu, id)).json.Result.haveClientNode, false);
+  });
+
+  test('inactive and invalid: InstanceStatusNotSupportCurrentAction, saying the status', async () => {
+    for (const status of ['inactive', 'invalid']) {
+      const id = `es-${status}-${randomUUID()}`;
+      for (const call of [openOp, closeOp]) {
+        const r = await call(emu, id);
+        assertGatewayError(r, 400, 'InstanceStatusNotSupportCurrentAction');
+        assert.match(r.json.Message, new RegExp(`"${status}"`));
+      }
+      assert.equal(await shown(emu, id), `${status}/HTTP`);
+      assert.equal(emu.applied(id), 0);
+    }
+  });
+
+  test('busy (es-busy-*): activating from its first request for activationMs, then active/HTTP', async () => {
+    const id = `es-busy-${randomUUID()}`;
+    assertGatewayError(await openOp(emu, id, { clientToken: 'later' }), 400, 'InstanceActivating');
+    assert.equal(await shown(emu, id), 'activating/HTTP');
+    await waitShown(emu, id, 'active/HTTP');
+    // The same token, refused while busy, now applies.
+    assertResultTrue(await openOp(emu, id, { clientToken: 'later' }));
+    await waitShown(emu, id, 'active/HTTPS');
+    assert.equal(emu.applied(id), 1);
+  });
+
+  test('seeded records (startEmulator instances), addInstances, setInstance, instance()', async () => {
+    const seeded = await startEmulator({
+      catalogue: false,
+      activationMs: ACTIVATION,
+      instances: {
+        'es-cn-full': { status: 'active', protocol: 'HTTP', description: 'full', esVersion: '6.7_with_X-Pack', haveClientNode: true, activationMs: 40 },
+        'es-cn-old': 'active',
+        [ACTIVATING_INSTANCE_ID]: 'unknown',
+      },
+    });
+    try {
+      const list = await listInstance(seeded);
+      assert.deepEqual(list.json.Result.map((i) => i.instanceId), [ACTIVE_INSTANCE_ID, 'es-cn-full', 'es-cn-old']);
+      const full = seeded.instance('es-cn-full');
+      assert.deepEqual(
+        [full.status, full.protocol, full.description, full.esVersion, full.haveClientNode, full.lifecycle, full.activationMs],
+        ['active', 'HTTP', 'full', '6.7_with_X-Pack', true, true, 40],
+      );
+      assert.equal(seeded.instance('es-cn-old').lifecycle, false);
+      assertGatewayError(await describeInstance(seeded, ACTIVATING_INSTANCE_ID), 400, 'InstanceNotFound');
+
+      const [added] = seeded.addInstances([{ id: 'es-cn-added', protocol: 'HTTPS', stuck: true }]);
+      assert.deepEqual([added.status, added.protocol, added.stuck, added.listed], ['active', 'HTTPS', true, true]);
+      assertResultTrue(await closeOp(seeded, 'es-cn-added'));
+      assert.equal(await shown(seeded, 'es-cn-added'), 'activating/HTTPS');
+      // Setting status/protocol ends the change in progress.
+      const patched = seeded.setInstance('es-cn-added', { status: 'active', protocol: 'HTTP', description: 'renamed' });
+      assert.deepEqual([patched.status, patched.protocol, patched.pending, patched.description], ['active', 'HTTP', null, 'renamed']);
+      // status 'activating' starts an activation; an unknown id is created.
+      seeded.setInstance('es-cn-new', { status: 'activating', protocol: 'HTTPS' });
+      assert.equal(await shown(seeded, 'es-cn-new'), 'activating/HTTPS');
+      await waitShown(seeded, 'es-cn-new', 'active/HTTPS');
+      assert.throws(() => seeded.addInstances([{ id: 'x', status: 'sleeping' }]), /status/);
+      assert.throws(() => seeded.addInstances([{ id: 'x', colour: 'red' }]), /unknown field colour/);
+      assert.throws(() => seeded.setInstance('x', { protocol: 'FTP' }), /protocol/);
+      assert.throws(() => startEmulator({ instances: { y: { haveClientNode: 'no' } } }), /haveClientNode/);
+      assert.equal(seeded.instance('x').state, 'unknown', 'a failed add changes nothing');
+
+      // The kind can be switched; a stateless record answers every OpenHttps as before.
+      const switched = seeded.setInstance('es-cn-old', { lifecycle: true });
+      assert.deepEqual([switched.lifecycle, switched.status, switched.protocol], [true, 'active', 'HTTP']);
+      assertResultTrue(await openOp(seeded, 'es-cn-old'));
+      assert.equal(await shown(seeded, 'es-cn-old'), 'activating/HTTP');
+      seeded.addInstances({ 'es-cn-flat': { lifecycle: false, description: 'flat', protocol: 'HTTPS' } });
+      for (let i = 0; i < 2; i++) assertResultTrue(await openOp(seeded, 'es-cn-flat'));
+      assert.equal(seeded.applied('es-cn-flat'), 2);
+      assert.equal(await shown(seeded, 'es-cn-flat'), 'active/HTTPS');
+
+      // reset(): back to the starting instances; added ones forgotten.
+      seeded.reset();
+      assert.equal(seeded.instance('es-cn-added').state, 'unknown');
+      assert.equal(seeded.instance('es-cn-full').description, 'full');
+      assert.equal(seeded.instances().length, 3);
+    } finally {
+      await seeded.close();
+    }
+  });
+
+  test('requests(id, action) and counts() count every request of a route, whatever its outcome', async () => {
+    const counting = await startEmulator({ activationMs: 0 });
+    try {
+      const id = `es-http-${randomUUID()}`;
+      await openOp(counting, id);
+      await openOp(counting, id, { key: { accessKeyId: 'testid', accessKeySecret: 'wrong' } });
+      await describeInstance(counting, id);
+      await closeOp(counting, id, { version: 'v1' });
+      await listInstance(counting);
+      await listInstance(counting, { size: '0' });
+      assert.deepEqual(counting.counts(), { OpenHttps: 2, CloseHttps: 1, DescribeInstance: 1, ListInstance: 2 });
+      assert.equal(counting.requests(id), 4);
+      assert.equal(counting.requests(id, 'OpenHttps'), 2);
+      assert.equal(counting.requests(null, 'ListInstance'), 2);
+      assert.equal(counting.requests(), 6);
+      assert.equal(counting.attempts(id), 3, 'the wrong signature was no attempt');
+      assert.deepEqual(counting.instance(id).requests, { OpenHttps: 2, CloseHttps: 1, DescribeInstance: 1 });
+      counting.reset();
+      assert.deepEqual(counting.counts(), { OpenHttps: 0, CloseHttps: 0, DescribeInstance: 0, ListInstance: 0 });
+    } finally {
+      await counting.close();
+    }
+  });
+
+  test('faults strike every action that names the instance; attempts count them all', async () => {
+    const id = faultId('503x2');
+    assertGatewayError(await describeInstance(emu, id), 503, 'ServiceUnavailable');
+    assertGatewayError(await closeOp(emu, id), 503, 'ServiceUnavailable');
+    assertOk(await describeInstance(emu, id));
+    assert.equal(emu.attempts(id), 3);
+  });
+});
+
+describe('QPS limit per access key', () => {
+  test('over N requests in a sliding second → Throttling.User with x-acs-retry-after (ms)', async () => {
+    const emu = await startEmulator({ qpsLimit: 3 });
+    try {
+      const started = performance.now();
+      const calls = [
+        () => describeInstance(emu, ACTIVE_INSTANCE_ID),
+        () => listInstance(emu, {}, { version: 'v1' }),
+        () => openOp(emu, freshActive()),
+      ];
+      for (const call of calls) assertOk(await call());
+      const nonce = freshNonce();
+      const throttled = await closeOp(emu, ACTIVE_INSTANCE_ID, { nonce, time: Date.now() });
+      assertGatewayError(throttled, 400, 'Throttling.User', ['x-acs-retry-after']);
+      assert.equal(throttled.json.Message, 'Request was denied due to user flow control.');
+      const retryAfter = Number(throttled.res.headers.get('x-acs-retry-after'));
+      assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 1000, `retry after ${retryAfter}`);
+      // It is the time left until the first admitted request leaves the window.
+      assert.ok(retryAfter >= 1000 - (performance.now() - started), `retry after ${retryAfter}`);
+      // Another key has its own window.
+      assertOk(await describeInstance(emu, ACTIVE_INSTANCE_ID, { key: STS_TEST_KEY }));
+      // Throttled requests are not admitted: they do not count, and do not burn the nonce.
+      assertGatewayError(await listInstance(emu), 400, 'Throttling.User', ['x-acs-retry-after']);
+      await sleep(retryAfter + 5);
+      assertResultTrue(await closeOp(emu, ACTIVE_INSTANCE_ID, { nonce }));
+      assert.equal(emu.closed(ACTIVE_INSTANCE_ID), 1);
+      assert.equal(emu.log.filter((e) => e.code === 'Throttling.User').length, 2);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  test('a key can have its own limit; requests with a bad signature are not counted', async () => {
+    const emu = await startEmulator({ keys: { slow: { secret: 's', qpsLimit: 1 } } });
+    try {
+      const slow = { accessKeyId: 'slow', accessKeySecret: 's' };
+      assertGatewayError(await listInstance(emu, {}, { key: { ...slow, accessKeySecret: 'bad' } }), 400, 'SignatureDoesNotMatch');
+      assertOk(await listInstance(emu, {}, { key: slow }));
+      assertGatewayError(await listInstance(emu, {}, { key: slow }), 400, 'Throttling.User', ['x-acs-retry-after']);
+      for (let i = 0; i < 5; i++) assertOk(await listInstance(emu)); // testid: no limit
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
+describe('control endpoints for a separate process', () => {
+  test('POST /__emulator/instances seeds, GET reads state and counters, POST …/{id} patches, reset restores', async () => {
+    const emu = await startEmulator({ activationMs: 60_000 });
+    const post = (path, body) =>
+      fetch(`${emu.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    try {
+      const seeded = await post('/__emulator/instances', [
+        { id: 'es-cn-ctl-1', description: 'ctl one', protocol: 'HTTP' },
+        { id: 'es-cn-ctl-2', description: 'ctl two', status: 'inactive' },
+      ]);
+      assert.equal(seeded.status, 200);
+      assertCommonHeaders(seeded);
+      const body = await seeded.json();
+      assert.equal(body.ok, true);
+      assert.deepEqual(body.instances.map((v) => [v.instanceId, v.status, v.protocol]), [
+        ['es-cn-ctl-1', 'active', 'HTTP'],
+        ['es-cn-ctl-2', 'inactive', 'HTTP'],
+      ]);
+      // A single record is fine too.
+      assert.equal((await post('/__emulator/instances', { id: 'es-cn-ctl-3', protocol: 'HTTPS' })).status, 200);
+      const listed = await listInstance(emu, { description: 'ctl ' });
+      assert.deepEqual(listed.json.Result.map((i) => i.instanceId), ['es-cn-ctl-1', 'es-cn-ctl-2']);
+
+      assertResultTrue(await openOp(emu, 'es-cn-ctl-1', { clientToken: 'c1' }));
+      const view = await getJson(`${emu.url}/__emulator/instances/es-cn-ctl-1`);
+      assert.equal(view.state, 'activating');
+      assert.equal(view.applied, 1);
+      assert.deepEqual(view.appliedByClientToken, { c1: 1 });
+      assert.equal(view.pending.protocol, 'HTTPS');
+      assert.equal(view.requests.OpenHttps, 1);
+      assert.equal(view.attempts, 1);
+
+      const all = await getJson(`${emu.url}/__emulator/instances`);
+      assert.ok(all.some((v) => v.instanceId === 'es-cn-ctl-3'));
+      assert.ok(all.some((v) => v.instanceId === 'es-cn-prodlogs00001'));
+
+      const patched = await post('/__emulator/instances/es-cn-ctl-2', { status: 'active' });
+      assert.equal(patched.status, 200);
+      assert.equal((await patched.json()).status, 'active');
+      assertResultTrue(await openOp(emu, 'es-cn-ctl-2'));
+
+      for (const bad of ['not json', '[{"id":"x","status":"asleep"}]', '[{"status":"active"}]', '"x"']) {
+        const r = await post('/__emulator/instances', bad);
+        assert.equal(r.status, 400, bad);
+        assert.match((await r.json()).error, /expected/);
+      }
+      assert.equal((await post('/__emulator/instances/es-cn-ctl-1', { port: -1 })).status, 400);
+
+      assert.equal((await post('/__emulator/reset', '')).status, 200);
+      assert.equal((await getJson(`${emu.url}/__emulator/instances/es-cn-ctl-1`)).state, 'unknown');
+      assert.equal((await listInstance(emu)).json.Headers['X-Total-Count'], 2 + DEFAULT_CATALOGUE.length);
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
+describe('generateCatalogue', () => {
+  test('a deterministic mix: 4 HTTPS, 3 HTTP, 1 busy, 1 no client node, 1 inactive in every 10', () => {
+    const records = generateCatalogue(500);
+    assert.deepEqual(generateCatalogue(500), records);
+    assert.equal(new Set(records.map((r) => r.id)).size, 500);
+    assert.deepEqual(records[0], { id: 'es-cn-cat-00001', description: 'catalogue-https-00001', esVersion: '7.10_with_X-Pack', protocol: 'HTTPS' });
+    const kinds = {};
+    for (const r of records) {
+      const kind = r.description.split('-')[1];
+      kinds[kind] = (kinds[kind] ?? 0) + 1;
+    }
+    assert.deepEqual(kinds, { https: 200, http: 150, busy: 50, noclient: 50, inactive: 50 });
+    assert.throws(() => generateCatalogue(-1));
+  });
+});
+
+describe('server.mjs with a catalogue', () => {
+  /** Starts server.mjs with `args`; resolves { emu: { url }, stop() } once it listens. */
+  async function startServer(args, env = {}) {
+    const script = fileURLToPath(new URL('./server.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    const exited = new Promise((resolvePromise) => child.on('exit', (code, signal) => resolvePromise({ code, signal })));
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.setEncoding('utf8');
+    const line = await Promise.race([
+      new Promise((resolvePromise) => {
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          if (stdout.includes('\n')) resolvePromise(stdout);
+        });
+      }),
+      exited.then((e) => ({ exited: e, stderr })),
+      // Unref'd, so that it does not keep the test process alive once the race is decided.
+      sleep(5_000, undefined, { ref: false }).then(() => ({ timeout: true })),
+    ]);
+    return { child, line, exited, stderr: () => stderr };
+  }
+
+  test('--catalogue 500 --activation-ms 250 --qps 1000: ListInstance over 500 instances; the lifecycle', async () => {
+    const { child, line, exited } = await startServer(['--catalogue', '500', '--activation-ms', '250', '--qps', '1000']);
+    try {
+      const m = /^aliyun-es emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(line);
+      assert.ok(m, `startup line: ${JSON.stringify(line)}`);
+      const emu = { url: m[1] };
+      const seen = [];
+      for (let page = 1; page <= 6; page++) {
+        const r = await listInstance(emu, { page: String(page), size: '100' }, { version: page % 2 ? 'v3' : 'v1' });
+        assertOk(r);
+        assert.equal(r.json.Headers['X-Total-Count'], 502);
+        seen.push(...r.json.Result);
+      }
+      assert.equal(seen.length, 502);
+      assert.equal(new Set(seen.map((i) => i.instanceId)).size, 502);
+      const noclient = await listInstance(emu, { description: 'noclient', size: '100' });
+      assert.equal(noclient.json.Headers['X-Total-Count'], 50);
+      assert.ok(noclient.json.Result.every((i) => i.haveClientNode === false));
+
+      // An HTTP one of the catalogue: open, activating, HTTPS after 250 ms.
+      assert.equal(seen.find((i) => i.instanceId === 'es-cn-cat-00005').protocol, 'HTTP');
+      assertResultTrue(await openOp(emu, 'es-cn-cat-00005'));
+      assert.equal(await shown(emu, 'es-cn-cat-00005'), 'activating/HTTP');
+      await waitShown(emu, 'es-cn-cat-00005', 'active/HTTPS');
+      const view = await getJson(`${emu.url}/__emulator/instances/es-cn-cat-00005`);
+      assert.equal(view.applied, 1);
+      assertGatewayError(await openOp(emu, 'es-cn-cat-00009'), 400, 'HttpsNeedClientNode');
+      // The stateless ids behave as before.
+      assertSuccess(await openHttps(emu, { instanceId: ACTIVE_INSTANCE_ID }));
+      assertSuccess(await openHttps(emu, { instanceId: ACTIVE_INSTANCE_ID }));
+      child.kill('SIGTERM');
+      assert.deepEqual(await exited, { code: 0, signal: null });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  test('--qps 2 throttles; env ES_EMULATOR_CATALOGUE=0 empties the catalogue', async () => {
+    const { child, line, exited } = await startServer(['--qps', '2'], { ES_EMULATOR_CATALOGUE: '0' });
+    try {
+      const emu = { url: /listening on (\S+)\n/.exec(line)[1] };
+      assertOk(await listInstance(emu));
+      const r = await listInstance(emu);
+      assert.equal(r.json.Headers['X-Total-Count'], 2, 'only the seeded ids');
+      assertGatewayError(await listInstance(emu), 400, 'Throttling.User', ['x-acs-retry-after']);
+      child.kill('SIGTERM');
+      await exited;
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  test('a bad flag value is a usage error (exit code 2)', async () => {
+    const bad = [['--catalogue', 'many'], ['--activation-ms', '-5'], ['--qps', '1.5'], ['--protocol-lag-ms', 'x']];
+    await Promise.all(
+      bad.map(async (args) => {
+        const { line, exited, stderr } = await startServer(args);
+        assert.ok(line.exited, `${args} should exit`);
+        assert.equal((await exited).code, 2, args.join(' '));
+        assert.match(stderr(), /usage: node emulator\/server\.mjs/);
+      }),
+    );
+  });
 });

@@ -50,7 +50,7 @@ cp bench/official/package.json bench/official/package-lock.json "$work/official/
 (cd "$work/official" && npm ci --ignore-scripts --no-audit --no-fund --silent --prefer-offline)
 
 # The same signer natively (cargo bench), so the table shows what the wasm boundary costs.
-cargo bench --quiet --bench sign > "$work/native.txt"
+cargo bench --quiet -p aliyun-es-https-core --bench sign > "$work/native.txt"
 
 BENCH_NATIVE="$work/native.txt" \
 BENCH_OURS_DIR="$work/ours" \

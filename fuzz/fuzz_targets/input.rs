@@ -3,8 +3,9 @@
 //! passes signs into a URL on the configured endpoint.
 #![no_main]
 
-use aliyun_es_https::signing::{sign, Credentials, SignatureVersion, REDACTED};
-use aliyun_es_https::{endpoint, retry, time, validate, Endpoint, Network, OpenHttpsRequest};
+use aliyun_es_https_core::redact::REDACTED;
+use aliyun_es_https_core::signing::{sign, Credentials, SignatureVersion};
+use aliyun_es_https_core::{endpoint, retry, time, validate, Endpoint, Network, Request};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -21,6 +22,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = validate::client_token(token);
     let _ = validate::region_id(ep);
     let _ = validate::credential("accessKeySecret", secret);
+    let _ = validate::nonce(token);
+    let _ = validate::description(ep);
+    let _ = Request::list_instances(1, 100, Some(ep), Some(id));
     let _ = Network::parse(ep);
     let _ = SignatureVersion::parse(ep);
     let _ = endpoint::proxy_base(ep);
@@ -28,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = time::parse_rfc1123(&text);
     let _ = retry::server_wait_ms(Some(token), Some(ep), 0.0);
     let (Ok(request), Ok(target), Ok(creds)) = (
-        OpenHttpsRequest::new(id, Some(token)),
+        Request::open_https(id, Some(token)),
         Endpoint::parse(ep),
         Credentials::new("id", secret, Some(token)),
     ) else {
@@ -46,7 +50,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(signed.url.starts_with(&target.base_url()));
         // Redaction: with the markers taken out, neither secret is left in the text (a needle
         // that is part of the marker itself cannot be told apart, so it is not checked).
-        let redacted = signed.redact(&creds, &format!("{secret} {token} {token}{secret}"));
+        let redacted = signed
+            .secrets(&creds)
+            .redact(&format!("{secret} {token} {token}{secret}"));
         let visible = redacted.replace(REDACTED, "\0");
         for needle in [secret, token] {
             if !needle.is_empty() && !REDACTED.contains(needle) {

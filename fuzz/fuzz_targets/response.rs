@@ -1,8 +1,9 @@
-//! The response parser on arbitrary answers: it must never panic, and never report success
-//! for anything but a 2xx JSON object with a boolean `Result`.
+//! The response parser on arbitrary answers, for every operation's shape: it must never
+//! panic, and never report success for anything but a 2xx JSON object with a `Result`.
 #![no_main]
 
-use aliyun_es_https::{json, response};
+use aliyun_es_https_core::operation::Shape;
+use aliyun_es_https_core::{json, response};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,10 +13,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let body = String::from_utf8_lossy(body);
     let _ = json::parse(&body);
-    if let Ok(ok) = response::parse(status, &body) {
-        assert!((200..300).contains(&status), "success with HTTP {status}");
-        assert!(matches!(json::parse(&body), Some(json::Value::Object(_))));
-        let _ = ok.request_id.len();
+    for shape in [Shape::Accepted, Shape::Instance, Shape::InstanceList] {
+        if let Ok(ok) = response::parse(shape, status, &body) {
+            assert!((200..300).contains(&status), "success with HTTP {status}");
+            assert!(matches!(json::parse(&body), Some(json::Value::Object(_))));
+            assert!(!ok.request_id().is_empty());
+        }
     }
     let _ = response::excerpt(&body);
 });

@@ -5,11 +5,11 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use aliyun_es_https::signing::{sign, Credentials, SignatureVersion};
-use aliyun_es_https::{Endpoint, OpenHttpsRequest};
+use aliyun_es_https_core::signing::{sign, Credentials, SignatureVersion};
+use aliyun_es_https_core::{Endpoint, Request};
 
 fn main() {
-    let request = OpenHttpsRequest::new(
+    let request = Request::open_https(
         "es-cn-n6w1o1x0w001c",
         Some("5A2CFF0E-5718-45B5-9D4D-70B3FF000000"),
     )

@@ -208,7 +208,9 @@ impl Call {
         {
             Some(ms) => Step::Wait { ms },
             None => {
-                if let Some(wait) = server_wait.filter(|w| *w > MAX_SERVER_WAIT_MS && err.retryable()) {
+                if let Some(wait) =
+                    server_wait.filter(|w| *w > MAX_SERVER_WAIT_MS && err.retryable())
+                {
                     err.message = cat!(
                         err.message,
                         " (the server asked to wait ",
@@ -256,7 +258,14 @@ mod tests {
     fn signed() -> SignedRequest {
         let request = Request::open_https("es-1", Some("tok")).unwrap();
         let endpoint = Endpoint::parse("127.0.0.1:1").unwrap();
-        sign(&request, &endpoint, &creds(), SignatureVersion::V3, T0 as i64, "n")
+        sign(
+            &request,
+            &endpoint,
+            &creds(),
+            SignatureVersion::V3,
+            T0 as i64,
+            "n",
+        )
     }
 
     fn answer(status: u16, body: &str) -> Answer {
@@ -272,7 +281,10 @@ mod tests {
     }
 
     fn unavailable() -> Answer {
-        answer(503, r#"{"RequestId":"R-503","Code":"ServiceUnavailable","Message":"busy"}"#)
+        answer(
+            503,
+            r#"{"RequestId":"R-503","Code":"ServiceUnavailable","Message":"busy"}"#,
+        )
     }
 
     fn call(policy: CallPolicy) -> Call {
@@ -309,8 +321,15 @@ mod tests {
     fn success_at_the_first_attempt() {
         let mut c = call(CallPolicy::default());
         let (steps, _) = run(&mut c, &[Some(ok())]);
-        assert_eq!(steps[0], Step::Send { timeout_ms: DEFAULT_TIMEOUT_MS });
-        let Step::Done(s) = &steps[1] else { panic!("{steps:?}") };
+        assert_eq!(
+            steps[0],
+            Step::Send {
+                timeout_ms: DEFAULT_TIMEOUT_MS
+            }
+        );
+        let Step::Done(s) = &steps[1] else {
+            panic!("{steps:?}")
+        };
         assert_eq!((s.attempts, s.response.request_id()), (1, "R-ok"));
     }
 
@@ -322,7 +341,9 @@ mod tests {
         assert_eq!(steps[1], Step::Wait { ms: 100.0 });
         assert_eq!(steps[3], Step::Wait { ms: 200.0 });
         assert_eq!(now, T0 + 300.0);
-        let Some(Step::Done(s)) = steps.last() else { panic!("{steps:?}") };
+        let Some(Step::Done(s)) = steps.last() else {
+            panic!("{steps:?}")
+        };
         assert_eq!(s.attempts, 3);
     }
 
@@ -346,13 +367,19 @@ mod tests {
     #[test]
     fn one_attempt_means_no_retry() {
         let policy = CallPolicy {
-            retry: RetryPolicy { max_attempts: 1, ..RetryPolicy::default() },
+            retry: RetryPolicy {
+                max_attempts: 1,
+                ..RetryPolicy::default()
+            },
             ..CallPolicy::default()
         };
         let mut c = call(policy);
         let (steps, _) = run(&mut c, &[Some(unavailable())]);
         let e = fail(&steps);
-        assert_eq!((e.code.as_str(), e.attempts.len()), ("ServiceUnavailable", 1));
+        assert_eq!(
+            (e.code.as_str(), e.attempts.len()),
+            ("ServiceUnavailable", 1)
+        );
         assert_eq!(e.message, "busy", "a single attempt adds no list");
     }
 
@@ -362,7 +389,13 @@ mod tests {
         let body = r#"{"RequestId":"R","Code":"InstanceNotFound","Message":"The instanceId provided does not exist."}"#;
         let (steps, _) = run(&mut c, &[Some(answer(400, body))]);
         let e = fail(&steps);
-        assert_eq!((e.code.as_str(), e.message.as_str()), ("InstanceNotFound", "The instanceId provided does not exist."));
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            (
+                "InstanceNotFound",
+                "The instanceId provided does not exist."
+            )
+        );
         assert_eq!(e.kind, ErrorKind::Service);
     }
 
@@ -373,7 +406,11 @@ mod tests {
             ..CallPolicy::default()
         };
         let mut c = call(policy);
-        assert_eq!(c.resume(T0), Step::Send { timeout_ms: 250.0 }, "the deadline is nearer");
+        assert_eq!(
+            c.resume(T0),
+            Step::Send { timeout_ms: 250.0 },
+            "the deadline is nearer"
+        );
         // 100 ms of backoff fits, then at T0 + 200 the next attempt has 50 ms left.
         let s = c.on_answer(&unavailable(), &signed(), &creds(), T0 + 100.0, 0.5);
         assert_eq!(s, Step::Wait { ms: 100.0 });
@@ -388,7 +425,10 @@ mod tests {
         let _ = c.on_failure(Error::network("x"), T0, 0.0);
         let s = c.resume(T0 + 250.0);
         let Step::Fail(e) = s else { panic!("{s:?}") };
-        assert_eq!((e.code.as_str(), e.message.as_str()), (codes::TIMEOUT, "the deadline of 250 ms passed"));
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            (codes::TIMEOUT, "the deadline of 250 ms passed")
+        );
         assert_eq!(e.attempts, ["NetworkError"]);
     }
 
@@ -396,18 +436,28 @@ mod tests {
     fn the_server_wait_is_honoured_up_to_a_bound() {
         let throttled = |retry_after: &str| Answer {
             x_acs_retry_after: Some(retry_after.into()),
-            ..answer(400, r#"{"RequestId":"R","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#)
+            ..answer(
+                400,
+                r#"{"RequestId":"R","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#,
+            )
         };
         let mut c = call(CallPolicy::default());
         let _ = c.resume(T0);
-        assert_eq!(c.on_answer(&throttled("1500"), &signed(), &creds(), T0, 0.5), Step::Wait { ms: 1500.0 });
+        assert_eq!(
+            c.on_answer(&throttled("1500"), &signed(), &creds(), T0, 0.5),
+            Step::Wait { ms: 1500.0 }
+        );
         // An hour: give up at once with the server's error, saying why.
         let mut c = call(CallPolicy::default());
         let _ = c.resume(T0);
         let s = c.on_answer(&throttled("3600000"), &signed(), &creds(), T0, 0.5);
         let Step::Fail(e) = s else { panic!("{s:?}") };
         assert_eq!(e.code, "Throttling.User");
-        assert!(e.message.contains("asked to wait 3600000 ms"), "{}", e.message);
+        assert!(
+            e.message.contains("asked to wait 3600000 ms"),
+            "{}",
+            e.message
+        );
         // Retry-After as a date an hour ahead is the same.
         let mut c = call(CallPolicy::default());
         let _ = c.resume(T0);
@@ -415,50 +465,87 @@ mod tests {
             retry_after: Some("Wed, 01 Apr 2026 09:00:00 GMT".into()),
             ..unavailable()
         };
-        assert!(matches!(c.on_answer(&late, &signed(), &creds(), T0, 0.5), Step::Fail(_)));
+        assert!(matches!(
+            c.on_answer(&late, &signed(), &creds(), T0, 0.5),
+            Step::Fail(_)
+        ));
     }
 
     #[test]
     fn a_clock_error_corrects_the_clock_and_resends_once_uncounted() {
         let expired = Answer {
             date: Some("Wed, 01 Apr 2026 08:20:00 GMT".into()),
-            ..answer(400, r#"{"RequestId":"R-t","Code":"InvalidTimeStamp.Expired","Message":"skew"}"#)
+            ..answer(
+                400,
+                r#"{"RequestId":"R-t","Code":"InvalidTimeStamp.Expired","Message":"skew"}"#,
+            )
         };
         let policy = CallPolicy {
-            retry: RetryPolicy { max_attempts: 1, ..RetryPolicy::default() },
+            retry: RetryPolicy {
+                max_attempts: 1,
+                ..RetryPolicy::default()
+            },
             ..CallPolicy::default()
         };
         let mut c = call(policy);
         let _ = c.resume(T0);
-        assert_eq!(c.on_answer(&expired, &signed(), &creds(), T0, 0.5), Step::Send { timeout_ms: DEFAULT_TIMEOUT_MS });
-        assert_eq!(c.clock_offset_ms(), 1_200_000.0, "the server is 20 minutes ahead");
+        assert_eq!(
+            c.on_answer(&expired, &signed(), &creds(), T0, 0.5),
+            Step::Send {
+                timeout_ms: DEFAULT_TIMEOUT_MS
+            }
+        );
+        assert_eq!(
+            c.clock_offset_ms(),
+            1_200_000.0,
+            "the server is 20 minutes ahead"
+        );
         // maxAttempts 1 still allows this resend; a second clock error is final.
         let s = c.on_answer(&expired, &signed(), &creds(), T0, 0.5);
         let Step::Fail(e) = s else { panic!("{s:?}") };
-        assert_eq!((e.code.as_str(), e.attempts.len()), (codes::TIME_STAMP_EXPIRED, 2));
+        assert_eq!(
+            (e.code.as_str(), e.attempts.len()),
+            (codes::TIME_STAMP_EXPIRED, 2)
+        );
         // After the correction, maxAttempts 1 allows no other retry, and success counts both.
         let mut c = call(policy);
         let _ = c.resume(T0);
         let _ = c.on_answer(&expired, &signed(), &creds(), T0, 0.5);
-        assert!(matches!(c.on_answer(&unavailable(), &signed(), &creds(), T0, 0.5), Step::Fail(_)));
+        assert!(matches!(
+            c.on_answer(&unavailable(), &signed(), &creds(), T0, 0.5),
+            Step::Fail(_)
+        ));
         let mut c = call(policy);
         let _ = c.resume(T0);
         let _ = c.on_answer(&expired, &signed(), &creds(), T0, 0.5);
-        let Step::Done(s) = c.on_answer(&ok(), &signed(), &creds(), T0, 0.5) else { panic!() };
+        let Step::Done(s) = c.on_answer(&ok(), &signed(), &creds(), T0, 0.5) else {
+            panic!()
+        };
         assert_eq!(s.attempts, 2);
         // Without a Date header there is nothing to learn from.
         let mut c = call(CallPolicy::default());
         let _ = c.resume(T0);
-        let no_date = Answer { date: None, ..expired };
-        assert!(matches!(c.on_answer(&no_date, &signed(), &creds(), T0, 0.5), Step::Fail(_)));
+        let no_date = Answer {
+            date: None,
+            ..expired
+        };
+        assert!(matches!(
+            c.on_answer(&no_date, &signed(), &creds(), T0, 0.5),
+            Step::Fail(_)
+        ));
     }
 
     #[test]
     fn a_nonce_seen_twice_is_retried_with_a_fresh_one() {
-        let used = answer(400, r#"{"RequestId":"R","Code":"SignatureNonceUsed","Message":"Specified signature nonce was used already."}"#);
+        let used = answer(
+            400,
+            r#"{"RequestId":"R","Code":"SignatureNonceUsed","Message":"Specified signature nonce was used already."}"#,
+        );
         let mut c = call(CallPolicy::default());
         let (steps, _) = run(&mut c, &[None, Some(used), Some(ok())]);
-        let Some(Step::Done(s)) = steps.last() else { panic!("{steps:?}") };
+        let Some(Step::Done(s)) = steps.last() else {
+            panic!("{steps:?}")
+        };
         assert_eq!(s.attempts, 3);
     }
 
@@ -469,9 +556,19 @@ mod tests {
         let (steps, _) = run(&mut c, &[Some(answer(400, body))]);
         let e = fail(&steps);
         let ours = e.string_to_sign.as_deref().unwrap();
-        assert!(ours.starts_with("POST\n/openapi/instances/es-1/actions/open-https\n"), "{ours}");
-        for text in [ours, &e.message, e.server_string_to_sign.as_deref().unwrap()] {
-            assert!(!text.contains("sts-token-value") && !text.contains("s3cret"), "{text}");
+        assert!(
+            ours.starts_with("POST\n/openapi/instances/es-1/actions/open-https\n"),
+            "{ours}"
+        );
+        for text in [
+            ours,
+            &e.message,
+            e.server_string_to_sign.as_deref().unwrap(),
+        ] {
+            assert!(
+                !text.contains("sts-token-value") && !text.contains("s3cret"),
+                "{text}"
+            );
             assert!(!text.contains(&signed().signature));
         }
         assert!(ours.contains("x-acs-security-token:<redacted>"));
@@ -482,9 +579,15 @@ mod tests {
         let mut c = call(CallPolicy::default());
         let _ = c.resume(T0);
         let _ = c.on_answer(&unavailable(), &signed(), &creds(), T0, 0.5);
-        let Step::Fail(e) = c.on_abort() else { panic!() };
+        let Step::Fail(e) = c.on_abort() else {
+            panic!()
+        };
         assert_eq!(e.code, codes::ABORTED);
-        assert_eq!(e.attempts, ["ServiceUnavailable (HTTP 503, RequestId R-503)"], "the abort is no attempt");
+        assert_eq!(
+            e.attempts,
+            ["ServiceUnavailable (HTTP 503, RequestId R-503)"],
+            "the abort is no attempt"
+        );
         assert!(!e.retryable());
     }
 
@@ -493,12 +596,19 @@ mod tests {
         let mut c = Call::new(Shape::Instance, CallPolicy::default(), 0.0, T0);
         let _ = c.resume(T0);
         let body = r#"{"RequestId":"R","Result":{"instanceId":"es-1","status":"activating","protocol":"HTTP"}}"#;
-        let Step::Done(s) = c.on_answer(&answer(200, body), &signed(), &creds(), T0, 0.5) else { panic!() };
-        assert!(matches!(s.response, Response::Instance { ref instance, .. } if instance.status == "activating"));
+        let Step::Done(s) = c.on_answer(&answer(200, body), &signed(), &creds(), T0, 0.5) else {
+            panic!()
+        };
+        assert!(
+            matches!(s.response, Response::Instance { ref instance, .. } if instance.status == "activating")
+        );
         // A boolean Result is malformed for Describe, and not retried.
         let mut c = Call::new(Shape::Instance, CallPolicy::default(), 0.0, T0);
         let _ = c.resume(T0);
         let s = c.on_answer(&ok(), &signed(), &creds(), T0, 0.5);
-        assert!(matches!(s, Step::Fail(ref e) if e.code == codes::MALFORMED_RESPONSE), "{s:?}");
+        assert!(
+            matches!(s, Step::Fail(ref e) if e.code == codes::MALFORMED_RESPONSE),
+            "{s:?}"
+        );
     }
 }

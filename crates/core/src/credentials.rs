@@ -62,7 +62,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &REDACTED)
-            .field("security_token", &self.security_token.as_ref().map(|_| REDACTED))
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| REDACTED),
+            )
             .finish()
     }
 }
@@ -101,10 +104,24 @@ mod tests {
     fn provider_credentials_are_reused_until_five_minutes_before_they_expire() {
         let now = 1_000_000_000.0;
         let hour = 3_600_000.0;
-        assert_eq!(reuse_until(Some(now + hour), now), Some(now + hour - REFRESH_MARGIN_MS));
-        assert_eq!(reuse_until(None, now), None, "no expiration: ask every time");
-        assert_eq!(reuse_until(Some(now + REFRESH_MARGIN_MS), now), None, "at the margin");
+        assert_eq!(
+            reuse_until(Some(now + hour), now),
+            Some(now + hour - REFRESH_MARGIN_MS)
+        );
+        assert_eq!(
+            reuse_until(None, now),
+            None,
+            "no expiration: ask every time"
+        );
+        assert_eq!(
+            reuse_until(Some(now + REFRESH_MARGIN_MS), now),
+            None,
+            "at the margin"
+        );
         assert_eq!(reuse_until(Some(now - 1.0), now), None, "already expired");
-        assert_eq!(reuse_until(Some(now + REFRESH_MARGIN_MS + 1.0), now), Some(now + 1.0));
+        assert_eq!(
+            reuse_until(Some(now + REFRESH_MARGIN_MS + 1.0), now),
+            Some(now + 1.0)
+        );
     }
 }

@@ -380,9 +380,18 @@ mod tests {
     fn the_proxy_gets_the_request_the_endpoint_the_signature() {
         let direct = ep("example.com");
         assert_eq!(direct.url("/p?q=1"), "https://example.com/p?q=1");
-        let proxied = direct.clone().with_proxy("http://127.0.0.1:9/aliyun/").unwrap();
+        let proxied = direct
+            .clone()
+            .with_proxy("http://127.0.0.1:9/aliyun/")
+            .unwrap();
         assert_eq!(proxied.url("/p?q=1"), "http://127.0.0.1:9/aliyun/p?q=1");
-        assert_eq!(proxied.authority, "example.com", "still signed for the endpoint");
-        assert_eq!(direct.with_proxy("ftp://x").unwrap_err().field, Some("proxyUrl"));
+        assert_eq!(
+            proxied.authority, "example.com",
+            "still signed for the endpoint"
+        );
+        assert_eq!(
+            direct.with_proxy("ftp://x").unwrap_err().field,
+            Some("proxyUrl")
+        );
     }
 }

@@ -312,7 +312,10 @@ mod tests {
     fn a_repeated_name_is_not_an_answer_we_read() {
         assert_eq!(parse(r#"{"Result":true,"Result":false}"#), None);
         assert_eq!(parse(r#"{"a":{"x":1,"x":2}}"#), None);
-        assert!(parse(r#"{"x":1,"X":2}"#).is_some(), "names differ by case are distinct");
+        assert!(
+            parse(r#"{"x":1,"X":2}"#).is_some(),
+            "names differ by case are distinct"
+        );
     }
 
     #[test]

@@ -6,7 +6,11 @@
 use crate::error::Error;
 use crate::prelude::*;
 use crate::signing::encode::percent_encode;
+use crate::text::find;
 use crate::validate;
+
+/// What stands for the instance id in an operation's path.
+const INSTANCE_ID: &str = "{InstanceId}";
 
 /// The API version, sent as `x-acs-version`.
 pub const API_VERSION: &str = "2017-06-13";
@@ -137,7 +141,9 @@ impl Request {
         validate::instance_id(instance_id)?;
         // Validated ids are `[A-Za-z0-9_-]`, so encoding changes nothing; it is kept so that
         // the path stays one segment whatever the rule becomes.
-        let path = op.path.replacen("{InstanceId}", &percent_encode(instance_id), 1);
+        let at = find(op.path, INSTANCE_ID).unwrap_or(op.path.len());
+        let rest = op.path.get(at + INSTANCE_ID.len()..).unwrap_or("");
+        let path = cat!(op.path[..at], percent_encode(instance_id), rest);
         Ok(Request {
             operation: op,
             path,
@@ -200,13 +206,21 @@ mod tests {
         assert_eq!(close.path(), "/openapi/instances/es-1/actions/close-https");
         assert_eq!(close.operation().action, "CloseHttps");
         let describe = Request::describe_instance("es-1").unwrap();
-        assert_eq!((describe.path(), describe.operation().method), ("/openapi/instances/es-1", "GET"));
+        assert_eq!(
+            (describe.path(), describe.operation().method),
+            ("/openapi/instances/es-1", "GET")
+        );
         assert!(describe.query().is_empty());
         let list = Request::list_instances(2, 50, Some("prod logs/éà+&="), Some("es-1")).unwrap();
         assert_eq!(list.path(), "/openapi/instances");
         assert_eq!(
             list.query(),
-            vec![("page", "2"), ("size", "50"), ("description", "prod logs/éà+&="), ("instanceId", "es-1")]
+            vec![
+                ("page", "2"),
+                ("size", "50"),
+                ("description", "prod logs/éà+&="),
+                ("instanceId", "es-1")
+            ]
         );
         assert_eq!(list.operation().shape, Shape::InstanceList);
     }
@@ -214,12 +228,33 @@ mod tests {
     #[test]
     fn rejects_bad_input_before_anything_is_built() {
         let code = |r: Result<Request, Error>| r.unwrap_err().code;
-        assert_eq!(code(Request::open_https("../x", None)), codes::INVALID_INSTANCE_ID);
-        assert_eq!(code(Request::open_https("es-1", Some(""))), codes::INVALID_CLIENT_TOKEN);
-        assert_eq!(code(Request::describe_instance("")), codes::INVALID_INSTANCE_ID);
-        assert_eq!(code(Request::list_instances(0, 10, None, None)), codes::INVALID_ARGUMENT);
-        assert_eq!(code(Request::list_instances(1, 101, None, None)), codes::INVALID_ARGUMENT);
-        assert_eq!(code(Request::list_instances(1, 10, Some(""), None)), codes::INVALID_ARGUMENT);
-        assert_eq!(code(Request::list_instances(1, 10, None, Some("a b"))), codes::INVALID_INSTANCE_ID);
+        assert_eq!(
+            code(Request::open_https("../x", None)),
+            codes::INVALID_INSTANCE_ID
+        );
+        assert_eq!(
+            code(Request::open_https("es-1", Some(""))),
+            codes::INVALID_CLIENT_TOKEN
+        );
+        assert_eq!(
+            code(Request::describe_instance("")),
+            codes::INVALID_INSTANCE_ID
+        );
+        assert_eq!(
+            code(Request::list_instances(0, 10, None, None)),
+            codes::INVALID_ARGUMENT
+        );
+        assert_eq!(
+            code(Request::list_instances(1, 101, None, None)),
+            codes::INVALID_ARGUMENT
+        );
+        assert_eq!(
+            code(Request::list_instances(1, 10, Some(""), None)),
+            codes::INVALID_ARGUMENT
+        );
+        assert_eq!(
+            code(Request::list_instances(1, 10, None, Some("a b"))),
+            codes::INVALID_INSTANCE_ID
+        );
     }
 }

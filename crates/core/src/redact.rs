@@ -74,10 +74,17 @@ mod tests {
 
     #[test]
     fn replaces_every_occurrence_of_every_secret() {
-        assert_eq!(redact("a s3cret b tok c s3cret", &["s3cret", "tok"]), "a <redacted> b <redacted> c <redacted>");
+        assert_eq!(
+            redact("a s3cret b tok c s3cret", &["s3cret", "tok"]),
+            "a <redacted> b <redacted> c <redacted>"
+        );
         assert_eq!(redact("nothing here", &["s3cret"]), "nothing here");
         assert_eq!(redact("", &["s3cret"]), "");
-        assert_eq!(redact("keep", &[""]), "keep", "an empty secret matches nothing");
+        assert_eq!(
+            redact("keep", &[""]),
+            "keep",
+            "an empty secret matches nothing"
+        );
     }
 
     #[test]
@@ -93,14 +100,20 @@ mod tests {
         let out = redact("c d> <reda d> <redac", &["c", "d> <reda"]);
         assert_eq!(out, "<redacted> <redacted> <redacted><redacted>");
         let visible = out.replace(REDACTED, "\0");
-        assert!(!visible.contains("d> <reda") && !visible.contains('c'), "{out}");
+        assert!(
+            !visible.contains("d> <reda") && !visible.contains('c'),
+            "{out}"
+        );
     }
 
     #[test]
     fn percent_encoded_forms_are_redacted_too() {
         // A V1 signature (base64) echoed in a URL, e.g. a Recommend link.
         let sig = "ab+/cd==";
-        let out = redact("https://x/?auth=acs%20id%3Aab%2B%2Fcd%3D%3D&q=ab+/cd==", &[sig]);
+        let out = redact(
+            "https://x/?auth=acs%20id%3Aab%2B%2Fcd%3D%3D&q=ab+/cd==",
+            &[sig],
+        );
         assert_eq!(out, "https://x/?auth=acs%20id%3A<redacted>&q=<redacted>");
     }
 

@@ -176,7 +176,10 @@ fn read_result(shape: Shape, whole: &Value, result: &Value, request_id: &str) ->
             request_id,
         }),
         (Shape::InstanceList, Value::Array(items)) => {
-            let instances = items.iter().map(Instance::read).collect::<Option<Vec<_>>>()?;
+            let instances = items
+                .iter()
+                .map(Instance::read)
+                .collect::<Option<Vec<_>>>()?;
             let total = whole
                 .get("Headers")
                 .and_then(|h| h.get("X-Total-Count"))
@@ -267,12 +270,19 @@ mod tests {
     #[test]
     fn describe_reads_an_instance_and_ignores_unknown_fields() {
         let body = format!(r#"{{"RequestId":"R","Result":{INSTANCE}}}"#);
-        let Response::Instance { instance, request_id } = parse(Shape::Instance, 200, &body).unwrap() else {
+        let Response::Instance {
+            instance,
+            request_id,
+        } = parse(Shape::Instance, 200, &body).unwrap()
+        else {
             panic!("not an instance");
         };
         assert_eq!(request_id, "R");
         assert_eq!(instance.instance_id, "es-cn-1");
-        assert_eq!((instance.status.as_str(), instance.protocol.as_str()), ("active", "HTTPS"));
+        assert_eq!(
+            (instance.status.as_str(), instance.protocol.as_str()),
+            ("active", "HTTPS")
+        );
         assert_eq!(instance.description.as_deref(), Some("prod-logs"));
         assert_eq!(instance.es_version.as_deref(), Some("7.10_with_X-Pack"));
         assert_eq!(instance.have_client_node, Some(true));
@@ -282,7 +292,10 @@ mod tests {
         let Ok(Response::Instance { instance, .. }) = parse(Shape::Instance, 200, body) else {
             panic!()
         };
-        assert_eq!((instance.status.as_str(), instance.description.as_deref()), ("upgrading", None));
+        assert_eq!(
+            (instance.status.as_str(), instance.description.as_deref()),
+            ("upgrading", None)
+        );
         assert!(!instance.is_https_active());
     }
 
@@ -309,19 +322,28 @@ mod tests {
         let body = format!(
             r#"{{"RequestId":"R","Headers":{{"X-Total-Count":7}},"Result":[{INSTANCE},{{"instanceId":"es-2","status":"activating","protocol":"HTTP","port":"9200"}}]}}"#
         );
-        let Ok(Response::Instances { instances, total, .. }) = parse(Shape::InstanceList, 200, &body) else {
+        let Ok(Response::Instances {
+            instances, total, ..
+        }) = parse(Shape::InstanceList, 200, &body)
+        else {
             panic!()
         };
         assert_eq!(total, Some(7));
         let ids: Vec<&str> = instances.iter().map(|i| i.instance_id.as_str()).collect();
         assert_eq!(ids, ["es-cn-1", "es-2"]);
         let body = r#"{"RequestId":"R","Result":[]}"#;
-        let Ok(Response::Instances { instances, total, .. }) = parse(Shape::InstanceList, 200, body) else {
+        let Ok(Response::Instances {
+            instances, total, ..
+        }) = parse(Shape::InstanceList, 200, body)
+        else {
             panic!()
         };
         assert!(instances.is_empty() && total.is_none());
         let bad = r#"{"RequestId":"R","Result":[{"instanceId":"x"}]}"#;
-        assert_eq!(parse(Shape::InstanceList, 200, bad).unwrap_err().code, codes::MALFORMED_RESPONSE);
+        assert_eq!(
+            parse(Shape::InstanceList, 200, bad).unwrap_err().code,
+            codes::MALFORMED_RESPONSE
+        );
     }
 
     #[test]
@@ -330,8 +352,16 @@ mod tests {
         let e = parse(Shape::Accepted, 200, r#"{"Result":true}"#).unwrap_err();
         assert_eq!(e.code, codes::MALFORMED_RESPONSE);
         // JSON.parse would read false, a first-wins reader true: neither is safe.
-        let e = parse(Shape::Accepted, 200, r#"{"Result":true,"Result":false,"RequestId":"R"}"#).unwrap_err();
-        assert_eq!((e.code.as_str(), e.kind), (codes::MALFORMED_RESPONSE, ErrorKind::MalformedResponse));
+        let e = parse(
+            Shape::Accepted,
+            200,
+            r#"{"Result":true,"Result":false,"RequestId":"R"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code.as_str(), e.kind),
+            (codes::MALFORMED_RESPONSE, ErrorKind::MalformedResponse)
+        );
         assert!(!e.retryable(), "a complete answer, not one cut short");
     }
 
@@ -354,7 +384,8 @@ mod tests {
         );
         assert!(!e.retryable());
 
-        let e = parse(Shape::Accepted, 
+        let e = parse(
+            Shape::Accepted,
             400,
             r#"{"RequestId":"R4","Code":"InstanceActivating","Message":"Instance is activating."}"#,
         )
@@ -374,7 +405,8 @@ mod tests {
 
     #[test]
     fn error_code_wins_even_with_2xx() {
-        let e = parse(Shape::Accepted, 
+        let e = parse(
+            Shape::Accepted,
             200,
             r#"{"Code":"InternalError","Message":"x","RequestId":"R"}"#,
         )
@@ -384,7 +416,8 @@ mod tests {
 
     #[test]
     fn lower_case_keys_are_understood() {
-        let e = parse(Shape::Accepted, 
+        let e = parse(
+            Shape::Accepted,
             503,
             r#"{"code":"ServiceUnavailable","message":"busy","requestId":"R"}"#,
         )
@@ -441,7 +474,8 @@ mod tests {
             e.server_string_to_sign.as_deref(),
             Some("POST\napplication/json\n\n\n\n/p")
         );
-        let e = parse(Shape::Accepted, 
+        let e = parse(
+            Shape::Accepted,
             400,
             r#"{"Code":"SignatureDoesNotMatch","Message":"no detail"}"#,
         )
@@ -451,7 +485,8 @@ mod tests {
 
     #[test]
     fn excerpt_is_short_single_line_and_safe() {
-        let e = parse(Shape::Accepted, 
+        let e = parse(
+            Shape::Accepted,
             502,
             &format!("<html>\n\t<body>{}</body>\r\n</html>", "x".repeat(500)),
         )

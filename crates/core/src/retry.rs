@@ -168,7 +168,10 @@ mod tests {
             "would end at the deadline"
         );
         assert_eq!(p.next_delay(&e, 1, None, 0.5, Some(101.0)), Some(100.0));
-        assert_eq!(p.next_delay(&e, 1, Some(MAX_SERVER_WAIT_MS), 0.5, None), Some(MAX_SERVER_WAIT_MS));
+        assert_eq!(
+            p.next_delay(&e, 1, Some(MAX_SERVER_WAIT_MS), 0.5, None),
+            Some(MAX_SERVER_WAIT_MS)
+        );
         assert_eq!(
             p.next_delay(&e, 1, Some(MAX_SERVER_WAIT_MS + 1.0), 0.5, None),
             None,

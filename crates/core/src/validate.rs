@@ -276,7 +276,10 @@ mod tests {
         assert_eq!(whole_number("size", 100.0, 1, 100).unwrap(), 100);
         for bad in [0.0, 101.0, 1.5, f64::NAN, -1.0] {
             let e = whole_number("size", bad, 1, 100).unwrap_err();
-            assert_eq!((e.code.as_str(), e.field), (codes::INVALID_ARGUMENT, Some("size")));
+            assert_eq!(
+                (e.code.as_str(), e.field),
+                (codes::INVALID_ARGUMENT, Some("size"))
+            );
         }
     }
 }

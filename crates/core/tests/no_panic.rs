@@ -9,7 +9,11 @@ use aliyun_es_https_core::{json, response, validate, Endpoint, Network, Request}
 use proptest::prelude::*;
 
 fn shapes() -> impl Strategy<Value = Shape> {
-    prop_oneof![Just(Shape::Accepted), Just(Shape::Instance), Just(Shape::InstanceList)]
+    prop_oneof![
+        Just(Shape::Accepted),
+        Just(Shape::Instance),
+        Just(Shape::InstanceList)
+    ]
 }
 
 fn pairs() -> impl Strategy<Value = Vec<(String, String)>> {

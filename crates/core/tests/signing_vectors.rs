@@ -37,7 +37,10 @@ fn refs(p: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// `2026-04-01T08:01:00Z` → ms since 1970, through the RFC 1123 parser.
@@ -85,7 +88,11 @@ fn request_of(case: &Value, query: &[(String, String)]) -> Option<Request> {
 #[test]
 fn signing_vectors() {
     let files: Vec<PathBuf> = match std::env::var("SIGNING_VECTORS") {
-        Ok(file) => vec![file.into()],
+        // A relative path is read from the repository root, where the commands are run
+        // (cargo runs tests from the crate's folder).
+        Ok(file) => vec![Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(file)],
         Err(_) => vec![
             vectors_dir().join("signing.json"),
             vectors_dir().join("signing-operations.json"),
@@ -97,7 +104,11 @@ fn signing_vectors() {
         let text = std::fs::read_to_string(path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let list: Vec<Value> = serde_json::from_str(&text).expect("vectors are a JSON array");
-        assert!(!list.is_empty(), "{} holds no signing vector", path.display());
+        assert!(
+            !list.is_empty(),
+            "{} holds no signing vector",
+            path.display()
+        );
         cases.extend(list);
     }
 
@@ -174,8 +185,14 @@ fn signing_vectors() {
             continue;
         };
         let (version, millis) = match version {
-            "v1" => (SignatureVersion::V1, header(&headers, "date").and_then(time::parse_rfc1123)),
-            _ => (SignatureVersion::V3, header(&headers, "x-acs-date").map(iso_millis)),
+            "v1" => (
+                SignatureVersion::V1,
+                header(&headers, "date").and_then(time::parse_rfc1123),
+            ),
+            _ => (
+                SignatureVersion::V3,
+                header(&headers, "x-acs-date").map(iso_millis),
+            ),
         };
         let (Some(millis), Some(nonce), Some(host)) = (
             millis,
@@ -202,7 +219,10 @@ fn signing_vectors() {
         whole += 1;
         let sent = &signed.headers.last().expect("authorization").1;
         if sent != s("expectedAuthorization") {
-            failures.push(format!("{name}: the signer sent\n {sent}\nwant {}", s("expectedAuthorization")));
+            failures.push(format!(
+                "{name}: the signer sent\n {sent}\nwant {}",
+                s("expectedAuthorization")
+            ));
         }
         if !signed.url.starts_with(&format!("http://{host}{pathname}")) {
             failures.push(format!("{name}: url {}", signed.url));
@@ -216,9 +236,15 @@ fn signing_vectors() {
         failures.join("\n")
     );
     if !overridden {
-        assert!(stepped >= 7, "only {stepped} V3 cases were checked step by step");
+        assert!(
+            stepped >= 7,
+            "only {stepped} V3 cases were checked step by step"
+        );
         // The STS operation cases leave out `x-acs-accesskey-id`, which we also send and sign.
-        assert!(whole >= 8, "only {whole} cases went through the whole signer");
+        assert!(
+            whole >= 8,
+            "only {whole} cases went through the whole signer"
+        );
     }
     println!("{stepped} V3 cases checked step by step, {whole} through the whole signer");
     println!("{} signing vectors passed", cases.len());

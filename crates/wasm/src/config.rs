@@ -1,20 +1,24 @@
-//! Reading `ClientConfig` from JS, with a typed error naming every bad option.
+//! Reading `ClientConfig` and call arguments from JS, with a typed error naming every bad
+//! option.
 
 use crate::prelude::*;
 use core::cell::Cell;
 
+use aliyun_es_https_core::call::{CallPolicy, DEFAULT_TIMEOUT_MS};
+use aliyun_es_https_core::endpoint::{Endpoint, Network};
+use aliyun_es_https_core::error::{codes, Error};
+use aliyun_es_https_core::retry::{RetryPolicy, MAX_ATTEMPTS_LIMIT};
+use aliyun_es_https_core::signing::{Credentials, SignatureVersion};
 use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::credentials::CredentialSource;
-use super::js;
-use crate::endpoint::{proxy_base, Endpoint, Network};
-use crate::error::{codes, Error};
-use crate::retry::{RetryPolicy, MAX_ATTEMPTS_LIMIT};
-use crate::signing::{Credentials, SignatureVersion, SignedRequest};
+use crate::credentials::{CredentialSource, NoCredentials};
+use crate::js;
+use crate::random;
+use crate::timer::Trigger;
 
 /// The options `Client` and `signOpenHttps` share: credentials and where to send and sign.
-pub(super) const SHARED_OPTIONS: [&str; 6] = [
+pub(crate) const SHARED_OPTIONS: [&str; 6] = [
     "credentials",
     "regionId",
     "endpoint",
@@ -26,24 +30,18 @@ pub(super) const SHARED_OPTIONS: [&str; 6] = [
 /// The options only a `Client` has.
 const CLIENT_OPTIONS: [&str; 4] = ["fetch", "maxAttempts", "timeoutMs", "deadlineMs"];
 
-/// Default time for one attempt (request and whole answer).
-pub const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
-
 /// A validated client configuration.
 pub struct ClientState {
-    /// Where the request is signed for (its `host`).
+    /// Where the request is signed for (its `host`) and sent (it, or a proxy).
     pub endpoint: Endpoint,
+    /// V3 or V1.
     pub signature_version: SignatureVersion,
+    /// The `fetch` option, when given.
     pub fetch: Option<Function>,
-    pub retry: RetryPolicy,
-    /// Time for one attempt.
-    pub timeout_ms: f64,
-    /// Time for the whole call, retries included.
-    pub deadline_ms: Option<f64>,
+    /// Attempts, attempt timeout and deadline of every call.
+    pub policy: CallPolicy,
     /// Added to `Date.now()` when signing: learnt from the server after a clock-skew error.
     pub clock_offset_ms: Cell<f64>,
-    /// Where the request is sent instead of the endpoint, when a proxy forwards it.
-    proxy: Option<String>,
     credentials: CredentialSource,
 }
 
@@ -61,11 +59,7 @@ impl ClientState {
 
         // Credentials first: with nothing configured, "no credentials" is the useful message.
         let credentials = CredentialSource::from_option(js::get(config, "credentials"))?;
-        let Target {
-            endpoint,
-            signature_version,
-            proxy,
-        } = target_from_js(config)?;
+        let (endpoint, signature_version) = target_from_js(config)?;
 
         let fetch = match js::get(config, "fetch") {
             v if v.is_null_or_undefined() => None,
@@ -91,40 +85,30 @@ impl ClientState {
             endpoint,
             signature_version,
             fetch,
-            retry,
-            timeout_ms,
-            deadline_ms,
+            policy: CallPolicy {
+                retry,
+                timeout_ms,
+                deadline_ms,
+            },
             clock_offset_ms: Cell::new(0.0),
-            proxy,
             credentials,
         })
     }
 
-    /// The credentials for one call.
-    pub async fn credentials(&self) -> Result<Credentials, Error> {
-        self.credentials.get().await
+    /// The credentials for one attempt, unless `timer` or `abort` fires first.
+    pub async fn credentials(
+        &self,
+        timer: &Trigger,
+        abort: Option<&Trigger>,
+    ) -> Result<Credentials, NoCredentials> {
+        self.credentials.get(timer, abort).await
     }
-
-    /// The URL to send `signed` to: the endpoint, or the proxy when one is configured.
-    pub fn url(&self, signed: &SignedRequest) -> String {
-        match &self.proxy {
-            Some(base) => cat!(base, signed.path_and_query),
-            None => signed.url.clone(),
-        }
-    }
-}
-
-/// Where requests are signed for and sent, and how they are signed.
-pub(super) struct Target {
-    pub endpoint: Endpoint,
-    pub signature_version: SignatureVersion,
-    /// The proxy base URL the request is sent to instead, if any.
-    pub proxy: Option<String>,
 }
 
 /// Reads `regionId` (else, without `endpoint`, `ALIBABA_CLOUD_REGION_ID`), `network`,
-/// `endpoint`, `proxyUrl` and `signatureVersion` of a config-like object.
-pub(super) fn target_from_js(config: &JsValue) -> Result<Target, Error> {
+/// `endpoint`, `proxyUrl` and `signatureVersion` of a config-like object: where requests are
+/// signed for and sent, and how they are signed.
+pub(crate) fn target_from_js(config: &JsValue) -> Result<(Endpoint, SignatureVersion), Error> {
     let network = match string_option(config, "network", codes::INVALID_CONFIG)? {
         Some(n) => Network::parse(&n)?,
         None => Network::Public,
@@ -140,21 +124,27 @@ pub(super) fn target_from_js(config: &JsValue) -> Result<Target, Error> {
         None if endpoint.is_none() => js::env("ALIBABA_CLOUD_REGION_ID"),
         None => None,
     };
-    let endpoint = Endpoint::resolve(region.as_deref(), network, endpoint.as_deref())?;
-    let proxy = string_option(config, "proxyUrl", codes::INVALID_CONFIG)?
-        .map(|p| proxy_base(&p))
-        .transpose()?;
-    Ok(Target {
-        endpoint,
-        signature_version,
-        proxy,
-    })
+    let mut endpoint = Endpoint::resolve(region.as_deref(), network, endpoint.as_deref())?;
+    if let Some(proxy) = string_option(config, "proxyUrl", codes::INVALID_CONFIG)? {
+        endpoint = endpoint.with_proxy(&proxy)?;
+    }
+    Ok((endpoint, signature_version))
 }
 
 /// A misspelt option (`regionID`) would otherwise be ignored silently.
-pub(super) fn reject_unknown_keys(
+pub(crate) fn reject_unknown_keys(
     object: &JsValue,
     known: &[&[&'static str]],
+) -> Result<(), Error> {
+    reject_unknown(object, known, codes::INVALID_CONFIG, "config")
+}
+
+/// [`reject_unknown_keys`] with the error's code and field.
+fn reject_unknown(
+    object: &JsValue,
+    known: &[&[&'static str]],
+    code: &str,
+    field: &'static str,
 ) -> Result<(), Error> {
     let known = || known.iter().flat_map(|group| group.iter().copied());
     let keys = Object::keys(object.unchecked_ref::<Object>());
@@ -174,10 +164,62 @@ pub(super) fn reject_unknown_keys(
                 "\"; the options are ",
                 all.join(", ")
             );
-            return Err(Error::invalid(codes::INVALID_CONFIG, "config", msg));
+            return Err(Error::invalid(code, field, msg));
         }
     }
     Ok(())
+}
+
+/// The `instanceId` argument of a call: a string (checked by the request).
+pub(crate) fn instance_id_arg(value: &JsValue) -> Result<String, Error> {
+    value.as_string().ok_or_else(|| {
+        let msg = "instanceId must be a string such as \"es-cn-n6w1o1x0w001c\"";
+        Error::invalid(codes::INVALID_INSTANCE_ID, "instanceId", msg)
+    })
+}
+
+/// The `clientToken` argument of a call or of `signOpenHttps`: a string (checked by the
+/// request), or `undefined`/`null` for a new UUID. Anything else is refused, never ignored.
+pub(crate) fn client_token_arg(value: &JsValue) -> Result<String, Error> {
+    if let Some(token) = value.as_string() {
+        Ok(token)
+    } else if value.is_null_or_undefined() {
+        random::uuid_v4()
+    } else {
+        let msg = "clientToken must be a string of 1 to 64 printable ASCII characters, or omitted";
+        Err(Error::invalid(
+            codes::INVALID_CLIENT_TOKEN,
+            "clientToken",
+            msg,
+        ))
+    }
+}
+
+/// A call's options object (`{ signal }`): `undefined`, or an object without unknown keys
+/// whose `signal` is an `AbortSignal`. Returns the signal.
+pub(crate) fn call_options(options: Option<&JsValue>) -> Result<Option<JsValue>, Error> {
+    let Some(options) = options.filter(|o| !o.is_null_or_undefined()) else {
+        return Ok(None);
+    };
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        let msg = "the options must be an object such as { signal }";
+        return Err(Error::invalid(codes::INVALID_ARGUMENT, "options", msg));
+    }
+    reject_unknown(options, &[&["signal"]], codes::INVALID_ARGUMENT, "options")?;
+    let bad_signal = || {
+        let msg =
+            "signal must be an AbortSignal (e.g. AbortSignal.timeout(5000) or controller.signal)";
+        Error::invalid(codes::INVALID_ARGUMENT, "signal", msg)
+    };
+    // A getter that throws must not leave the call uncancellable without a word.
+    let signal = js::try_get(options, "signal").map_err(|_| bad_signal())?;
+    if signal.is_null_or_undefined() {
+        Ok(None)
+    } else if js::get(&signal, "addEventListener").is_function() {
+        Ok(Some(signal))
+    } else {
+        Err(bad_signal())
+    }
 }
 
 /// V1 signs the `Date` header, which browsers silently drop from `fetch`: say so instead of
@@ -196,7 +238,7 @@ pub fn v1_in_browser_error() -> Error {
 const MAX_WAIT_MS: f64 = 3_600_000.0;
 
 /// An optional number option within `min..=max`.
-pub(super) fn number_option(
+pub(crate) fn number_option(
     config: &JsValue,
     key: &'static str,
     min: f64,
@@ -222,7 +264,7 @@ pub(super) fn number_option(
 }
 
 /// An optional string option; another type is an error with `code`.
-pub(super) fn string_option(
+pub(crate) fn string_option(
     config: &JsValue,
     key: &'static str,
     code: &str,

@@ -1,25 +1,35 @@
 //! Where a client's credentials come from: a static access key, the `ALIBABA_CLOUD_*`
-//! environment (Node), or a function the page provides — cached until shortly before the
-//! `expiration` it returns, so short-lived STS credentials are fetched again in time.
+//! environment (Node), or a function the page provides — reused until shortly before the
+//! `expiration` it returns ([`reuse_until`]), so short-lived STS credentials are fetched again
+//! in time.
 
 use crate::prelude::*;
 use core::cell::RefCell;
 
+use aliyun_es_https_core::credentials::reuse_until;
+use aliyun_es_https_core::error::{codes, Error};
+use aliyun_es_https_core::signing::Credentials;
 use js_sys::{Date, Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
-use super::js;
-use crate::error::{codes, Error};
-use crate::signing::Credentials;
+use crate::js;
+use crate::timer::{race, Race, Trigger};
 
-/// Credentials from a provider are fetched again when less than this is left before their
-/// `expiration`: enough for a call with retries to finish with the old ones.
-pub const REFRESH_MARGIN_MS: f64 = 5.0 * 60.0 * 1000.0;
+/// Why an attempt got no credentials.
+pub enum NoCredentials {
+    /// The function failed or returned something unusable.
+    Failed(Error),
+    /// The attempt's timer fired first.
+    TimedOut,
+    /// The caller aborted first.
+    Aborted,
+}
 
 /// The configured source of credentials.
 pub enum CredentialSource {
+    /// An access key given as a value (or read from the environment).
     Static(Credentials),
+    /// A function returning credentials.
     Provider(Provider),
 }
 
@@ -31,7 +41,7 @@ pub struct Provider {
 
 enum Cache {
     Empty,
-    /// A call of the function is under way: concurrent calls share it.
+    /// An invocation is under way: concurrent calls share it.
     Pending(Promise),
     Ready {
         credentials: Credentials,
@@ -45,9 +55,8 @@ impl CredentialSource {
         if value.is_null_or_undefined() {
             Ok(CredentialSource::Static(from_env()?))
         } else if value.is_function() {
-            let function = value.unchecked_into();
             Ok(CredentialSource::Provider(Provider {
-                function,
+                function: value.unchecked_into(),
                 cache: RefCell::new(Cache::Empty),
             }))
         } else {
@@ -55,17 +64,25 @@ impl CredentialSource {
         }
     }
 
-    /// The credentials for one call.
-    pub async fn get(&self) -> Result<Credentials, Error> {
+    /// The credentials for one attempt, unless `timer` or `abort` fires first.
+    pub async fn get(
+        &self,
+        timer: &Trigger,
+        abort: Option<&Trigger>,
+    ) -> Result<Credentials, NoCredentials> {
         match self {
             CredentialSource::Static(c) => Ok(c.clone()),
-            CredentialSource::Provider(p) => p.get().await,
+            CredentialSource::Provider(p) => p.get(timer, abort).await,
         }
     }
 }
 
 impl Provider {
-    async fn get(&self) -> Result<Credentials, Error> {
+    async fn get(
+        &self,
+        timer: &Trigger,
+        abort: Option<&Trigger>,
+    ) -> Result<Credentials, NoCredentials> {
         let failed = |e: JsValue| {
             let msg = cat!("the credentials function failed: ", js::describe(&e));
             Error::invalid(codes::MISSING_CREDENTIALS, "credentials", msg)
@@ -82,39 +99,57 @@ impl Provider {
         let pending = match pending {
             Some(p) => p,
             None => {
-                let value = self.function.call0(&JsValue::UNDEFINED).map_err(failed)?;
+                let value = self
+                    .function
+                    .call0(&JsValue::UNDEFINED)
+                    .map_err(|e| NoCredentials::Failed(failed(e)))?;
                 let p = Promise::resolve(&value);
                 *self.cache.borrow_mut() = Cache::Pending(p.clone());
                 p
             }
         };
-        let outcome = JsFuture::from(pending.clone())
-            .await
-            .map_err(failed)
-            .and_then(|v| from_js(&v));
-
+        let outcome = match race(&pending, Some(timer), abort).await {
+            Race::Done(v) => from_js(&v),
+            Race::Failed(e) => Err(failed(e)),
+            stopped => {
+                // An invocation that outlived an attempt is not waited for again: the next
+                // attempt or call asks afresh, so one stuck invocation cannot wedge them all.
+                self.forget(&pending);
+                return Err(match stopped {
+                    Race::Aborted => NoCredentials::Aborted,
+                    _ => NoCredentials::TimedOut,
+                });
+            }
+        };
         // The first caller to finish records the outcome of this round, if still current.
         let mut cache = self.cache.borrow_mut();
         if matches!(&*cache, Cache::Pending(p) if js_sys::Object::is(p, &pending)) {
             *cache = match &outcome {
-                Ok((credentials, Some(expiration)))
-                    if expiration - REFRESH_MARGIN_MS > Date::now() =>
-                {
-                    Cache::Ready {
+                Ok((credentials, expiration)) => match reuse_until(*expiration, Date::now()) {
+                    Some(refresh_at) => Cache::Ready {
                         credentials: credentials.clone(),
-                        refresh_at: expiration - REFRESH_MARGIN_MS,
-                    }
-                }
-                _ => Cache::Empty,
+                        refresh_at,
+                    },
+                    None => Cache::Empty,
+                },
+                Err(_) => Cache::Empty,
             };
         }
-        outcome.map(|(c, _)| c)
+        outcome.map(|(c, _)| c).map_err(NoCredentials::Failed)
+    }
+
+    /// Drops `pending` from the cache if it is still the current invocation.
+    fn forget(&self, pending: &Promise) {
+        let mut cache = self.cache.borrow_mut();
+        if matches!(&*cache, Cache::Pending(p) if js_sys::Object::is(p, pending)) {
+            *cache = Cache::Empty;
+        }
     }
 }
 
 /// `{ accessKeyId, accessKeySecret, securityToken?, expiration? }` → credentials and the
 /// expiration in milliseconds since the epoch (an ISO 8601 string, a number or a `Date`).
-pub(super) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Error> {
+pub(crate) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Error> {
     if !value.is_object() {
         let msg = "credentials must be an object { accessKeyId, accessKeySecret, securityToken? } \
                    or a function returning one";
@@ -173,17 +208,27 @@ fn expiration(value: &JsValue) -> Result<Option<f64>, Error> {
     }
 }
 
+/// What to do when no credentials are configured and the environment has none: the one
+/// message for it, from `new Client()`, `configure()` and the top-level functions alike.
+pub const MISSING: &str = "no credentials: pass { credentials: { accessKeyId, accessKeySecret } } \
+    to configure() or new Client(), or (in Node) set ALIBABA_CLOUD_ACCESS_KEY_ID and \
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials, and \
+    ALIBABA_CLOUD_REGION_ID for the region)";
+
 fn from_env() -> Result<Credentials, Error> {
-    match (js::env("ALIBABA_CLOUD_ACCESS_KEY_ID"), js::env("ALIBABA_CLOUD_ACCESS_KEY_SECRET")) {
-        (Some(id), Some(secret)) => {
-            Credentials::new(&id, &secret, js::env("ALIBABA_CLOUD_SECURITY_TOKEN").as_deref())
-        }
+    match (
+        js::env("ALIBABA_CLOUD_ACCESS_KEY_ID"),
+        js::env("ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
+    ) {
+        (Some(id), Some(secret)) => Credentials::new(
+            &id,
+            &secret,
+            js::env("ALIBABA_CLOUD_SECURITY_TOKEN").as_deref(),
+        ),
         _ => Err(Error::invalid(
             codes::MISSING_CREDENTIALS,
             "credentials",
-            "no credentials: pass { credentials: { accessKeyId, accessKeySecret } } to configure() \
-             or new Client(), or (in Node) set ALIBABA_CLOUD_ACCESS_KEY_ID and \
-             ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS)",
+            MISSING,
         )),
     }
 }

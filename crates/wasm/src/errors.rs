@@ -1,9 +1,9 @@
 //! Our `Error` → a real JS `Error` (`instanceof Error`, a stack) with fields.
 
+use aliyun_es_https_core::error::Error;
 use wasm_bindgen::JsValue;
 
-use super::js;
-use crate::error::Error;
+use crate::js;
 
 /// The `name` of every error we reject with; the variant is in `code`.
 pub const ERROR_NAME: &str = "OpenHttpsError";

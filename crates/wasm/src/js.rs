@@ -6,17 +6,17 @@ use core::cell::RefCell;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-per_thread! {
-    /// Property names already turned into JS strings: making one decodes UTF-8 across the
-    /// wasm boundary, and a call reads and writes the same few dozen names every time.
-    static KEYS: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
-}
+use crate::OneThread;
+
+/// Property names already turned into JS strings: making one decodes UTF-8 across the wasm
+/// boundary, and a call reads and writes the same few dozen names every time.
+static KEYS: OneThread<RefCell<Vec<(&'static str, JsValue)>>> = OneThread(RefCell::new(Vec::new()));
 
 /// Runs `f` with `name` as a JS string, cached (up to 96 names; more are made each time).
 /// Names are `'static` (literals): then one found by its address is certainly the same text.
 fn with_key<R>(name: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
-    let cached = KEYS.with(|keys| {
-        let mut keys = keys.borrow_mut();
+    let cached = (|| {
+        let mut keys = KEYS.borrow_mut();
         let same_literal = |n: &&str| n.len() == name.len() && n.as_ptr() == name.as_ptr();
         let found = keys.iter().position(|(n, _)| same_literal(n));
         // The same text at another address (a literal repeated elsewhere) is the same key.
@@ -30,7 +30,7 @@ fn with_key<R>(name: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
         };
         // A cheap handle copy; `f` runs outside the borrow, so it may call back into JS freely.
         Some(keys[at].1.clone())
-    });
+    })();
     match cached {
         Some(key) => f(&key),
         None => f(&JsValue::from_str(name)),
@@ -62,10 +62,15 @@ pub fn has_own(target: &JsValue, key: &'static str) -> bool {
 
 /// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
 pub fn get(target: &JsValue, key: &'static str) -> JsValue {
+    try_get(target, key).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `target[key]` (`undefined` when `target` is not an object), or what its getter threw.
+pub fn try_get(target: &JsValue, key: &'static str) -> Result<JsValue, JsValue> {
     if !target.is_object() && !target.is_function() {
-        return JsValue::UNDEFINED;
+        return Ok(JsValue::UNDEFINED);
     }
-    with_key(key, |k| Reflect::get(target, k)).unwrap_or(JsValue::UNDEFINED)
+    with_key(key, |k| Reflect::get(target, k))
 }
 
 /// The message of a thrown value: `err.message` (with `err.cause.message`/`code` when there

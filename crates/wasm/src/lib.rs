@@ -1,1 +1,96 @@
-//! placeholder
+//! `aliyun-es-https` for JavaScript: the thin layer that performs the core's steps.
+//!
+//! Everything that decides lives in `aliyun-es-https-core` (validation, endpoints, signing,
+//! parsing, the call's state machine). This crate only does what needs a JS runtime: it reads
+//! options from JS, reads the clock, draws random nonces, runs `fetch` (or the package's Node
+//! transport) and timers, and turns results and errors into JS values.
+//!
+//! - [`client`]: `Client`, `configure`, `openHttps` — runs a call's steps;
+//! - [`sign_request`]: `signOpenHttps`, a signed request without sending it;
+//! - `config`, `credentials`: reading options and credentials from JS;
+//! - `fetch`, `timer`: one attempt over HTTP, timeouts and cancellation;
+//! - `random`: nonces and clientTokens from `crypto.getRandomValues`;
+//! - `errors`, `js`: JS errors and small JS helpers.
+
+// The shipped wasm links no std: no std panic and formatting machinery (tests link std through
+// wasm-bindgen-test). Natively the crate is empty.
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
+#![deny(missing_docs)]
+#![allow(clippy::result_large_err)]
+
+#[cfg(target_arch = "wasm32")]
+extern crate alloc;
+
+/// What std's prelude would give every module.
+#[cfg(target_arch = "wasm32")]
+mod prelude {
+    pub use aliyun_es_https_core::cat;
+    pub use alloc::string::String;
+    pub use alloc::vec::Vec;
+}
+
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+mod config;
+#[cfg(target_arch = "wasm32")]
+mod credentials;
+#[cfg(target_arch = "wasm32")]
+mod errors;
+#[cfg(target_arch = "wasm32")]
+mod fetch;
+#[cfg(target_arch = "wasm32")]
+mod js;
+#[cfg(target_arch = "wasm32")]
+mod random;
+#[cfg(target_arch = "wasm32")]
+pub mod sign_request;
+#[cfg(target_arch = "wasm32")]
+mod timer;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;
+
+#[cfg(target_arch = "wasm32")]
+pub use client::{configure, open_https, Client};
+#[cfg(target_arch = "wasm32")]
+pub use sign_request::sign_open_https;
+
+/// The option and result types of the JS surface, for the generated `.d.ts`.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = include_str!("types.d.ts");
+
+/// State of the one wasm thread: a static that is `Sync` because nothing else can reach it.
+#[cfg(target_arch = "wasm32")]
+struct OneThread<T>(T);
+
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+compile_error!("built for one thread: OneThread state would be shared between threads");
+
+// SAFETY: without the `atomics` target feature a wasm instance runs on exactly one thread, so a
+// `OneThread` is never reached from two threads.
+#[cfg(target_arch = "wasm32")]
+unsafe impl<T> Sync for OneThread<T> {}
+
+#[cfg(target_arch = "wasm32")]
+impl<T> core::ops::Deref for OneThread<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// talc instead of std's dlmalloc: a drop-in wasm allocator, several KB smaller.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// Without std the wasm brings its own panic handler: trap at once, as std's
+/// `panic = "abort"` would, without formatting a message nobody can read. Tests link std and
+/// use its handler.
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

@@ -1,19 +1,19 @@
 //! Randomness for nonces and generated clientTokens, from the platform's CSPRNG (getrandom:
 //! `crypto.getRandomValues` in JS runtimes).
 
-use crate::error::{codes, Error};
 use crate::prelude::*;
-use crate::signing::encode::hex;
+use aliyun_es_https_core::error::{codes, Error};
+use aliyun_es_https_core::signing::encode::hex;
+
+use crate::OneThread;
 
 /// Bytes drawn from the CSPRNG in one go and handed out in order: each draw is a call into
 /// JS (`crypto.getRandomValues`), and a call needs up to 72 bytes (UUID, nonce, jitter).
 /// Every byte is used once; the pool is as private as the rest of this module's memory.
 const POOL: usize = 512;
 
-per_thread! {
-    static POOL_STATE: core::cell::RefCell<([u8; POOL], usize)> =
-        const { core::cell::RefCell::new(([0; POOL], POOL)) };
-}
+static POOL_STATE: OneThread<core::cell::RefCell<([u8; POOL], usize)>> =
+    OneThread(core::cell::RefCell::new(([0; POOL], POOL)));
 
 fn random<const N: usize>() -> Result<[u8; N], Error> {
     let unavailable = |_| {
@@ -25,8 +25,8 @@ fn random<const N: usize>() -> Result<[u8; N], Error> {
         getrandom::fill(&mut out).map_err(unavailable)?;
         return Ok(out);
     }
-    POOL_STATE.with(|pool| {
-        let (bytes, used) = &mut *pool.borrow_mut();
+    {
+        let (bytes, used) = &mut *POOL_STATE.borrow_mut();
         if POOL - *used < N {
             getrandom::fill(bytes).map_err(unavailable)?;
             *used = 0;
@@ -36,7 +36,7 @@ fn random<const N: usize>() -> Result<[u8; N], Error> {
         bytes[*used..*used + N].fill(0);
         *used += N;
         Ok(out)
-    })
+    }
 }
 
 /// A fresh signature nonce: 64 hex characters (32 random bytes), as the official SDK sends.
@@ -75,8 +75,9 @@ pub fn uuid_v4() -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test]
     fn nonces_are_64_hex_and_unique() {
         let a = nonce().unwrap();
         let b = nonce().unwrap();
@@ -85,7 +86,7 @@ mod tests {
         assert_ne!(a, b);
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn the_pool_never_repeats_and_refills() {
         let many: Vec<String> = (0..100).map(|_| nonce().unwrap()).collect();
         let unique: std::collections::HashSet<&String> = many.iter().collect();
@@ -97,13 +98,13 @@ mod tests {
         assert!(many.iter().all(|n| n.len() == 64 && n != &"0".repeat(64)));
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn uuid_v4_shape() {
         let u = uuid_v4().unwrap();
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
         assert!(matches!(&u[19..20], "8" | "9" | "A" | "B"), "{u}");
-        assert!(crate::validate::client_token(&u).is_ok());
+        assert!(aliyun_es_https_core::validate::client_token(&u).is_ok());
         assert_ne!(u, uuid_v4().unwrap());
     }
 }

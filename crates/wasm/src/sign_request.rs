@@ -2,18 +2,17 @@
 //! or measuring the signer. Synchronous: credentials are given as values.
 
 use crate::prelude::*;
+use aliyun_es_https_core::error::{codes, Error};
+use aliyun_es_https_core::operation::Request;
+use aliyun_es_https_core::{json, signing, validate};
 use js_sys::Date;
 use wasm_bindgen::prelude::*;
 
-use super::config::{
-    number_option, reject_unknown_keys, string_option, target_from_js, Target, SHARED_OPTIONS,
+use crate::config::{
+    client_token_arg, number_option, reject_unknown_keys, string_option, target_from_js,
+    SHARED_OPTIONS,
 };
-use super::{credentials, errors, js};
-use crate::error::{codes, Error};
-use crate::json;
-use crate::random;
-use crate::request::OpenHttpsRequest;
-use crate::signing;
+use crate::{credentials, errors, js, random};
 
 /// The fields only `signOpenHttps` has (beside the options it shares with `Client`).
 const FIELDS: [&str; 4] = ["instanceId", "clientToken", "timestamp", "nonce"];
@@ -42,11 +41,8 @@ fn presign(input: &JsValue) -> Result<JsValue, Error> {
             msg,
         ));
     };
-    let token = match string_option(input, "clientToken", codes::INVALID_CLIENT_TOKEN)? {
-        Some(t) => t,
-        None => random::uuid_v4()?,
-    };
-    let request = OpenHttpsRequest::new(&instance_id, Some(&token))?;
+    let token = client_token_arg(&js::get(input, "clientToken"))?;
+    let request = Request::open_https(&instance_id, Some(&token))?;
     let creds = js::get(input, "credentials");
     if creds.is_null_or_undefined() {
         let msg = "credentials { accessKeyId, accessKeySecret } are required";
@@ -57,18 +53,13 @@ fn presign(input: &JsValue) -> Result<JsValue, Error> {
         ));
     }
     let (credentials, _) = credentials::from_js(&creds)?;
-    let Target {
-        endpoint,
-        signature_version: version,
-        proxy,
-    } = target_from_js(input)?;
-    // Any instant a Date can hold (±8.64e15 ms).
-    let timestamp = number_option(input, "timestamp", -8.64e15, 8.64e15)?.unwrap_or_else(Date::now);
+    let (endpoint, version) = target_from_js(input)?;
+    // From 1970 to the last instant a Date can hold (8.64e15 ms).
+    let timestamp = number_option(input, "timestamp", 0.0, 8.64e15)?.unwrap_or_else(Date::now);
     let nonce = match string_option(input, "nonce", codes::INVALID_CONFIG)? {
-        Some(n) if !n.is_empty() && n.len() <= 128 && n.bytes().all(|b| b.is_ascii_graphic()) => n,
-        Some(_) => {
-            let msg = "nonce must be 1 to 128 visible ASCII characters, unique per request";
-            return Err(Error::invalid(codes::INVALID_CONFIG, "nonce", msg));
+        Some(n) => {
+            validate::nonce(&n)?;
+            n
         }
         None => random::nonce()?,
     };
@@ -81,10 +72,7 @@ fn presign(input: &JsValue) -> Result<JsValue, Error> {
         timestamp as i64,
         &nonce,
     );
-    let url = match proxy {
-        Some(base) => base + &signed.path_and_query,
-        None => signed.url,
-    };
+    let url = signed.url;
     // `{ method, url, headers, clientToken }` as one JSON text for JSON.parse: crossing into
     // JS once beats a dozen strings, each decoded on its own, and a dozen property writes
     // (a third of the time of a signature in Node went there).

@@ -10,7 +10,7 @@ use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::js;
+use crate::js;
 
 #[wasm_bindgen]
 extern "C" {
@@ -69,6 +69,15 @@ impl Trigger {
             promise,
             resolve,
             source: Source::Abort(signal.clone(), fire),
+        }
+    }
+
+    /// Whether it has fired. For an abort trigger, read from the signal itself: the listener
+    /// runs only after the current task.
+    pub fn fired(&self) -> bool {
+        match &self.source {
+            Source::Abort(signal, _) => js::get(signal, "aborted").is_truthy(),
+            Source::Timer(_) => false,
         }
     }
 

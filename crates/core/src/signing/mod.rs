@@ -135,7 +135,11 @@ pub fn sign(
             let canonical =
                 v3::canonical_request(method, path, &query, &signed, v3::EMPTY_BODY_SHA256);
             let signature = v3::signature(&canonical, secret);
-            (v3::authorization(&canonical, id, &signature), signature, canonical.text)
+            (
+                v3::authorization(&canonical, id, &signature),
+                signature,
+                canonical.text,
+            )
         }
         SignatureVersion::V1 => {
             let sts = v1::string_to_sign(method, path, &query, &signed);
@@ -365,10 +369,16 @@ mod tests {
             "{d}"
         );
         assert!(!d.contains(&s.signature), "{d}");
-        let echoed = format!("{} {} s3cret-value", s.signed_text, s.headers.last().unwrap().1);
+        let echoed = format!(
+            "{} {} s3cret-value",
+            s.signed_text,
+            s.headers.last().unwrap().1
+        );
         let clean = s.secrets(&creds).redact(&echoed);
         assert!(
-            !clean.contains("token-value") && !clean.contains("s3cret-value") && !clean.contains(&s.signature),
+            !clean.contains("token-value")
+                && !clean.contains("s3cret-value")
+                && !clean.contains(&s.signature),
             "{clean}"
         );
     }

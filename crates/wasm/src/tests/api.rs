@@ -1,12 +1,9 @@
 //! The JS surface (`Client`, `configure`, `openHttps`) called for real against the emulator,
 //! in Node and in headless Chromium (`scripts/test.sh` runs both). The emulator's address
 //! comes from `EMULATOR_URL` at build time; each test uses its own `es-active-<uuid>` id.
-#![cfg(target_arch = "wasm32")]
 
-mod common;
-
-use aliyun_es_https::{configure, open_https, Client};
-use common::*;
+use super::common::*;
+use crate::{configure, open_https, Client};
 use js_sys::{Function, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -341,7 +338,7 @@ async fn proxy_url_changes_where_the_request_goes_not_what_is_signed() {
 
 #[wasm_bindgen_test]
 fn sign_open_https_reproduces_the_shared_vectors_from_js() {
-    use aliyun_es_https::sign_open_https;
+    use crate::sign_open_https;
     // The inputs of `v3-basic-with-clientToken` and `basic-with-clientToken` in
     // tests/vectors/signing.json (user-agent is signed by neither scheme).
     let expected = [

@@ -2,8 +2,8 @@
 //! used by every file).
 #![allow(dead_code)]
 
-use aliyun_es_https::random::uuid_v4;
-use aliyun_es_https::Client;
+use crate::random::uuid_v4;
+use crate::Client;
 use js_sys::{Function, Promise, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

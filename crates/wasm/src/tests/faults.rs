@@ -3,12 +3,9 @@
 //! Chromium: either retried to success with the change applied exactly once, or a typed
 //! error with nothing applied — never a false success. Each test prints one row of the
 //! table `fault | outcome | attempts | applied`.
-#![cfg(target_arch = "wasm32")]
 
-mod common;
-
-use aliyun_es_https::Client;
-use common::*;
+use super::common::*;
+use crate::Client;
 use js_sys::{Date, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -57,7 +54,7 @@ async fn case(
         "{fault}: attempts reported by the client"
     );
     assert_eq!(
-        common::attempts(&id).await,
+        super::common::attempts(&id).await,
         f64::from(want_attempts),
         "{fault}: attempts seen by the emulator"
     );
@@ -267,7 +264,7 @@ async fn an_abort_signal_cancels_at_once_and_applies_nothing() {
         .await
         .unwrap_err();
     assert_error(&e, "Aborted");
-    assert_eq!(common::attempts(&id).await, 0.0);
+    assert_eq!(super::common::attempts(&id).await, 0.0);
 }
 
 #[wasm_bindgen_test]

@@ -2,12 +2,9 @@
 //! network, timeouts, aborts, bad input), and no error field, message, stack or JSON form
 //! may contain the access key secret, the STS token or a signature that was sent.
 //! Runs in Node and in headless Chromium.
-#![cfg(target_arch = "wasm32")]
 
-mod common;
-
-use aliyun_es_https::Client;
-use common::*;
+use super::common::*;
+use crate::Client;
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;

@@ -1,0 +1,171 @@
+// The option and result types of the JS surface, appended to the generated typings
+// (crates/wasm/src/lib.rs pulls this file in with include_str!).
+declare global {
+  interface SymbolConstructor {
+    /**
+     * wasm-bindgen gives `Client` a `[Symbol.dispose]()` (for `using`); declared here as
+     * `@types/node` does, so projects whose `lib` predates ES2025 still type-check.
+     */
+    readonly dispose: unique symbol;
+  }
+}
+
+/** An Alibaba Cloud access key, optionally with an STS security token. */
+export interface Credentials {
+  /** The AccessKey ID (for STS credentials, the temporary `STS.…` id). */
+  accessKeyId: string;
+  /** The AccessKey secret. Never appears in errors, logs or `Debug` output. */
+  accessKeySecret: string;
+  /** The STS security token, for temporary credentials. */
+  securityToken?: string;
+  /**
+   * When temporary credentials expire (ISO 8601 string such as STS's `Expiration`, a `Date`,
+   * or milliseconds since 1970). Used only for credentials returned by a
+   * {@link CredentialsProvider}: they are reused until 5 minutes before this time.
+   */
+  expiration?: string | number | Date;
+}
+
+/**
+ * A function that returns credentials (or a Promise of them), e.g. short-lived STS
+ * credentials fetched from your backend. Called on the first call; its answer is reused until
+ * 5 minutes before its `expiration` (without `expiration`: called again for every call).
+ * Concurrent calls share one pending invocation.
+ */
+export type CredentialsProvider = () => Credentials | Promise<Credentials>;
+
+/** The answer a `fetch` replacement must give: a status and the body as text. */
+export interface FetchResponse {
+  /** The HTTP status code. */
+  status: number;
+  /** Reads the whole body as text. */
+  text(): Promise<string>;
+}
+
+/**
+ * A `fetch`-compatible function: called with the URL and `{ method, headers, signal }`;
+ * `signal` aborts the request when an attempt times out or the caller aborts.
+ */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; signal?: AbortSignal },
+) => Promise<FetchResponse>;
+
+/** How to reach and sign for the service. */
+export interface ClientConfig {
+  /**
+   * The access key, or a function returning it. Omitted: in Node, from
+   * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
+   * `ALIBABA_CLOUD_SECURITY_TOKEN`.
+   */
+  credentials?: Credentials | CredentialsProvider;
+  /** The region, e.g. `"cn-hangzhou"`. Omitted: in Node, `ALIBABA_CLOUD_REGION_ID`. */
+  regionId?: string;
+  /** `host`, `host:port` or `http(s)://host[:port]`; wins over `regionId` and `network`. */
+  endpoint?: string;
+  /** `"public"` (default) or `"vpc"` (`elasticsearch-vpc.<region>.aliyuncs.com`). */
+  network?: "public" | "vpc";
+  /** `"v3"` (default, ACS3-HMAC-SHA256) or `"v1"` (ROA HMAC-SHA1; not from a browser). */
+  signatureVersion?: "v3" | "v1";
+  /**
+   * Send the request here instead of to the endpoint, still signed for the endpoint's host:
+   * `http(s)://host[:port][/path]`, or a path such as `"/aliyun"` on the page's own origin.
+   * The proxy must forward method, path after this prefix, query, headers and body unchanged,
+   * with `Host` set to the endpoint's host (e.g. `elasticsearch.cn-hangzhou.aliyuncs.com`).
+   */
+  proxyUrl?: string;
+  /** Replaces the global `fetch`. It receives `init.signal` and should honour it. */
+  fetch?: FetchLike;
+  /**
+   * Attempts in all, 1–10 (default 3). Network errors, timeouts, cut-short answers, HTTP 5xx,
+   * `Throttling*`, `ServiceUnavailable` and `InternalError` are retried with exponential
+   * backoff and full jitter, waiting at least what `x-acs-retry-after` / `Retry-After` ask;
+   * every attempt reuses the call's clientToken, so the change is applied at most once.
+   */
+  maxAttempts?: number;
+  /** Time for one attempt, request and whole answer, in ms (default 10000). */
+  timeoutMs?: number;
+  /** Time for the whole call, retries and waits included, in ms (default: no limit). */
+  deadlineMs?: number;
+}
+
+/** What `signOpenHttps` signs: the call, the credentials, and where it goes. */
+export interface SignOpenHttpsRequest {
+  /** The instance, e.g. `"es-cn-n6w1o1x0w001c"`. */
+  instanceId: string;
+  /** Makes the call idempotent; generated (and returned) when omitted. */
+  clientToken?: string;
+  /** The access key (a value, not a function: signing is synchronous). */
+  credentials: Credentials;
+  /** As in {@link ClientConfig}. */
+  regionId?: string;
+  /** As in {@link ClientConfig}. */
+  endpoint?: string;
+  /** As in {@link ClientConfig}. */
+  network?: "public" | "vpc";
+  /** As in {@link ClientConfig}. */
+  signatureVersion?: "v3" | "v1";
+  /** As in {@link ClientConfig}: the URL points here, the signature covers the endpoint. */
+  proxyUrl?: string;
+  /** The signing time in ms since 1970 (default: now). */
+  timestamp?: number;
+  /** The signature nonce (default: 64 random hex characters); must be unique per request. */
+  nonce?: string;
+}
+
+/** A signed request, ready to send. */
+export interface SignedOpenHttpsRequest {
+  /** Always `"POST"`. */
+  method: "POST";
+  /** Where to send it. */
+  url: string;
+  /** Exactly the headers to send (lower-case names; `Host` comes from the URL). */
+  headers: Record<string, string>;
+  /** The clientToken in the URL (the one given, or a generated UUID). */
+  clientToken: string;
+}
+
+/** Options of one call. */
+export interface OpenHttpsOptions {
+  /** Cancels the call at once (the request in flight is aborted; no retry follows). */
+  signal?: AbortSignal;
+}
+
+/** The answer of a successful call. */
+export interface OpenHttpsResult {
+  /** `true`: HTTPS is on. `false`: the service answered that it did not enable HTTPS. */
+  result: boolean;
+  /** The service's RequestId, for support tickets. */
+  requestId: string;
+  /** The clientToken sent (generated when none was given); reuse it to retry safely. */
+  clientToken: string;
+  /** How many requests the call took (1 unless it retried). */
+  attempts: number;
+}
+
+/** Every rejection is an `Error` with these fields; `name` is always `"OpenHttpsError"`. */
+export interface OpenHttpsError extends Error {
+  name: "OpenHttpsError";
+  /** The service's Code (`InstanceNotFound`, …) or ours (`InvalidInstanceId`, `NetworkError`, …). */
+  code: string;
+  /** Whether the same call (same clientToken) may succeed if repeated. */
+  retryable: boolean;
+  /** The HTTP status, when an answer arrived. */
+  httpStatus?: number;
+  /** The service's RequestId, when known. */
+  requestId?: string;
+  /** The service's HostId, when known. */
+  hostId?: string;
+  /** The service's troubleshooting link, when known. */
+  recommend?: string;
+  /** For validation errors: the option or argument at fault. */
+  field?: string;
+  /** The clientToken of the call, when it got that far. */
+  clientToken?: string;
+  /** Why each attempt failed, in order, when a request was sent (e.g. `"ServiceUnavailable (HTTP 503, RequestId …)"`). */
+  attempts?: string[];
+  /** For `SignatureDoesNotMatch`: what we signed (V1 string to sign or V3 canonical request; STS token redacted). */
+  stringToSign?: string;
+  /** For `SignatureDoesNotMatch`: the server's string to sign, when its message shows it. */
+  serverStringToSign?: string;
+}
