@@ -112,7 +112,10 @@ pub fn parse(shape: Shape, status: u16, body: &str) -> Result<Response, Error> {
             ),
         );
         // JSON that stops midway is a connection cut short, not a page from someone else.
-        if body.trim_start().starts_with(['{', '[']) && !complete_json(body) {
+        // (A whole JSON text that is still unreadable, such as one with a repeated name, ends
+        // with its closing bracket.)
+        let trimmed = body.trim();
+        if trimmed.starts_with(['{', '[']) && !trimmed.ends_with(['}', ']']) {
             e.kind = ErrorKind::TruncatedResponse;
         }
         return Err(e);
@@ -192,27 +195,6 @@ fn read_result(shape: Shape, whole: &Value, result: &Value, request_id: &str) ->
         }
         _ => None,
     }
-}
-
-/// Whether `body` is whole JSON (then an unexpected shape, such as a repeated name, is not a
-/// cut-short answer): its brackets close.
-fn complete_json(body: &str) -> bool {
-    let mut depth = 0i32;
-    let mut in_string = false;
-    let mut escaped = false;
-    for b in body.bytes() {
-        match (in_string, escaped, b) {
-            (true, true, _) => escaped = false,
-            (true, false, b'\\') => escaped = true,
-            (true, false, b'"') => in_string = false,
-            (true, false, _) => {}
-            (false, _, b'"') => in_string = true,
-            (false, _, b'{' | b'[') => depth += 1,
-            (false, _, b'}' | b']') => depth -= 1,
-            _ => {}
-        }
-    }
-    depth == 0 && !in_string
 }
 
 /// The gateway's `SignatureDoesNotMatch` message ends with `server string to sign is:` and
