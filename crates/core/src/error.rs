@@ -40,6 +40,13 @@ pub mod codes {
     pub const ABORTED: &str = "Aborted";
     /// The service's code for a request signed with a wrong secret or changed on the way.
     pub const SIGNATURE_DOES_NOT_MATCH: &str = "SignatureDoesNotMatch";
+    /// `ensureHttps`: the instance is `inactive` or `invalid` (the status is in the message);
+    /// HTTPS cannot be turned on until it is active again.
+    pub const INSTANCE_NOT_ACTIVE: &str = "InstanceNotActive";
+    /// `ensureHttps`: the service answered OpenHttps with `Result: false`.
+    pub const OPEN_HTTPS_REJECTED: &str = "OpenHttpsRejected";
+    /// `ensureHttps`: HTTPS was not on within `waitTimeoutMs`; the change may still complete.
+    pub const WAIT_TIMEOUT: &str = "WaitTimeout";
     /// The service's code for a request dated more than 15 minutes from its clock.
     pub const TIME_STAMP_EXPIRED: &str = "InvalidTimeStamp.Expired";
     /// The service's code for a nonce it has seen: our nonces are 256 random bits, so this

@@ -40,6 +40,7 @@ pub mod text;
 pub mod call;
 pub mod credentials;
 pub mod endpoint;
+pub mod ensure;
 pub mod error;
 pub mod json;
 pub mod operation;

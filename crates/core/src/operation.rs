@@ -74,6 +74,15 @@ pub const LIST_INSTANCE: Operation = Operation {
 /// Largest page ListInstance serves.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
+/// The page to ask for after page `page` of `size` brought `got` instances, of `total` in all
+/// when the answer said: `None` when that was the last page (a short or empty page, or the
+/// total reached).
+pub fn next_page(page: u32, size: u32, got: usize, total: Option<u64>) -> Option<u32> {
+    let seen = u64::from(page) * u64::from(size);
+    let more = got == size as usize && got > 0 && total.is_none_or(|t| seen < t);
+    more.then(|| page.checked_add(1)).flatten()
+}
+
 /// A validated request of one operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
@@ -223,6 +232,17 @@ mod tests {
             ]
         );
         assert_eq!(list.operation().shape, Shape::InstanceList);
+    }
+
+    #[test]
+    fn pages_follow_until_a_short_page_or_the_total() {
+        assert_eq!(next_page(1, 10, 10, Some(25)), Some(2));
+        assert_eq!(next_page(2, 10, 10, Some(25)), Some(3));
+        assert_eq!(next_page(3, 10, 5, Some(25)), None, "a short page is the last");
+        assert_eq!(next_page(2, 10, 10, Some(20)), None, "the total is reached");
+        assert_eq!(next_page(1, 10, 10, None), Some(2), "no total: until a short page");
+        assert_eq!(next_page(1, 10, 0, Some(50)), None, "an empty page ends it whatever the total says");
+        assert_eq!(next_page(u32::MAX, 1, 1, None), None);
     }
 
     #[test]
