@@ -1,3 +1,13 @@
 // Node ESM entry: re-exports the CommonJS entry so that `import` and `require` share one
 // wasm instance (and one default client set by `configure`).
-export { Client, configure, openHttps, signOpenHttps } from './node.cjs';
+export {
+  Client,
+  configure,
+  openHttps,
+  closeHttps,
+  describeInstance,
+  listInstances,
+  instances,
+  ensureHttps,
+  signOpenHttps,
+} from './node.cjs';

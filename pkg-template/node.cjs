@@ -5,11 +5,18 @@
 'use strict';
 const glue = require('./aliyun_es_https.cjs');
 const { createNodeFetch } = require('./node-transport.cjs');
+const topLevel = require('./top-level.cjs');
 
 glue.__setDefaultFetch(createNodeFetch());
+const top = topLevel(glue.__defaultClient);
 
 // One assignment per name: the form Node's ESM loader detects as named exports of CommonJS.
 exports.Client = glue.Client;
 exports.configure = glue.configure;
-exports.openHttps = glue.openHttps;
+exports.openHttps = top.openHttps;
+exports.closeHttps = top.closeHttps;
+exports.describeInstance = top.describeInstance;
+exports.listInstances = top.listInstances;
+exports.instances = top.instances;
+exports.ensureHttps = top.ensureHttps;
 exports.signOpenHttps = glue.signOpenHttps;

@@ -334,32 +334,53 @@ mod tests {
     fn http_opens_once_then_polls_through_lag_and_activation() {
         let mut e = Ensure::new(options(), 0.0);
         e.start();
-        assert_eq!(e.on_described(&instance("active", "HTTP"), 0.0), EnsureStep::Open);
+        assert_eq!(
+            e.on_described(&instance("active", "HTTP"), 0.0),
+            EnsureStep::Open
+        );
         assert_eq!(e.phase(), Phase::Opening);
-        assert_eq!(e.on_opened(true, "R-open", 5.0), EnsureStep::Wait { ms: POLL });
+        assert_eq!(
+            e.on_opened(true, "R-open", 5.0),
+            EnsureStep::Wait { ms: POLL }
+        );
         assert_eq!(e.phase(), Phase::Activating);
         // The service still shows active + HTTP right after the call: not done, no 2nd open.
         assert_eq!(e.resume(55.0), EnsureStep::Describe);
-        assert_eq!(e.on_described(&instance("active", "HTTP"), 60.0), EnsureStep::Wait { ms: POLL });
+        assert_eq!(
+            e.on_described(&instance("active", "HTTP"), 60.0),
+            EnsureStep::Wait { ms: POLL }
+        );
         assert_eq!(e.resume(110.0), EnsureStep::Describe);
-        assert_eq!(e.on_described(&instance("activating", "HTTP"), 115.0), EnsureStep::Wait { ms: POLL });
+        assert_eq!(
+            e.on_described(&instance("activating", "HTTP"), 115.0),
+            EnsureStep::Wait { ms: POLL }
+        );
         assert_eq!(e.resume(165.0), EnsureStep::Describe);
         let EnsureStep::Done(d) = e.on_described(&instance("active", "HTTPS"), 170.0) else {
             panic!()
         };
         assert_eq!((d.changed, d.polls), (true, 4));
         assert_eq!(d.request_id.as_deref(), Some("R-open"));
-        assert_eq!((d.status.as_str(), d.protocol.as_str()), ("active", "HTTPS"));
+        assert_eq!(
+            (d.status.as_str(), d.protocol.as_str()),
+            ("active", "HTTPS")
+        );
     }
 
     #[test]
     fn a_busy_instance_is_waited_for_first() {
         let mut e = Ensure::new(options(), 0.0);
         e.start();
-        assert_eq!(e.on_described(&instance("activating", "HTTP"), 0.0), EnsureStep::Wait { ms: POLL });
+        assert_eq!(
+            e.on_described(&instance("activating", "HTTP"), 0.0),
+            EnsureStep::Wait { ms: POLL }
+        );
         assert_eq!(e.phase(), Phase::Waiting);
         assert_eq!(e.resume(50.0), EnsureStep::Describe);
-        assert_eq!(e.on_described(&instance("active", "HTTP"), 50.0), EnsureStep::Open);
+        assert_eq!(
+            e.on_described(&instance("active", "HTTP"), 50.0),
+            EnsureStep::Open
+        );
         // Someone else's change finishing with HTTPS on also ends it, unchanged.
         let mut e = Ensure::new(options(), 0.0);
         e.start();
@@ -375,7 +396,10 @@ mod tests {
     fn unknown_statuses_are_waited_on_not_failed() {
         let mut e = Ensure::new(options(), 0.0);
         e.start();
-        assert_eq!(e.on_described(&instance("upgrading", "HTTP"), 0.0), EnsureStep::Wait { ms: POLL });
+        assert_eq!(
+            e.on_described(&instance("upgrading", "HTTP"), 0.0),
+            EnsureStep::Wait { ms: POLL }
+        );
     }
 
     #[test]
@@ -398,10 +422,18 @@ mod tests {
             let mut e = Ensure::new(options(), 0.0);
             e.start();
             e.on_described(&instance("active", "HTTP"), 0.0);
-            assert_eq!(e.on_error(service(code, 400), 0.0), EnsureStep::Wait { ms: POLL }, "{code}");
+            assert_eq!(
+                e.on_error(service(code, 400), 0.0),
+                EnsureStep::Wait { ms: POLL },
+                "{code}"
+            );
             assert_eq!(e.phase(), Phase::Waiting);
             assert_eq!(e.resume(50.0), EnsureStep::Describe);
-            assert_eq!(e.on_described(&instance("active", "HTTP"), 50.0), EnsureStep::Open, "same token again");
+            assert_eq!(
+                e.on_described(&instance("active", "HTTP"), 50.0),
+                EnsureStep::Open,
+                "same token again"
+            );
         }
     }
 
@@ -418,8 +450,13 @@ mod tests {
         let mut e = Ensure::new(options(), 0.0);
         e.start();
         e.on_described(&instance("active", "HTTP"), 0.0);
-        let EnsureStep::Fail(err) = e.on_opened(false, "R-no", 0.0) else { panic!() };
-        assert_eq!((err.code.as_str(), err.request_id.as_deref()), (codes::OPEN_HTTPS_REJECTED, Some("R-no")));
+        let EnsureStep::Fail(err) = e.on_opened(false, "R-no", 0.0) else {
+            panic!()
+        };
+        assert_eq!(
+            (err.code.as_str(), err.request_id.as_deref()),
+            (codes::OPEN_HTTPS_REJECTED, Some("R-no"))
+        );
     }
 
     #[test]
@@ -429,9 +466,18 @@ mod tests {
         e.on_described(&instance("active", "HTTP"), 0.0);
         e.on_opened(true, "R", 0.0);
         e.resume(50.0);
-        assert_eq!(e.on_error(service("ServiceUnavailable", 503), 50.0), EnsureStep::Wait { ms: POLL });
-        assert_eq!(e.on_error(service("Throttling.User", 400), 100.0), EnsureStep::Wait { ms: POLL });
-        assert_eq!(e.on_error(Error::network("reset"), 150.0), EnsureStep::Wait { ms: POLL });
+        assert_eq!(
+            e.on_error(service("ServiceUnavailable", 503), 50.0),
+            EnsureStep::Wait { ms: POLL }
+        );
+        assert_eq!(
+            e.on_error(service("Throttling.User", 400), 100.0),
+            EnsureStep::Wait { ms: POLL }
+        );
+        assert_eq!(
+            e.on_error(Error::network("reset"), 150.0),
+            EnsureStep::Wait { ms: POLL }
+        );
         assert_eq!(e.phase(), Phase::Activating);
         // …but a first look that fails for good is the answer (a wrong id, a wrong key).
         let mut e = Ensure::new(options(), 0.0);
@@ -442,7 +488,13 @@ mod tests {
         assert_eq!(err.code, "InstanceNotFound");
         let mut e = Ensure::new(options(), 0.0);
         e.start();
-        assert!(matches!(e.on_error(service("ServiceUnavailable", 503), 0.0), EnsureStep::Fail(_)), "the call already retried it");
+        assert!(
+            matches!(
+                e.on_error(service("ServiceUnavailable", 503), 0.0),
+                EnsureStep::Fail(_)
+            ),
+            "the call already retried it"
+        );
     }
 
     #[test]
@@ -453,27 +505,57 @@ mod tests {
         e.on_opened(true, "R-open", 0.0);
         // The last wait is cut to the time left.
         e.resume(900.0);
-        assert_eq!(e.on_described(&instance("activating", "HTTP"), 980.0), EnsureStep::Wait { ms: 20.0 });
-        let EnsureStep::Fail(err) = e.resume(1_000.0) else { panic!() };
+        assert_eq!(
+            e.on_described(&instance("activating", "HTTP"), 980.0),
+            EnsureStep::Wait { ms: 20.0 }
+        );
+        let EnsureStep::Fail(err) = e.resume(1_000.0) else {
+            panic!()
+        };
         assert_eq!(err.code, codes::WAIT_TIMEOUT);
-        assert!(err.message.contains("status activating, protocol HTTP"), "{}", err.message);
-        assert!(err.message.contains("may still complete"), "{}", err.message);
+        assert!(
+            err.message.contains("status activating, protocol HTTP"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.contains("may still complete"),
+            "{}",
+            err.message
+        );
         assert_eq!(err.request_id.as_deref(), Some("R-open"));
         // Stuck before any change: no promise about a change.
         let mut e = Ensure::new(options(), 0.0);
         e.start();
         e.on_described(&instance("activating", "HTTP"), 0.0);
-        let EnsureStep::Fail(err) = e.resume(1_000.0) else { panic!() };
-        assert!(!err.message.contains("may still complete"), "{}", err.message);
+        let EnsureStep::Fail(err) = e.resume(1_000.0) else {
+            panic!()
+        };
+        assert!(
+            !err.message.contains("may still complete"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn without_wait_it_ends_once_accepted() {
-        let mut e = Ensure::new(EnsureOptions { wait: false, ..options() }, 0.0);
+        let mut e = Ensure::new(
+            EnsureOptions {
+                wait: false,
+                ..options()
+            },
+            0.0,
+        );
         e.start();
         e.on_described(&instance("active", "HTTP"), 0.0);
-        let EnsureStep::Done(d) = e.on_opened(true, "R", 0.0) else { panic!() };
+        let EnsureStep::Done(d) = e.on_opened(true, "R", 0.0) else {
+            panic!()
+        };
         assert!(d.changed);
-        assert_eq!(d.protocol, "HTTP", "what was last seen, not what is hoped for");
+        assert_eq!(
+            d.protocol, "HTTP",
+            "what was last seen, not what is hoped for"
+        );
     }
 }

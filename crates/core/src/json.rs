@@ -33,6 +33,69 @@ pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Writes a JSON object member by member: results cross into JS as one text for
+/// `JSON.parse`, which is smaller in wasm and faster than setting properties one by one.
+#[derive(Default)]
+pub struct ObjectWriter {
+    out: String,
+}
+
+impl ObjectWriter {
+    /// An empty object.
+    pub fn new() -> Self {
+        ObjectWriter::default()
+    }
+
+    fn key(&mut self, key: &str) -> &mut String {
+        self.out.push(if self.out.is_empty() { '{' } else { ',' });
+        write_string(&mut self.out, key);
+        self.out.push(':');
+        &mut self.out
+    }
+
+    /// `"key": "value"`.
+    pub fn string(&mut self, key: &str, value: &str) -> &mut Self {
+        write_string(self.key(key), value);
+        self
+    }
+
+    /// `"key": "value"` when there is a value.
+    pub fn optional(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        if let Some(v) = value {
+            self.string(key, v);
+        }
+        self
+    }
+
+    /// `"key": 123`.
+    pub fn number(&mut self, key: &str, value: u64) -> &mut Self {
+        let text = cat!(value);
+        self.key(key).push_str(&text);
+        self
+    }
+
+    /// `"key": true`.
+    pub fn boolean(&mut self, key: &str, value: bool) -> &mut Self {
+        self.key(key).push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    /// `"key": <json>`, for JSON text written elsewhere.
+    pub fn raw(&mut self, key: &str, json: &str) -> &mut Self {
+        self.key(key).push_str(json);
+        self
+    }
+
+    /// The object's text.
+    pub fn finish(&mut self) -> String {
+        if self.out.is_empty() {
+            self.out.push('{');
+        }
+        self.out.push('}');
+        core::mem::take(&mut self.out)
+    }
+}
+
 /// A parsed JSON value. Numbers keep their text: the answers only need whole numbers (a total
 /// count, a port), read with [`Value::as_u64`], and float parsing is large in wasm.
 #[derive(Clone, Debug, PartialEq)]
@@ -316,6 +379,21 @@ mod tests {
             parse(r#"{"x":1,"X":2}"#).is_some(),
             "names differ by case are distinct"
         );
+    }
+
+    #[test]
+    fn writes_objects_that_read_back() {
+        let text = ObjectWriter::new()
+            .string("a", "x\"y")
+            .optional("b", None)
+            .optional("c", Some("é"))
+            .number("n", 42)
+            .boolean("t", true)
+            .raw("r", "[1,{}]")
+            .finish();
+        assert_eq!(text, r#"{"a":"x\"y","c":"é","n":42,"t":true,"r":[1,{}]}"#);
+        assert!(parse(&text).is_some());
+        assert_eq!(ObjectWriter::new().finish(), "{}");
     }
 
     #[test]

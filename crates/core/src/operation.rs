@@ -238,10 +238,22 @@ mod tests {
     fn pages_follow_until_a_short_page_or_the_total() {
         assert_eq!(next_page(1, 10, 10, Some(25)), Some(2));
         assert_eq!(next_page(2, 10, 10, Some(25)), Some(3));
-        assert_eq!(next_page(3, 10, 5, Some(25)), None, "a short page is the last");
+        assert_eq!(
+            next_page(3, 10, 5, Some(25)),
+            None,
+            "a short page is the last"
+        );
         assert_eq!(next_page(2, 10, 10, Some(20)), None, "the total is reached");
-        assert_eq!(next_page(1, 10, 10, None), Some(2), "no total: until a short page");
-        assert_eq!(next_page(1, 10, 0, Some(50)), None, "an empty page ends it whatever the total says");
+        assert_eq!(
+            next_page(1, 10, 10, None),
+            Some(2),
+            "no total: until a short page"
+        );
+        assert_eq!(
+            next_page(1, 10, 0, Some(50)),
+            None,
+            "an empty page ends it whatever the total says"
+        );
         assert_eq!(next_page(u32::MAX, 1, 1, None), None);
     }
 

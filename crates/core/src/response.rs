@@ -81,6 +81,21 @@ impl Instance {
         })
     }
 
+    /// The instance as a JSON object: `instanceId`, `status`, `protocol`, and `description`,
+    /// `esVersion`, `haveClientNode` and `requestId` when known.
+    pub fn to_json(&self, request_id: Option<&str>) -> String {
+        let mut w = crate::json::ObjectWriter::new();
+        w.string("instanceId", &self.instance_id)
+            .string("status", &self.status)
+            .string("protocol", &self.protocol)
+            .optional("description", self.description.as_deref())
+            .optional("esVersion", self.es_version.as_deref());
+        if let Some(b) = self.have_client_node {
+            w.boolean("haveClientNode", b);
+        }
+        w.optional("requestId", request_id).finish()
+    }
+
     /// Whether the instance is `active` and serves HTTPS.
     pub fn is_https_active(&self) -> bool {
         self.status == "active" && self.protocol.eq_ignore_ascii_case("HTTPS")
@@ -279,6 +294,31 @@ mod tests {
             ("upgrading", None)
         );
         assert!(!instance.is_https_active());
+    }
+
+    #[test]
+    fn instances_write_the_fields_they_know() {
+        let Ok(Response::Instance { instance, .. }) = parse(
+            Shape::Instance,
+            200,
+            &format!(r#"{{"RequestId":"R","Result":{INSTANCE}}}"#),
+        ) else {
+            panic!()
+        };
+        assert_eq!(
+            instance.to_json(Some("R")),
+            r#"{"instanceId":"es-cn-1","status":"active","protocol":"HTTPS","description":"prod-logs","esVersion":"7.10_with_X-Pack","haveClientNode":true,"requestId":"R"}"#
+        );
+        let bare = Instance {
+            description: None,
+            es_version: None,
+            have_client_node: None,
+            ..instance
+        };
+        assert_eq!(
+            bare.to_json(None),
+            r#"{"instanceId":"es-cn-1","status":"active","protocol":"HTTPS"}"#
+        );
     }
 
     #[test]

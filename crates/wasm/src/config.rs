@@ -6,9 +6,12 @@ use core::cell::Cell;
 
 use aliyun_es_https_core::call::{CallPolicy, DEFAULT_TIMEOUT_MS};
 use aliyun_es_https_core::endpoint::{Endpoint, Network};
+use aliyun_es_https_core::ensure::EnsureOptions;
 use aliyun_es_https_core::error::{codes, Error};
+use aliyun_es_https_core::operation::MAX_PAGE_SIZE;
 use aliyun_es_https_core::retry::{RetryPolicy, MAX_ATTEMPTS_LIMIT};
 use aliyun_es_https_core::signing::{Credentials, SignatureVersion};
+use aliyun_es_https_core::validate;
 use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -68,8 +71,13 @@ impl ClientState {
                 Error::invalid(codes::INVALID_CONFIG, "fetch", msg)
             })?),
         };
-        let max_attempts =
-            number_option(config, "maxAttempts", 1.0, f64::from(MAX_ATTEMPTS_LIMIT))?;
+        let max_attempts = number_option(
+            config,
+            "maxAttempts",
+            1.0,
+            f64::from(MAX_ATTEMPTS_LIMIT),
+            codes::INVALID_CONFIG,
+        )?;
         if max_attempts.is_some_and(|n| n != n as u32 as f64) {
             let msg = "maxAttempts must be a whole number";
             return Err(Error::invalid(codes::INVALID_CONFIG, "maxAttempts", msg));
@@ -79,8 +87,15 @@ impl ClientState {
             ..RetryPolicy::default()
         };
         let timeout_ms =
-            number_option(config, "timeoutMs", 1.0, MAX_WAIT_MS)?.unwrap_or(DEFAULT_TIMEOUT_MS);
-        let deadline_ms = number_option(config, "deadlineMs", 1.0, MAX_WAIT_MS)?;
+            number_option(config, "timeoutMs", 1.0, MAX_WAIT_MS, codes::INVALID_CONFIG)?
+                .unwrap_or(DEFAULT_TIMEOUT_MS);
+        let deadline_ms = number_option(
+            config,
+            "deadlineMs",
+            1.0,
+            MAX_WAIT_MS,
+            codes::INVALID_CONFIG,
+        )?;
         Ok(ClientState {
             endpoint,
             signature_version,
@@ -198,14 +213,19 @@ pub(crate) fn client_token_arg(value: &JsValue) -> Result<String, Error> {
 /// A call's options object (`{ signal }`): `undefined`, or an object without unknown keys
 /// whose `signal` is an `AbortSignal`. Returns the signal.
 pub(crate) fn call_options(options: Option<&JsValue>) -> Result<Option<JsValue>, Error> {
-    let Some(options) = options.filter(|o| !o.is_null_or_undefined()) else {
-        return Ok(None);
-    };
+    match options.filter(|o| !o.is_null_or_undefined()) {
+        None => Ok(None),
+        Some(options) => call_options_of(options, &["signal"]),
+    }
+}
+
+/// Checks that `options` is a plain object with only `keys`, and reads its `signal`.
+fn call_options_of(options: &JsValue, keys: &[&'static str]) -> Result<Option<JsValue>, Error> {
     if !options.is_object() || js_sys::Array::is_array(options) {
         let msg = "the options must be an object such as { signal }";
         return Err(Error::invalid(codes::INVALID_ARGUMENT, "options", msg));
     }
-    reject_unknown(options, &[&["signal"]], codes::INVALID_ARGUMENT, "options")?;
+    reject_unknown(options, &[keys], codes::INVALID_ARGUMENT, "options")?;
     let bad_signal = || {
         let msg =
             "signal must be an AbortSignal (e.g. AbortSignal.timeout(5000) or controller.signal)";
@@ -237,19 +257,20 @@ pub fn v1_in_browser_error() -> Error {
 /// Longest `timeoutMs` / `deadlineMs` accepted: one hour (and what `setTimeout` can hold).
 const MAX_WAIT_MS: f64 = 3_600_000.0;
 
-/// An optional number option within `min..=max`.
+/// An optional number option within `min..=max`; anything else is an error with `code`.
 pub(crate) fn number_option(
     config: &JsValue,
     key: &'static str,
     min: f64,
     max: f64,
+    code: &str,
 ) -> Result<Option<f64>, Error> {
     match js::get(config, key) {
         v if v.is_null_or_undefined() => Ok(None),
         v => match v.as_f64() {
             Some(n) if (min..=max).contains(&n) => Ok(Some(n)),
             _ => Err(Error::invalid(
-                codes::INVALID_CONFIG,
+                code,
                 key,
                 cat!(
                     key,
@@ -275,5 +296,135 @@ pub(crate) fn string_option(
             .as_string()
             .map(Some)
             .ok_or_else(|| Error::invalid(code, key, cat!(key, " must be a string"))),
+    }
+}
+
+/// The query of `listInstances` (`with_page`) or `instances`.
+#[derive(Clone)]
+pub(crate) struct ListArgs {
+    /// The page to fetch (from 1).
+    pub page: u32,
+    /// Instances per page, 1–100.
+    pub size: u32,
+    /// Only instances whose description contains this.
+    pub description: Option<String>,
+    /// Only instances whose id matches this.
+    pub instance_id: Option<String>,
+    /// Cancels the calls.
+    pub signal: Option<JsValue>,
+}
+
+impl ListArgs {
+    /// Reads `{ description?, instanceId?, page?, size?, signal? }` (`page` only `with_page`).
+    pub fn from_js(query: Option<&JsValue>, with_page: bool) -> Result<ListArgs, Error> {
+        let query = query.filter(|q| !q.is_null_or_undefined());
+        let mut args = ListArgs {
+            page: 1,
+            // One call per 10 instances is the API's default page; walking all of them, the
+            // largest page makes the fewest calls.
+            size: if with_page { 10 } else { MAX_PAGE_SIZE },
+            description: None,
+            instance_id: None,
+            signal: None,
+        };
+        let Some(query) = query else {
+            return Ok(args);
+        };
+        let keys: &[&str] = if with_page {
+            &["description", "instanceId", "page", "size", "signal"]
+        } else {
+            &["description", "instanceId", "size", "signal"]
+        };
+        args.signal = call_options_of(query, keys)?;
+        let code = codes::INVALID_ARGUMENT;
+        args.description = string_option(query, "description", code)?;
+        args.instance_id = string_option(query, "instanceId", code)?;
+        if let Some(page) = number_option(query, "page", 1.0, f64::from(u32::MAX >> 1), code)? {
+            args.page = validate::whole_number("page", page, 1, u32::MAX >> 1)?;
+        }
+        if let Some(size) = number_option(query, "size", 1.0, f64::from(MAX_PAGE_SIZE), code)? {
+            args.size = validate::whole_number("size", size, 1, MAX_PAGE_SIZE)?;
+        }
+        Ok(args)
+    }
+}
+
+/// The options of `ensureHttps`.
+pub(crate) struct EnsureArgs {
+    /// The clientToken of every OpenHttps of this ensure (the caller's, or a new UUID).
+    pub client_token: String,
+    /// Waiting and polling.
+    pub options: EnsureOptions,
+    /// Called at each change of phase, status or protocol.
+    pub on_progress: Option<Function>,
+    /// Cancels the ensure.
+    pub signal: Option<JsValue>,
+}
+
+/// Longest `waitTimeoutMs`: a day (real activations take minutes; providers wait hours).
+const MAX_ENSURE_WAIT_MS: f64 = 86_400_000.0;
+
+impl EnsureArgs {
+    /// Reads `{ clientToken?, wait?, waitTimeoutMs?, pollIntervalMs?, onProgress?, signal? }`.
+    pub fn from_js(options: Option<&JsValue>) -> Result<EnsureArgs, Error> {
+        let options = options.filter(|o| !o.is_null_or_undefined());
+        let keys = [
+            "clientToken",
+            "wait",
+            "waitTimeoutMs",
+            "pollIntervalMs",
+            "onProgress",
+            "signal",
+        ];
+        let mut args = EnsureArgs {
+            client_token: String::new(),
+            options: EnsureOptions::default(),
+            on_progress: None,
+            signal: None,
+        };
+        let Some(options) = options else {
+            args.client_token = client_token_arg(&JsValue::UNDEFINED)?;
+            return Ok(args);
+        };
+        args.signal = call_options_of(options, &keys)?;
+        args.client_token = client_token_arg(&js::get(options, "clientToken"))?;
+        match js::get(options, "wait") {
+            v if v.is_null_or_undefined() => {}
+            v => {
+                args.options.wait = v.as_bool().ok_or_else(|| {
+                    Error::invalid(
+                        codes::INVALID_ARGUMENT,
+                        "wait",
+                        "wait must be true or false",
+                    )
+                })?
+            }
+        }
+        if let Some(ms) = number_option(
+            options,
+            "waitTimeoutMs",
+            1.0,
+            MAX_ENSURE_WAIT_MS,
+            codes::INVALID_ARGUMENT,
+        )? {
+            args.options.wait_timeout_ms = ms;
+        }
+        if let Some(ms) = number_option(
+            options,
+            "pollIntervalMs",
+            1.0,
+            MAX_WAIT_MS,
+            codes::INVALID_ARGUMENT,
+        )? {
+            args.options.poll_interval_ms = ms;
+        }
+        args.on_progress = match js::get(options, "onProgress") {
+            v if v.is_null_or_undefined() => None,
+            v => Some(v.dyn_into::<Function>().map_err(|_| {
+                let msg = "onProgress must be a function";
+                Error::invalid(codes::INVALID_ARGUMENT, "onProgress", msg)
+            })?),
+        };
+        Ok(args)
     }
 }

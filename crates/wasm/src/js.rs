@@ -73,6 +73,12 @@ pub fn try_get(target: &JsValue, key: &'static str) -> Result<JsValue, JsValue> 
     with_key(key, |k| Reflect::get(target, k))
 }
 
+/// The value of a JSON text we wrote (valid by construction: only a replaced `JSON.parse`
+/// could refuse it, and then the value is `undefined`).
+pub fn from_json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// The message of a thrown value: `err.message` (with `err.cause.message`/`code` when there
 /// is one, as Node's `fetch failed` hides the reason there), or its string form.
 pub fn describe(err: &JsValue) -> String {

@@ -52,7 +52,7 @@ mod timer;
 mod tests;
 
 #[cfg(target_arch = "wasm32")]
-pub use client::{configure, open_https, Client};
+pub use client::{configure, default_client, Client};
 #[cfg(target_arch = "wasm32")]
 pub use sign_request::sign_open_https;
 

@@ -55,7 +55,8 @@ fn presign(input: &JsValue) -> Result<JsValue, Error> {
     let (credentials, _) = credentials::from_js(&creds)?;
     let (endpoint, version) = target_from_js(input)?;
     // From 1970 to the last instant a Date can hold (8.64e15 ms).
-    let timestamp = number_option(input, "timestamp", 0.0, 8.64e15)?.unwrap_or_else(Date::now);
+    let timestamp = number_option(input, "timestamp", 0.0, 8.64e15, codes::INVALID_CONFIG)?
+        .unwrap_or_else(Date::now);
     let nonce = match string_option(input, "nonce", codes::INVALID_CONFIG)? {
         Some(n) => {
             validate::nonce(&n)?;

@@ -126,9 +126,126 @@ export interface SignedOpenHttpsRequest {
 }
 
 /** Options of one call. */
-export interface OpenHttpsOptions {
+export interface CallOptions {
   /** Cancels the call at once (the request in flight is aborted; no retry follows). */
   signal?: AbortSignal;
+}
+
+/** The options of `openHttps` (the same as every call's). */
+export type OpenHttpsOptions = CallOptions;
+
+/** An instance as DescribeInstance and ListInstance report it. */
+export interface Instance {
+  /** The instance id, e.g. `"es-cn-n6w1o1x0w001c"`. */
+  instanceId: string;
+  /**
+   * `"active"`, `"activating"` (being created or changed), `"inactive"`, `"invalid"`, or
+   * another word the service may add (passed on as it is).
+   */
+  status: string;
+  /** `"HTTP"` or `"HTTPS"` (passed on as the service says it). */
+  protocol: string;
+  /** The name shown in the console. */
+  description?: string;
+  /** The Elasticsearch version, e.g. `"7.10_with_X-Pack"`. */
+  esVersion?: string;
+  /** Whether the instance has client nodes (HTTPS needs them on some versions). */
+  haveClientNode?: boolean;
+  /** The service's RequestId (DescribeInstance only). */
+  requestId?: string;
+}
+
+/** The query of `listInstances`: one page. */
+export interface ListInstancesQuery {
+  /** Only instances whose description contains this. */
+  description?: string;
+  /** Only the instance with this id. */
+  instanceId?: string;
+  /** The page, from 1 (default 1). */
+  page?: number;
+  /** Instances per page, 1–100 (default 10). */
+  size?: number;
+  /** Cancels the call. */
+  signal?: AbortSignal;
+}
+
+/** One page of instances. */
+export interface InstancePage {
+  /** The page's instances, in the service's order. */
+  instances: Instance[];
+  /** How many instances match in all (`X-Total-Count`). */
+  total: number;
+  /** The service's RequestId. */
+  requestId: string;
+}
+
+/** The query of `instances`: every page. */
+export interface InstancesQuery {
+  /** Only instances whose description contains this. */
+  description?: string;
+  /** Only the instance with this id. */
+  instanceId?: string;
+  /** Instances per ListInstance call, 1–100 (default 100: the fewest calls). */
+  size?: number;
+  /** Cancels the walk (the page in flight rejects with `Aborted`). */
+  signal?: AbortSignal;
+}
+
+/** A progress report of `ensureHttps`. */
+export interface EnsureProgress {
+  /** The instance. */
+  instanceId: string;
+  /**
+   * `checking`: looking at the instance; `waiting`: it is busy with another change;
+   * `opening`: sending OpenHttps; `activating`: OpenHttps was accepted, waiting until HTTPS is
+   * on; `done`.
+   */
+  phase: "checking" | "waiting" | "opening" | "activating" | "done";
+  /** The last status seen. */
+  status?: string;
+  /** The last protocol seen. */
+  protocol?: string;
+  /** Milliseconds since `ensureHttps` started. */
+  elapsedMs: number;
+}
+
+/** The options of `ensureHttps`. */
+export interface EnsureHttpsOptions {
+  /** The clientToken of every OpenHttps of this ensure (generated when omitted). */
+  clientToken?: string;
+  /**
+   * `true` (default): resolve only when the instance is active and serves HTTPS. `false`:
+   * resolve once OpenHttps was accepted (or nothing needed changing).
+   */
+  wait?: boolean;
+  /** Longest time to wait in all, in ms (default 3600000: an hour; at most a day). */
+  waitTimeoutMs?: number;
+  /** Time between two DescribeInstance polls, in ms (default 10000). */
+  pollIntervalMs?: number;
+  /** Called at each change of phase, status or protocol; what it throws is ignored. */
+  onProgress?: (event: EnsureProgress) => void;
+  /** Cancels at once: nothing is left in flight, and the call rejects with `Aborted`. */
+  signal?: AbortSignal;
+}
+
+/** What `ensureHttps` resolves to. */
+export interface EnsureHttpsResult {
+  /** The instance. */
+  instanceId: string;
+  /** `true`: this ensure turned HTTPS on. `false`: it was already on. */
+  changed: boolean;
+  /** The last status seen (`"active"` unless `wait` was `false`). */
+  status: string;
+  /** The last protocol seen (`"HTTPS"` unless `wait` was `false`). */
+  protocol: string;
+  /** The clientToken of this ensure's OpenHttps (sent only when `changed`). */
+  clientToken: string;
+  /** The RequestId of the accepted OpenHttps, when one was sent. */
+  requestId?: string;
+  /** Milliseconds it took. */
+  elapsedMs: number;
+  /** DescribeInstance calls made. */
+  polls: number;
 }
 
 /** The answer of a successful call. */
@@ -169,3 +286,41 @@ export interface OpenHttpsError extends Error {
   /** For `SignatureDoesNotMatch`: the server's string to sign, when its message shows it. */
   serverStringToSign?: string;
 }
+
+/*
+ * The top-level functions: each runs the same method of the client set by `configure`, or
+ * else (in Node) of one built from the `ALIBABA_CLOUD_*` environment variables. Without
+ * either they reject with `MissingCredentials` (or `MissingRegion`), saying what to set.
+ */
+
+/** `Client.openHttps` on the default client: turns on HTTPS (one OpenHttps call). */
+export function openHttps(
+  instanceId: string,
+  clientToken?: string,
+  options?: CallOptions,
+): Promise<OpenHttpsResult>;
+
+/** `Client.closeHttps` on the default client: turns off HTTPS (one CloseHttps call). */
+export function closeHttps(
+  instanceId: string,
+  clientToken?: string,
+  options?: CallOptions,
+): Promise<OpenHttpsResult>;
+
+/** `Client.describeInstance` on the default client: the instance's current state. */
+export function describeInstance(instanceId: string, options?: CallOptions): Promise<Instance>;
+
+/** `Client.listInstances` on the default client: one page of instances. */
+export function listInstances(query?: ListInstancesQuery): Promise<InstancePage>;
+
+/** `Client.instances` on the default client: every instance, page after page. */
+export function instances(query?: InstancesQuery): AsyncIterableIterator<Instance>;
+
+/**
+ * `Client.ensureHttps` on the default client: makes sure HTTPS is on, opening it only if
+ * needed, and waits until the instance is active and serves HTTPS.
+ */
+export function ensureHttps(
+  instanceId: string,
+  options?: EnsureHttpsOptions,
+): Promise<EnsureHttpsResult>;

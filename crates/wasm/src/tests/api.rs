@@ -3,7 +3,7 @@
 //! comes from `EMULATOR_URL` at build time; each test uses its own `es-active-<uuid>` id.
 
 use super::common::*;
-use crate::{configure, open_https, Client};
+use crate::{configure, default_client, Client};
 use js_sys::{Function, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -130,9 +130,13 @@ async fn v1_works_where_fetch_can_send_date_and_says_why_elsewhere() {
 #[wasm_bindgen_test]
 async fn configure_sets_the_default_client() {
     configure(config("")).unwrap();
-    let r = JsFuture::from(open_https(active_id().into(), None, None))
-        .await
-        .unwrap();
+    let r = JsFuture::from(
+        default_client()
+            .unwrap()
+            .open_https(active_id().into(), None, None),
+    )
+    .await
+    .unwrap();
     assert_eq!(get(&r, "result"), JsValue::TRUE);
 }
 
