@@ -12,7 +12,7 @@ use aliyun_es_https_core::operation::MAX_PAGE_SIZE;
 use aliyun_es_https_core::retry::{RetryPolicy, MAX_ATTEMPTS_LIMIT};
 use aliyun_es_https_core::signing::{Credentials, SignatureVersion};
 use aliyun_es_https_core::validate;
-use js_sys::{Function, Object};
+use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::credentials::{CredentialSource, NoCredentials};
@@ -61,10 +61,10 @@ impl ClientState {
         }
 
         // Credentials first: with nothing configured, "no credentials" is the useful message.
-        let credentials = CredentialSource::from_option(js::get(config, "credentials"))?;
+        let credentials = CredentialSource::from_option(option(config, "credentials")?)?;
         let (endpoint, signature_version) = target_from_js(config)?;
 
-        let fetch = match js::get(config, "fetch") {
+        let fetch = match option(config, "fetch")? {
             v if v.is_null_or_undefined() => None,
             v => Some(v.dyn_into::<Function>().map_err(|_| {
                 let msg = "fetch must be a function like the global fetch";
@@ -141,6 +141,13 @@ pub(crate) fn target_from_js(config: &JsValue) -> Result<(Endpoint, SignatureVer
     };
     let mut endpoint = Endpoint::resolve(region.as_deref(), network, endpoint.as_deref())?;
     if let Some(proxy) = string_option(config, "proxyUrl", codes::INVALID_CONFIG)? {
+        // A path is resolved against the page's origin: where there is none (Node, a worker
+        // without one), every call would fail as a NetworkError instead of saying why.
+        if proxy.starts_with('/') && js::get(&js_sys::global(), "location").is_undefined() {
+            let msg = "proxyUrl is a path (\"/aliyun\"), which needs a page origin; here there \
+                       is none: give the whole URL, e.g. \"http://127.0.0.1:8080/aliyun\"";
+            return Err(Error::invalid(codes::INVALID_CONFIG, "proxyUrl", msg));
+        }
         endpoint = endpoint.with_proxy(&proxy)?;
     }
     Ok((endpoint, signature_version))
@@ -162,7 +169,10 @@ fn reject_unknown(
     field: &'static str,
 ) -> Result<(), Error> {
     let known = || known.iter().flat_map(|group| group.iter().copied());
-    let keys = Object::keys(object.unchecked_ref::<Object>());
+    let keys = js::own_keys(object).map_err(|e| {
+        let msg = cat!("listing the options threw: ", js::describe(&e));
+        Error::invalid(code, field, msg)
+    })?;
     // Fast path (signOpenHttps runs this per call): as many own keys as known keys present
     // means none is unknown, without copying every key's text out of JS.
     let present = known().filter(|k| js::has_own(object, k)).count();
@@ -254,6 +264,15 @@ pub fn v1_in_browser_error() -> Error {
     )
 }
 
+/// `object[key]` of an options object; a getter (or proxy trap) that throws is an
+/// `InvalidConfig` naming the option, never a raw exception or a silently missing value.
+pub(crate) fn option(object: &JsValue, key: &'static str) -> Result<JsValue, Error> {
+    js::try_get(object, key).map_err(|e| {
+        let msg = cat!("reading the option ", key, " threw: ", js::describe(&e));
+        Error::invalid(codes::INVALID_CONFIG, key, msg)
+    })
+}
+
 /// Longest `timeoutMs` / `deadlineMs` accepted: one hour (and what `setTimeout` can hold).
 const MAX_WAIT_MS: f64 = 3_600_000.0;
 
@@ -265,7 +284,7 @@ pub(crate) fn number_option(
     max: f64,
     code: &str,
 ) -> Result<Option<f64>, Error> {
-    match js::get(config, key) {
+    match option(config, key)? {
         v if v.is_null_or_undefined() => Ok(None),
         v => match v.as_f64() {
             Some(n) if (min..=max).contains(&n) => Ok(Some(n)),
@@ -290,7 +309,7 @@ pub(crate) fn string_option(
     key: &'static str,
     code: &str,
 ) -> Result<Option<String>, Error> {
-    match js::get(config, key) {
+    match option(config, key)? {
         v if v.is_null_or_undefined() => Ok(None),
         v => v
             .as_string()
@@ -387,8 +406,8 @@ impl EnsureArgs {
             return Ok(args);
         };
         args.signal = call_options_of(options, &keys)?;
-        args.client_token = client_token_arg(&js::get(options, "clientToken"))?;
-        match js::get(options, "wait") {
+        args.client_token = client_token_arg(&option(options, "clientToken")?)?;
+        match option(options, "wait")? {
             v if v.is_null_or_undefined() => {}
             v => {
                 args.options.wait = v.as_bool().ok_or_else(|| {
@@ -418,7 +437,7 @@ impl EnsureArgs {
         )? {
             args.options.poll_interval_ms = ms;
         }
-        args.on_progress = match js::get(options, "onProgress") {
+        args.on_progress = match option(options, "onProgress")? {
             v if v.is_null_or_undefined() => None,
             v => Some(v.dyn_into::<Function>().map_err(|_| {
                 let msg = "onProgress must be a function";

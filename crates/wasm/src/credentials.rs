@@ -160,7 +160,7 @@ pub(crate) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Err
         ));
     }
     let field = |key: &'static str| -> Result<Option<String>, Error> {
-        match js::get(value, key) {
+        match crate::config::option(value, key)? {
             v if v.is_null_or_undefined() => Ok(None),
             v => v.as_string().map(Some).ok_or_else(|| {
                 Error::invalid(
@@ -180,7 +180,10 @@ pub(crate) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Err
         ));
     };
     let credentials = Credentials::new(&id, &secret, field("securityToken")?.as_deref())?;
-    Ok((credentials, expiration(&js::get(value, "expiration"))?))
+    Ok((
+        credentials,
+        expiration(&crate::config::option(value, "expiration")?)?,
+    ))
 }
 
 fn expiration(value: &JsValue) -> Result<Option<f64>, Error> {

@@ -60,6 +60,18 @@ pub fn has_own(target: &JsValue, key: &'static str) -> bool {
     })
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Object.keys`, catching what a proxy's `ownKeys` trap throws.
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(object: &JsValue) -> Result<js_sys::Array, JsValue>;
+}
+
+/// The own enumerable keys of `object`, or what listing them threw.
+pub fn own_keys(object: &JsValue) -> Result<js_sys::Array, JsValue> {
+    object_keys(object)
+}
+
 /// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
 pub fn get(target: &JsValue, key: &'static str) -> JsValue {
     try_get(target, key).unwrap_or(JsValue::UNDEFINED)

@@ -9,7 +9,7 @@ use js_sys::Date;
 use wasm_bindgen::prelude::*;
 
 use crate::config::{
-    client_token_arg, number_option, reject_unknown_keys, string_option, target_from_js,
+    client_token_arg, number_option, option, reject_unknown_keys, string_option, target_from_js,
     SHARED_OPTIONS,
 };
 use crate::{credentials, errors, js, random};
@@ -41,9 +41,9 @@ fn presign(input: &JsValue) -> Result<JsValue, Error> {
             msg,
         ));
     };
-    let token = client_token_arg(&js::get(input, "clientToken"))?;
+    let token = client_token_arg(&option(input, "clientToken")?)?;
     let request = Request::open_https(&instance_id, Some(&token))?;
-    let creds = js::get(input, "credentials");
+    let creds = option(input, "credentials")?;
     if creds.is_null_or_undefined() {
         let msg = "credentials { accessKeyId, accessKeySecret } are required";
         return Err(Error::invalid(

@@ -308,7 +308,16 @@ async fn proxy_url_changes_where_the_request_goes_not_what_is_signed() {
     .bind0(&seen);
     let creds = r#""credentials":{"accessKeyId":"testid","accessKeySecret":"testsecret"}"#;
     let mut auth = Vec::new();
-    for proxy in [r#","proxyUrl":"/aliyun/""#, ""] {
+    // A path needs a page origin: in Node the whole URL is given.
+    let (proxy_option, base) = if in_node() {
+        (
+            r#","proxyUrl":"http://127.0.0.1:9/aliyun/""#,
+            "http://127.0.0.1:9/aliyun",
+        )
+    } else {
+        (r#","proxyUrl":"/aliyun/""#, "/aliyun")
+    };
+    for proxy in [proxy_option, ""] {
         let cfg = js(&format!(r#"{{"regionId":"cn-hangzhou"{proxy},{creds}}}"#));
         Reflect::set(&cfg, &"fetch".into(), &fetch).unwrap();
         call(&Client::new(cfg).unwrap(), "es-cn-1", Some("t"))
@@ -318,7 +327,7 @@ async fn proxy_url_changes_where_the_request_goes_not_what_is_signed() {
     }
     assert_eq!(
         seen.get(0).as_string().unwrap(),
-        "/aliyun/openapi/instances/es-cn-1/actions/open-https?clientToken=t"
+        format!("{base}/openapi/instances/es-cn-1/actions/open-https?clientToken=t")
     );
     assert_eq!(
         seen.get(2).as_string().unwrap(),
@@ -338,6 +347,70 @@ async fn proxy_url_changes_where_the_request_goes_not_what_is_signed() {
     .unwrap();
     assert_error(&e, "InvalidConfig");
     assert_eq!(text(&e, "field"), "proxyUrl");
+    if in_node() {
+        // Without a page origin a path could only ever fail as a NetworkError: refused up front.
+        let e = Client::new(js(&format!(
+            r#"{{"regionId":"cn-hangzhou","proxyUrl":"/aliyun",{creds}}}"#
+        )))
+        .err()
+        .unwrap();
+        assert_error(&e, "InvalidConfig");
+        assert!(text(&e, "message").contains("page origin"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn options_whose_getters_throw_are_typed_errors_naming_the_option() {
+    let make = Function::new_with_args(
+        "key",
+        "const o = { regionId: 'cn-hangzhou', credentials: { accessKeyId: 'a', accessKeySecret: 'b' } }; \
+         Object.defineProperty(o, key, { enumerable: true, get() { throw new Error('boom'); } }); return o;",
+    );
+    for key in ["endpoint", "credentials", "timeoutMs", "fetch"] {
+        let cfg = make.call1(&JsValue::NULL, &key.into()).unwrap();
+        let e = Client::new(cfg).err().unwrap();
+        assert_error(&e, "InvalidConfig");
+        assert_eq!(text(&e, "field"), key);
+        assert!(text(&e, "message").contains("boom"), "{key}");
+    }
+    // A proxy whose ownKeys trap throws.
+    let cfg =
+        Function::new_no_args("return new Proxy({}, { ownKeys() { throw new Error('trap'); } })")
+            .call0(&JsValue::NULL)
+            .unwrap();
+    let e = Client::new(cfg).err().unwrap();
+    assert_error(&e, "InvalidConfig");
+}
+
+#[wasm_bindgen_test]
+async fn call_options_are_checked_before_anything_is_sent() {
+    let c = client("");
+    let id = active_id();
+    let throwing = Function::new_no_args(
+        "return Object.defineProperty({}, 'signal', { enumerable: true, get() { throw new Error('x'); } })",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    for (options, field) in [
+        (JsValue::from(5), "options"),
+        (JsValue::from("x"), "options"),
+        (js("[]"), "options"),
+        (js(r#"{"signall":1}"#), "options"),
+        (js(r#"{"signal":1}"#), "signal"),
+        (throwing, "signal"),
+    ] {
+        let e = JsFuture::from(c.open_https(id.clone().into(), None, Some(options)))
+            .await
+            .unwrap_err();
+        assert_error(&e, "InvalidArgument");
+        assert_eq!(text(&e, "field"), field);
+    }
+    assert_eq!(applied(&id).await, 0.0);
+    // A non-string clientToken is refused, as signOpenHttps refuses it.
+    let e = JsFuture::from(c.open_https(id.clone().into(), Some(JsValue::from(5)), None))
+        .await
+        .unwrap_err();
+    assert_error(&e, "InvalidClientToken");
 }
 
 #[wasm_bindgen_test]
