@@ -1,8 +1,9 @@
 // Appended by scripts/build.sh to wasm-bindgen's web glue (after top-level.js) to make
-// pkg/index.js, the browser and bundler entry: the top-level functions, and the line that
-// loads the wasm file beside it, so a page needs no init(). It lives in the glue module
-// itself (not in a wrapper that re-exports it) so that a bundler honouring
+// pkg/index.js, the browser and bundler entry: the Client guard, the top-level functions, and
+// the line that loads the wasm file beside it, so a page needs no init(). It lives in the glue
+// module itself (not in a wrapper that re-exports it) so that a bundler honouring
 // `"sideEffects": false` cannot skip the wrapper and drop this line.
+guardClient(Client);
 export const { openHttps, closeHttps, describeInstance, listInstances, instances, ensureHttps } =
   topLevel(__defaultClient);
 await __wbg_init({ module_or_path: new URL('aliyun_es_https_bg.wasm', import.meta.url) });

@@ -5,9 +5,10 @@
 'use strict';
 const glue = require('./aliyun_es_https.cjs');
 const { createNodeFetch } = require('./node-transport.cjs');
-const topLevel = require('./top-level.cjs');
+const { topLevel, guardClient } = require('./top-level.cjs');
 
 glue.__setDefaultFetch(createNodeFetch());
+guardClient(glue.Client);
 const top = topLevel(glue.__defaultClient);
 
 // One assignment per name: the form Node's ESM loader detects as named exports of CommonJS.

@@ -1,6 +1,34 @@
-// The top-level functions (`openHttps`, `ensureHttps`, …): each runs the same method of the
-// client set by configure() — or, in Node, of one built from the ALIBABA_CLOUD_* environment.
-// scripts/build.sh puts this beside both glues; `defaultClient` is their `__defaultClient`.
+// What the JS surface adds around the glue, shared by the browser entry (appended to the web
+// glue) and the Node entry (as top-level.cjs): the top-level functions, and a guard that
+// makes a closed or borrowed `Client` say so with an OpenHttpsError.
+
+/** An OpenHttpsError made on this side (the wasm makes all the others). */
+function openHttpsError(code, message) {
+  const e = new Error(message);
+  e.name = 'OpenHttpsError';
+  e.code = code;
+  e.retryable = false;
+  return e;
+}
+
+/** An async iterator whose first step rejects with `error`. */
+function failingIterator(error) {
+  return {
+    next: () => Promise.reject(error),
+    return: async () => ({ value: undefined, done: true }),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** The names of the calls of a Client, all returning a Promise but `instances`. */
+const CALLS = ['openHttps', 'closeHttps', 'describeInstance', 'listInstances', 'instances', 'ensureHttps'];
+
+/**
+ * The top-level functions: each runs the same method of the client set by configure() — or,
+ * in Node, of one built from the ALIBABA_CLOUD_* environment (`defaultClient`).
+ */
 function topLevel(defaultClient) {
   const onDefault = (name) =>
     function (...args) {
@@ -8,15 +36,7 @@ function topLevel(defaultClient) {
       try {
         client = defaultClient();
       } catch (e) {
-        if (name !== 'instances') return Promise.reject(e);
-        // An iterator whose first step rejects, as a page that cannot be read does.
-        return {
-          next: () => Promise.reject(e),
-          return: async () => ({ value: undefined, done: true }),
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-        };
+        return name === 'instances' ? failingIterator(e) : Promise.reject(e);
       }
       try {
         return client[name](...args);
@@ -25,12 +45,44 @@ function topLevel(defaultClient) {
         client.free();
       }
     };
-  return {
-    openHttps: onDefault('openHttps'),
-    closeHttps: onDefault('closeHttps'),
-    describeInstance: onDefault('describeInstance'),
-    listInstances: onDefault('listInstances'),
-    instances: onDefault('instances'),
-    ensureHttps: onDefault('ensureHttps'),
+  return Object.fromEntries(CALLS.map((name) => [name, onDefault(name)]));
+}
+
+/**
+ * Makes every call on a freed Client (or with a `this` that is not a Client) fail with an
+ * OpenHttpsError — `ClientClosed` or `InvalidThis` — instead of the glue's "null pointer
+ * passed to rust", and makes `free()` safe to repeat.
+ */
+function guardClient(Client) {
+  const proto = Client.prototype;
+  const problem = (self) => {
+    if (!(self instanceof Client)) {
+      return openHttpsError('InvalidThis', 'called on something that is not a Client: call it as client.method(…), or bind it');
+    }
+    if (!self.__wbg_ptr) {
+      return openHttpsError('ClientClosed', 'this Client was freed (client.free() or a using block ended); create a new one');
+    }
+    return undefined;
   };
+  for (const name of CALLS) {
+    const method = proto[name];
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      writable: true,
+      value: function (...args) {
+        const e = problem(this);
+        if (e) return name === 'instances' ? failingIterator(e) : Promise.reject(e);
+        return method.apply(this, args);
+      },
+    });
+  }
+  const free = proto.free;
+  const safeFree = function () {
+    if (this instanceof Client && this.__wbg_ptr) free.call(this);
+  };
+  Object.defineProperty(proto, 'free', { configurable: true, writable: true, value: safeFree });
+  // `using client = new Client(…)` ends with Symbol.dispose, which frees as well.
+  if (typeof Symbol.dispose === 'symbol' && proto[Symbol.dispose]) {
+    Object.defineProperty(proto, Symbol.dispose, { configurable: true, writable: true, value: safeFree });
+  }
 }

@@ -43,6 +43,10 @@ cp "$out/node/$crate.d.ts" "$stage/$crate.d.cts"
 # Browser entry: the web glue, the top-level functions and the line that initialises it
 # (see top-level.js and browser-init.js).
 grep -q '__wbg_init as default' "$out/web/$crate.js" || { echo "build: web glue has no __wbg_init" >&2; exit 1; }
+# guardClient (top-level.js) reads the glue's pointer field to tell a freed Client.
+for glue in "$out/web/$crate.js" "$out/node/$crate.js"; do
+  grep -q 'this.__wbg_ptr = 0' "$glue" || { echo "build: $glue has no __wbg_ptr: update guardClient" >&2; exit 1; }
+done
 # Minified without renaming (whitespace and syntax only): a page that loads it as is downloads
 # 1.7 KB less gzip, while names in stack traces and `Client.name` stay readable.
 cat "$out/web/$crate.js" pkg-template/top-level.js pkg-template/browser-init.js > "$out/index.js"
@@ -51,7 +55,7 @@ node_modules/.bin/esbuild "$out/index.js" --minify-whitespace --minify-syntax --
   --legal-comments=none --log-level=warning --outfile="$stage/index.js"
 cp pkg-template/index.mjs pkg-template/node.cjs pkg-template/node-transport.cjs pkg-template/cli.mjs "$stage"/
 # The top-level functions for Node: the same source as the browser entry's, as CommonJS.
-{ cat pkg-template/top-level.js; echo 'module.exports = topLevel;'; } > "$stage/top-level.cjs"
+{ cat pkg-template/top-level.js; echo 'module.exports = { topLevel, guardClient };'; } > "$stage/top-level.cjs"
 cp README.md LICENSE "$stage"/
 
 # package.json: the template, with the version of Cargo.toml.
