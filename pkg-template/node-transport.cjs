@@ -10,6 +10,13 @@
 const protocolModule = (protocol) => require(protocol === 'https:' ? 'node:https' : 'node:http');
 
 /**
+ * Longest answer read, in bytes. The API's answers are well under 64 KB; past this the body is
+ * not read further and text() rejects with an error whose `code` is `AnswerTooLarge` (the
+ * package reports it as a MalformedResponse).
+ */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
  * @param {{ maxSockets?: number, keepAliveTimeout?: number }} [options]
  *   `maxSockets` per host (default 64); `keepAliveTimeout`: ms an idle pooled connection is
  *   kept (default 4000, as undici; a shorter `Keep-Alive: timeout=` from the server wins).
@@ -104,12 +111,31 @@ function createNodeFetch(options = {}) {
             if (!res.complete) {
               return settleBody(new TypeError('terminated', { cause: new Error('the connection closed before the whole body arrived') }));
             }
+            let text;
+            try {
+              // TextDecoder, like fetch's text(): UTF-8, a leading BOM dropped, bad bytes → U+FFFD.
+              text = new TextDecoder().decode(Buffer.concat(chunks));
+            } catch (err) {
+              return settleBody(err); // never a throw out of an event handler
+            }
             settled = true;
             done();
-            // TextDecoder, like fetch's text(): UTF-8, a leading BOM dropped, bad bytes → U+FFFD.
-            ok(new TextDecoder().decode(Buffer.concat(chunks)));
+            ok(text);
           };
-          res.on('data', (chunk) => chunks.push(chunk));
+          let received = 0;
+          res.on('data', (chunk) => {
+            if (settled) return;
+            received += chunk.length;
+            if (received > MAX_BODY_BYTES) {
+              chunks.length = 0;
+              const err = new RangeError(`answer too large: more than ${MAX_BODY_BYTES} bytes`);
+              err.code = 'AnswerTooLarge';
+              settleBody(err);
+              req.destroy(); // stop reading: the socket is dropped, not pooled
+              return;
+            }
+            chunks.push(chunk);
+          });
           // Whichever comes first settles; the others are no-ops. A whole body gives 'end'.
           // A cut connection gives 'error' (`aborted`, ECONNRESET) and no 'end' (older Nodes
           // gave 'aborted' then 'end': hence the `complete` check there too). 'close' always
@@ -167,4 +193,4 @@ function responseHeaders(raw) {
   };
 }
 
-module.exports = { createNodeFetch };
+module.exports = { createNodeFetch, MAX_BODY_BYTES };

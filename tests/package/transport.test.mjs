@@ -452,6 +452,35 @@ describe('node transport only', () => {
     await assert.rejects(f('http://127.0.0.1:1/', { method: 'GET', headers: { 'x-bad': 'a\r\nb' } }), TypeError);
   });
 
+  test('an answer over 1 MiB is not read past the cap: text() rejects with AnswerTooLarge', async () => {
+    const { MAX_BODY_BYTES } = require(transportPath);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let written = 0;
+    const server = await startServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // Far more than the cap, streamed: the client must stop reading and drop the socket.
+      const pump = () => {
+        while (written < 64 * MAX_BODY_BYTES && res.write(chunk)) written += chunk.length;
+        if (written < 64 * MAX_BODY_BYTES) res.once('drain', pump);
+      };
+      res.on('close', () => (written = Infinity));
+      pump();
+    });
+    try {
+      const response = await createNodeFetch()(`${server.url}/big`, { method: 'GET' });
+      assert.equal(response.status, 200);
+      const err = await response.text().then(
+        () => assert.fail('a body over the cap was read'),
+        (e) => e,
+      );
+      assert.equal(err.code, 'AnswerTooLarge');
+      assert.match(err.message, /answer too large/);
+      await Promise.race([server.closes[0], sleep(2000).then(() => assert.fail('the socket was not dropped'))]);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a body that fails unread is no unhandled rejection', async () => {
     await withServer(
       (req, res) => {

@@ -127,6 +127,10 @@ pub async fn send(
     // change may or may not have been applied — a retry with the same clientToken tells.
     let body = match race(&body, Some(timer), abort).await {
         Race::Done(b) => b,
+        // The Node transport stops reading past its cap (node-transport.cjs).
+        Race::Failed(e) if js::get(&e, "code").as_string().as_deref() == Some("AnswerTooLarge") => {
+            return Err(too_large(status));
+        }
         Race::Failed(e) => {
             let mut err = network(e);
             err.http_status = Some(status);
@@ -134,6 +138,13 @@ pub async fn send(
         }
         r => return Err(stopped(r)),
     };
+    // The same cap for any other fetch, measured before the text is copied into the wasm.
+    if body
+        .dyn_ref::<js_sys::JsString>()
+        .is_some_and(|b| b.length() as usize > MAX_BODY_CHARS)
+    {
+        return Err(too_large(status));
+    }
     let headers = response.headers().unwrap_or(JsValue::UNDEFINED);
     let get = js::get(&headers, "get").dyn_into::<Function>().ok();
     let header = |name: &str| -> Option<String> {
@@ -149,6 +160,15 @@ pub async fn send(
         x_acs_retry_after: header("x-acs-retry-after"),
         retry_after: header("retry-after"),
     })
+}
+
+/// Longest answer read, in UTF-16 units (the Node transport caps at 1 MiB of bytes): the API's
+/// answers are well under 64 KB.
+const MAX_BODY_CHARS: usize = 1024 * 1024;
+
+/// An answer over the cap: not the documented JSON, and not read further.
+fn too_large(status: u16) -> Error {
+    Error::malformed(status, "answer too large: more than 1 MiB")
 }
 
 /// Whether this runtime's `fetch` silently drops a `Date` request header, as browsers do

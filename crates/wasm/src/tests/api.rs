@@ -446,3 +446,18 @@ fn sign_open_https_reproduces_the_shared_vectors_from_js() {
     let e = sign_open_https(js(r#"{"instanceId":"es-1"}"#)).unwrap_err();
     assert_error(&e, "MissingCredentials");
 }
+
+#[wasm_bindgen_test]
+async fn an_answer_over_the_cap_is_malformed_and_not_copied_in() {
+    let fetch = Function::new_no_args(
+        "return Promise.resolve({ status: 200, headers: new Headers(), text: () => Promise.resolve('x'.repeat(2 * 1024 * 1024)) })",
+    );
+    let cfg = config("");
+    Reflect::set(&cfg, &"fetch".into(), &fetch).unwrap();
+    let e = call(&Client::new(cfg).unwrap(), "es-cn-1", Some("t"))
+        .await
+        .unwrap_err();
+    assert_error(&e, "MalformedResponse");
+    assert!(text(&e, "message").contains("too large"));
+    assert_eq!(get(&e, "httpStatus"), JsValue::from(200));
+}
