@@ -4,6 +4,7 @@
 // module itself (not in a wrapper that re-exports it) so that a bundler honouring
 // `"sideEffects": false` cannot skip the wrapper and drop this line.
 guardClient(Client);
+export { isOpenHttpsError };
 export const { openHttps, closeHttps, describeInstance, listInstances, instances, ensureHttps } =
   topLevel(__defaultClient);
 await __wbg_init({ module_or_path: new URL('aliyun_es_https_bg.wasm', import.meta.url) });

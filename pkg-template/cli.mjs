@@ -331,6 +331,8 @@ function progressReporter(json) {
         stream.write(`${line(event.elapsedMs)}\n`);
       }
     },
+    /** The phase last reported, or null. */
+    phase: () => last?.phase ?? null,
     /** Ends the live line (kept, with its last state) before anything else is printed. */
     finish() {
       if (ticker) clearInterval(ticker);
@@ -392,8 +394,22 @@ async function openAndWait(client, cmd) {
     return 0;
   } catch (e) {
     progress.finish();
-    if (interrupted) e.interrupted = true;
-    throw e;
+    if (!interrupted) throw e;
+    // Say what Ctrl-C left behind rather than "aborted by its AbortSignal".
+    const messages = {
+      activating:
+        'interrupted while waiting: OpenHttps was accepted and the change goes on; ' +
+        'run the same command with --client-token to wait for it again',
+      opening: 'interrupted while OpenHttps was being sent: it may have been accepted',
+    };
+    const message = messages[progress.phase()] ?? 'interrupted before OpenHttps was accepted';
+    throw Object.assign(new Error(message), {
+      name: 'OpenHttpsError',
+      code: 'Interrupted',
+      retryable: true,
+      clientToken: e?.clientToken,
+      interrupted: true,
+    });
   } finally {
     process.off('SIGINT', onSigint);
   }

@@ -10,4 +10,5 @@ export {
   instances,
   ensureHttps,
   signOpenHttps,
+  isOpenHttpsError,
 } from './node.cjs';

@@ -5,7 +5,7 @@
 'use strict';
 const glue = require('./aliyun_es_https.cjs');
 const { createNodeFetch } = require('./node-transport.cjs');
-const { topLevel, guardClient } = require('./top-level.cjs');
+const { topLevel, guardClient, isOpenHttpsError } = require('./top-level.cjs');
 
 glue.__setDefaultFetch(createNodeFetch());
 guardClient(glue.Client);
@@ -21,3 +21,4 @@ exports.listInstances = top.listInstances;
 exports.instances = top.instances;
 exports.ensureHttps = top.ensureHttps;
 exports.signOpenHttps = glue.signOpenHttps;
+exports.isOpenHttpsError = isOpenHttpsError;

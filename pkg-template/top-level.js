@@ -2,6 +2,14 @@
 // glue) and the Node entry (as top-level.cjs): the top-level functions, and a guard that
 // makes a closed or borrowed `Client` say so with an OpenHttpsError.
 
+/**
+ * Whether `e` is an error this package threw or rejected with (an `Error` named
+ * `OpenHttpsError` with a string `code`): narrows `unknown` in a `catch`.
+ */
+function isOpenHttpsError(e) {
+  return e instanceof Error && e.name === 'OpenHttpsError' && typeof e.code === 'string';
+}
+
 /** An OpenHttpsError made on this side (the wasm makes all the others). */
 function openHttpsError(code, message) {
   const e = new Error(message);

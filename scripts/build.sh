@@ -55,7 +55,7 @@ node_modules/.bin/esbuild "$out/index.js" --minify-whitespace --minify-syntax --
   --legal-comments=none --log-level=warning --outfile="$stage/index.js"
 cp pkg-template/index.mjs pkg-template/node.cjs pkg-template/node-transport.cjs pkg-template/cli.mjs "$stage"/
 # The top-level functions for Node: the same source as the browser entry's, as CommonJS.
-{ cat pkg-template/top-level.js; echo 'module.exports = { topLevel, guardClient };'; } > "$stage/top-level.cjs"
+{ cat pkg-template/top-level.js; echo 'module.exports = { topLevel, guardClient, isOpenHttpsError };'; } > "$stage/top-level.cjs"
 cp README.md LICENSE "$stage"/
 
 # package.json: the template, with the version of Cargo.toml.

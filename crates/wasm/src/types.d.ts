@@ -287,6 +287,13 @@ export interface OpenHttpsError extends Error {
   serverStringToSign?: string;
 }
 
+/**
+ * Whether `e` is an error this package threw or rejected with: an `Error` named
+ * `OpenHttpsError` with a string `code`. Narrows `unknown` in a `catch`:
+ * `catch (e) { if (isOpenHttpsError(e)) console.error(e.code, e.requestId); else throw e; }`
+ */
+export function isOpenHttpsError(e: unknown): e is OpenHttpsError;
+
 /*
  * The top-level functions: each runs the same method of the client set by `configure`, or
  * else (in Node) of one built from the `ALIBABA_CLOUD_*` environment variables. Without
