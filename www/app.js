@@ -34,6 +34,20 @@ const els = {
   historyEmpty: $('history-empty'),
 };
 
+// The instance list (below the form): its elements, and the per-instance operations.
+const list = {
+  section: $('instances'),
+  refresh: $('refresh-instances'),
+  refreshLabel: $('refresh-label'),
+  table: $('instance-table'),
+  rows: $('instance-rows'),
+  summary: $('instances-summary'),
+  error: $('instances-error'),
+  errorCode: $('instances-error-code'),
+  errorMessage: $('instances-error-message'),
+  errorMeta: $('instances-error-meta'),
+};
+
 // The local emulator's seeded key and active instance (emulator/README.md).
 const DEFAULTS = {
   accessKeyId: 'testid',
@@ -100,6 +114,15 @@ els.form.addEventListener('submit', (event) => {
   event.preventDefault();
   enableHttps();
 });
+list.refresh.addEventListener('click', () => loadInstances());
+// One listener for every row's buttons (rows are rebuilt on each load).
+list.rows.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-action]');
+  const row = button?.closest('tr[data-instance-id]');
+  if (!button || !row || button.disabled) return;
+  if (button.dataset.action === 'enable') ensureOnRow(row.dataset.instanceId);
+  else if (button.dataset.action === 'cancel') ops.get(row.dataset.instanceId)?.controller?.abort();
+});
 
 // Loaded dynamically so that a failure (pkg/ not built, wasm not served) is shown on the page
 // instead of leaving a dead form.
@@ -109,11 +132,14 @@ import('./pkg/index.js').then(
     setLibraryStatus('ready', 'Library ready');
     els.enable.disabled = false;
     els.enableLabel.textContent = 'Enable HTTPS';
+    list.refresh.disabled = false;
     document.body.dataset.ready = 'true';
   },
   (err) => {
     setLibraryStatus('failed', 'Library failed to load');
     els.enableLabel.textContent = 'Unavailable';
+    list.refreshLabel.textContent = 'Unavailable';
+    setPlaceholder('The library did not load: nothing can be listed.');
     showError({
       code: 'LibraryLoadFailed',
       message: `Could not load /pkg/index.js: ${err?.message ?? err}. Build the package (scripts/build.sh) and serve it with www/server.mjs.`,
@@ -414,4 +440,448 @@ function safeHttpUrl(value) {
   } catch {
     return null;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The instance list (ListInstance) and, per row, Enable HTTPS (ensureHttps)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How often ensureHttps looks at an instance while it activates. The emulator behind the demo
+ * server activates in seconds; a real activation takes minutes, and an app would keep the
+ * library's default (10 s) rather than poll DescribeInstance twice a second.
+ */
+const POLL_INTERVAL_MS = 500;
+/** How long a row follows an activation before giving up with WaitTimeout. */
+const WAIT_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** ensureHttps's phases: what the row says, and how far along the progress bar is (of 4). */
+const PHASES = {
+  checking: { label: 'Checking the instance', step: 1 },
+  waiting: { label: 'Waiting for another change to finish', step: 1 },
+  opening: { label: 'Sending OpenHttps', step: 2 },
+  activating: { label: 'Activating HTTPS', step: 3 },
+  done: { label: 'HTTPS on', step: 4 },
+};
+
+const STATUS_TONES = { active: 'ok', activating: 'info', inactive: 'muted', invalid: 'err' };
+
+/** A line of advice under a row's error, for the errors a row is likely to meet. */
+const ROW_ADVICE = {
+  HttpsNeedClientNode: 'Add client nodes to the instance in the console first.',
+  InstanceNotActive: 'Only an active instance can change its protocol: renew or repair it first.',
+  InstanceStatusNotSupportCurrentAction: 'Only an active instance can change its protocol: renew or repair it first.',
+  WaitTimeout: 'OpenHttps was accepted but HTTPS was not on in time; the change may still finish: Refresh later.',
+  InstanceActivating: 'Another change is running: try again once the instance is active.',
+  NetworkError: 'No answer. Enable again to retry: the same client token is sent, so nothing is applied twice.',
+};
+
+/** The instances shown, in the service's order (as ListInstance gave them, then kept up to date). */
+let instancesShown = [];
+/** What the shown list was loaded from (see targetKey), or null before the first load. */
+let loadedFrom = null;
+/** Where and when the shown list was loaded: { target, time }. */
+let loadedInfo = null;
+let loading = false;
+/**
+ * The last ensureHttps per instance id: { state: 'running' | 'done' | 'error' | 'cancelled',
+ * phase, startedAt, elapsedMs, controller, result, error, openedAt }.
+ */
+const ops = new Map();
+/**
+ * The clientToken of an ensureHttps that failed or was cancelled, per instance id: pressing
+ * Enable HTTPS again retries the same operation with it, so an OpenHttps that did reach the
+ * service is not applied a second time. Dropped after a success.
+ */
+const retryTokens = new Map();
+/** Refreshes the elapsed time of the running rows. */
+let ticker = null;
+
+/** The target and identity a list belongs to: another one is another account's list. */
+function targetKey() {
+  return JSON.stringify([describeTarget(), els.accessKeyId.value, els.signatureVersion.value]);
+}
+
+async function loadInstances() {
+  if (!lib || loading) return;
+  const key = targetKey();
+  const target = describeTarget();
+  loading = true;
+  setListBusy(true);
+  const found = [];
+  let client;
+  try {
+    client = new lib.Client(buildConfig());
+    for await (const instance of client.instances()) found.push(instance);
+  } catch (err) {
+    const error = normaliseError(err);
+    if (key !== loadedFrom) {
+      // The rows shown were another target's: they go, and so do their operations.
+      forgetOperations();
+      instancesShown = [];
+      loadedFrom = null;
+      loadedInfo = null;
+      setPlaceholder('No list: see the error above.');
+    }
+    loading = false;
+    setListBusy(false);
+    showListError(error);
+    list.summary.textContent = `Could not list the instances at ${target}.`;
+    return;
+  } finally {
+    client?.free();
+  }
+
+  hideListError();
+  if (key !== loadedFrom) {
+    // Another target or key: the operations running belong to the old list.
+    forgetOperations();
+  } else {
+    // The same list again: keep what is running, forget finished outcomes.
+    for (const [id, op] of ops) if (op.state !== 'running') ops.delete(id);
+  }
+  loadedFrom = key;
+  instancesShown = found;
+  loading = false;
+  setListBusy(false);
+  if (found.length === 0) setPlaceholder(`No instances at ${target}.`);
+  else list.rows.replaceChildren(...found.map(buildRow));
+  loadedInfo = { target, time: new Date().toLocaleTimeString([], { hour12: false }) };
+  renderSummary();
+}
+
+/** "8 instances at … · 7 without HTTPS · loaded at …", kept up to date as rows change. */
+function renderSummary() {
+  if (!loadedInfo || loading) return;
+  const n = instancesShown.length;
+  const http = instancesShown.filter((i) => !isHttps(i)).length;
+  const text =
+    `${n} ${n === 1 ? 'instance' : 'instances'} at ${loadedInfo.target} · ` +
+    `${http} without HTTPS · loaded at ${loadedInfo.time}`;
+  if (list.summary.textContent !== text) list.summary.textContent = text;
+}
+
+/** Cancels every running ensureHttps and forgets all outcomes and retry tokens. */
+function forgetOperations() {
+  for (const op of ops.values()) op.controller?.abort();
+  ops.clear();
+  retryTokens.clear();
+}
+
+function setListBusy(on) {
+  list.refresh.disabled = on || !lib;
+  list.refresh.setAttribute('aria-busy', String(on));
+  list.table.setAttribute('aria-busy', String(on));
+  list.section.dataset.state = on ? 'loading' : loadedFrom === null ? 'idle' : 'loaded';
+  list.refreshLabel.textContent = on ? 'Loading…' : loadedFrom === null ? 'Load instances' : 'Refresh';
+  if (on) {
+    list.summary.textContent = `Listing the instances at ${describeTarget()}…`;
+    // Keep the rows of a previous load on screen (dimmed) until the new list is in.
+    if (loadedFrom === null) setPlaceholder('Loading instances…', true);
+  }
+}
+
+/** One full-width row instead of instances: "Not loaded yet", "Loading…", "No instances". */
+function setPlaceholder(text, spinning = false) {
+  const tr = document.createElement('tr');
+  tr.className = 'placeholder-row';
+  const td = document.createElement('td');
+  td.colSpan = 6;
+  if (spinning) td.append(el('span', 'spinner spinner-dark is-spinning', { 'aria-hidden': 'true' }));
+  td.append(text);
+  tr.append(td);
+  list.rows.replaceChildren(tr);
+}
+
+function showListError(error) {
+  list.error.hidden = false;
+  list.errorCode.textContent = error.code;
+  list.errorMessage.textContent = error.message;
+  const meta = [
+    error.httpStatus !== undefined ? `HTTP ${error.httpStatus}` : null,
+    error.requestId ? `RequestId ${error.requestId}` : null,
+    ADVICE[error.code] ?? null,
+  ].filter(Boolean);
+  list.errorMeta.textContent = meta.join(' · ');
+  list.errorMeta.hidden = meta.length === 0;
+}
+
+function hideListError() {
+  list.error.hidden = true;
+}
+
+function isHttps(instance) {
+  return String(instance.protocol).toUpperCase() === 'HTTPS';
+}
+
+/** A row: id, description, status, protocol, version, and the HTTPS cell (button, progress, outcome). */
+function buildRow(instance) {
+  const id = instance.instanceId;
+  const tr = document.createElement('tr');
+  tr.dataset.instanceId = id;
+  tr.dataset.testid = 'instance-row';
+
+  const idCell = el('th', 'cell-id', { scope: 'row' });
+  idCell.append(el('span', 'mono', {}, id));
+  const description = el('td', 'cell-description', {}, instance.description || '—');
+  const status = el('td', 'cell-status');
+  status.append(el('span', 'badge', { 'data-testid': 'instance-status', 'data-kind': 'status' }));
+  const protocol = el('td', 'cell-protocol');
+  protocol.append(el('span', 'badge', { 'data-testid': 'instance-protocol', 'data-kind': 'protocol' }));
+  const version = el('td', 'cell-version mono', {}, instance.esVersion || '—');
+
+  const cell = el('td', 'cell-https');
+  const actions = el('div', 'op-actions');
+  const enable = el('button', 'btn btn-small btn-accent', {
+    type: 'button',
+    'data-action': 'enable',
+    'data-testid': 'enable-https',
+    'aria-label': `Enable HTTPS on ${id}`,
+  });
+  enable.append(el('span', 'spinner', { 'aria-hidden': 'true' }), el('span', 'btn-label', {}, 'Enable HTTPS'));
+  const cancel = el('button', 'btn btn-small btn-ghost', {
+    type: 'button',
+    'data-action': 'cancel',
+    'data-testid': 'cancel-https',
+    'aria-label': `Cancel enabling HTTPS on ${id}`,
+  }, 'Cancel');
+  const note = el('span', 'op-note', { 'data-testid': 'op-note' });
+  actions.append(enable, cancel, note);
+
+  // Progress: the phase is announced (a polite live region); the elapsed time, which changes
+  // four times a second, is shown but not announced.
+  const progress = el('div', 'op-progress', { 'data-testid': 'op-progress' });
+  const live = el('span', 'op-phase', { 'aria-live': 'polite', 'data-testid': 'op-phase' });
+  const elapsed = el('span', 'op-elapsed', { 'aria-hidden': 'true', 'data-testid': 'op-elapsed' });
+  const bar = el('span', 'op-bar', {
+    role: 'progressbar',
+    'aria-label': `Enabling HTTPS on ${id}`,
+    'aria-valuemin': '0',
+    'aria-valuemax': '4',
+  });
+  bar.append(el('span', 'op-bar-fill'));
+  progress.append(bar, live, elapsed);
+
+  // The outcome (success, error, cancelled): also a live region, present from the start so that
+  // what is put into it is announced.
+  const outcome = el('div', 'op-outcome', { 'aria-live': 'polite', 'data-testid': 'op-outcome' });
+
+  cell.append(actions, progress, outcome);
+  tr.append(idCell, description, status, protocol, version, cell);
+  updateRow(tr, instance, ops.get(id));
+  return tr;
+}
+
+function rowOf(instanceId) {
+  for (const tr of list.rows.children) if (tr.dataset.instanceId === instanceId) return tr;
+  return null;
+}
+
+/** Brings a row's cells up to date with the instance and its operation. */
+function refreshRow(instanceId) {
+  const tr = rowOf(instanceId);
+  const instance = instancesShown.find((i) => i.instanceId === instanceId);
+  if (tr && instance) updateRow(tr, instance, ops.get(instanceId));
+  renderSummary();
+}
+
+function updateRow(tr, instance, op) {
+  const statusText = String(instance.status ?? 'unknown');
+  const protocolText = String(instance.protocol ?? 'unknown');
+  tr.dataset.status = statusText;
+  tr.dataset.protocol = protocolText;
+  tr.dataset.op = op?.state ?? '';
+  tr.dataset.phase = op?.phase ?? '';
+
+  const status = tr.querySelector('[data-kind="status"]');
+  status.textContent = statusText;
+  status.dataset.value = statusText;
+  status.dataset.tone = STATUS_TONES[statusText] ?? 'other';
+  status.title = STATUS_TONES[statusText] ? '' : 'A status this page does not know, as the service gave it';
+  const protocol = tr.querySelector('[data-kind="protocol"]');
+  protocol.textContent = protocolText;
+  protocol.dataset.value = protocolText;
+  protocol.dataset.tone = isHttps(instance) ? 'ok' : protocolText.toUpperCase() === 'HTTP' ? 'warn' : 'other';
+
+  const running = op?.state === 'running';
+  const enable = tr.querySelector('[data-action="enable"]');
+  const cancel = tr.querySelector('[data-action="cancel"]');
+  enable.hidden = isHttps(instance) && !running;
+  enable.disabled = running;
+  enable.setAttribute('aria-busy', String(running));
+  enable.querySelector('.btn-label').textContent = running ? 'Enabling…' : 'Enable HTTPS';
+  cancel.hidden = !running;
+  cancel.disabled = !running || op.controller?.signal.aborted === true;
+  const note = tr.querySelector('.op-note');
+  note.textContent = isHttps(instance) && !running && op?.state !== 'done' ? 'Nothing to do' : '';
+
+  const progress = tr.querySelector('.op-progress');
+  progress.hidden = !running;
+  if (op) {
+    const phase = PHASES[op.phase] ?? { label: op.phase, step: 0 };
+    const bar = tr.querySelector('.op-bar');
+    bar.dataset.step = String(phase.step);
+    bar.dataset.running = String(running);
+    bar.setAttribute('aria-valuenow', String(phase.step));
+    bar.setAttribute('aria-valuetext', phase.label);
+    const live = tr.querySelector('.op-phase');
+    const label = running ? `${phase.label}…` : phase.label;
+    if (live.textContent !== label) live.textContent = label;
+    tr.querySelector('.op-elapsed').textContent = seconds(running ? performance.now() - op.startedAt : op.elapsedMs);
+  }
+  renderOutcome(tr.querySelector('.op-outcome'), op);
+}
+
+function renderOutcome(box, op) {
+  const state = op?.state ?? '';
+  // Rebuilt only when the outcome changes, so the live region announces it once.
+  if (box.dataset.state === state && box.dataset.for === String(op?.startedAt)) return;
+  box.dataset.state = state;
+  box.dataset.for = String(op?.startedAt);
+  const parts = [];
+  if (state === 'done') {
+    const r = op.result;
+    parts.push(el('p', 'op-success', { 'data-testid': 'op-success' },
+      r.changed ? `HTTPS enabled in ${seconds(r.elapsedMs)}` : `HTTPS is on (no OpenHttps needed) · ${seconds(r.elapsedMs)}`));
+    const meta = [`${r.polls} ${r.polls === 1 ? 'poll' : 'polls'}`, r.requestId ? `RequestId ${r.requestId}` : null];
+    parts.push(el('p', 'op-meta mono', {}, meta.filter(Boolean).join(' · ')));
+  } else if (state === 'cancelled') {
+    let text = 'Cancelled before OpenHttps was sent: nothing changed.';
+    if (op.openedAt === 'activating') {
+      text = 'Cancelled. OpenHttps had been accepted: the instance goes on activating and turns HTTPS on by itself. Refresh to see.';
+    } else if (op.openedAt === 'opening') {
+      text = 'Cancelled while OpenHttps was being sent: it may have reached the service. Refresh to see.';
+    }
+    parts.push(el('p', 'op-cancelled', { 'data-testid': 'op-cancelled' }, text));
+  } else if (state === 'error') {
+    const e = op.error;
+    parts.push(el('p', 'error-code error-code-small', { 'data-testid': 'op-error-code' }, e.code));
+    parts.push(el('p', 'op-error-message', { 'data-testid': 'op-error-message' }, e.message));
+    if (ROW_ADVICE[e.code]) parts.push(el('p', 'op-advice', {}, ROW_ADVICE[e.code]));
+    const meta = [e.httpStatus !== undefined ? `HTTP ${e.httpStatus}` : null, e.requestId ? `RequestId ${e.requestId}` : null];
+    if (meta.some(Boolean)) parts.push(el('p', 'op-meta mono', {}, meta.filter(Boolean).join(' · ')));
+  }
+  box.replaceChildren(...parts);
+}
+
+/** Runs ensureHttps for one row: progress in the row, then the outcome. */
+async function ensureOnRow(instanceId) {
+  if (!lib || ops.get(instanceId)?.state === 'running') return;
+  const controller = new AbortController();
+  const op = {
+    state: 'running',
+    phase: 'checking',
+    startedAt: performance.now(),
+    elapsedMs: 0,
+    controller,
+    result: null,
+    error: null,
+    openedAt: null, // the furthest of 'opening' / 'activating' reached
+  };
+  ops.set(instanceId, op);
+  refreshRow(instanceId);
+  startTicker();
+
+  const options = {
+    pollIntervalMs: POLL_INTERVAL_MS,
+    waitTimeoutMs: WAIT_TIMEOUT_MS,
+    signal: controller.signal,
+    onProgress(event) {
+      if (ops.get(instanceId) !== op || op.state !== 'running') return;
+      op.phase = event.phase;
+      op.elapsedMs = event.elapsedMs;
+      if (event.phase === 'opening' && op.openedAt === null) op.openedAt = 'opening';
+      if (event.phase === 'activating') op.openedAt = 'activating';
+      noteInstance(instanceId, event);
+      refreshRow(instanceId);
+    },
+  };
+  const token = retryTokens.get(instanceId);
+  if (token !== undefined) options.clientToken = token;
+
+  const config = buildConfig();
+  let client;
+  try {
+    client = new lib.Client(config);
+    const result = await client.ensureHttps(instanceId, options);
+    op.state = 'done';
+    op.phase = 'done';
+    op.result = result;
+    op.elapsedMs = result.elapsedMs;
+    retryTokens.delete(instanceId);
+    noteInstance(instanceId, result);
+  } catch (err) {
+    const error = normaliseError(err);
+    op.elapsedMs = performance.now() - op.startedAt;
+    if (error.code === 'Aborted' && controller.signal.aborted) {
+      op.state = 'cancelled';
+    } else {
+      op.state = 'error';
+      op.error = error;
+    }
+    if (typeof error.clientToken === 'string') retryTokens.set(instanceId, error.clientToken);
+  } finally {
+    client?.free();
+    op.controller = null;
+    if (ops.get(instanceId) === op) refreshRow(instanceId);
+    stopTickerIfIdle();
+  }
+  // Cancelled after OpenHttps went out: the instance may be changing; show what it is now.
+  if (op.state === 'cancelled' && op.openedAt !== null && ops.get(instanceId) === op) {
+    await describeIntoRow(instanceId, config, op);
+  }
+}
+
+/** One DescribeInstance, into the row (unless another operation started meanwhile). */
+async function describeIntoRow(instanceId, config, op) {
+  let client;
+  try {
+    client = new lib.Client(config);
+    const now = await client.describeInstance(instanceId);
+    if (ops.get(instanceId) !== op) return;
+    noteInstance(instanceId, now);
+    refreshRow(instanceId);
+  } catch {
+    // The row keeps what was last seen; Refresh is there.
+  } finally {
+    client?.free();
+  }
+}
+
+/** Keeps the shown instance up to date with what ensureHttps saw (status, protocol). */
+function noteInstance(instanceId, seen) {
+  const instance = instancesShown.find((i) => i.instanceId === instanceId);
+  if (!instance) return;
+  if (seen.status !== undefined) instance.status = seen.status;
+  if (seen.protocol !== undefined) instance.protocol = seen.protocol;
+}
+
+function startTicker() {
+  ticker ??= setInterval(() => {
+    for (const [id, op] of ops) {
+      if (op.state !== 'running') continue;
+      const elapsed = rowOf(id)?.querySelector('.op-elapsed');
+      if (elapsed) elapsed.textContent = seconds(performance.now() - op.startedAt);
+    }
+  }, 250);
+}
+
+function stopTickerIfIdle() {
+  if (ticker !== null && ![...ops.values()].some((op) => op.state === 'running')) {
+    clearInterval(ticker);
+    ticker = null;
+  }
+}
+
+function seconds(ms) {
+  return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+}
+
+/** document.createElement with a class, attributes and text. */
+function el(tag, className, attributes = {}, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
 }

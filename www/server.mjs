@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The demo page's server (Node standard library only):
 //
-//   node www/server.mjs [--port N]
+//   node www/server.mjs [--port N] [--activation-ms MS]
 //
 // It starts the OpenHttps emulator in-process (on its own free port) and one HTTP server on
 // 127.0.0.1 that
@@ -13,8 +13,13 @@
 // sends (this server's `127.0.0.1:PORT`, which the library signs because the page's endpoint
 // is its own origin) is exactly the Host the emulator checks the signature against.
 //
+// The emulator starts with its default catalogue (ListInstance: the two seeded ids, then
+// prod-logs on HTTPS, prod-search and staging-search on HTTP, dev-sandbox without client nodes,
+// an inactive and an invalid one) and a lifecycle change that takes DEMO_ACTIVATION_MS, long
+// enough to watch a row's Enable HTTPS go through its phases.
+//
 // Prints one line, `demo: open http://127.0.0.1:PORT/`, and stops on SIGINT/SIGTERM.
-// Tests use `startDemo({ port })` → `{ url, port, emulator, close() }`.
+// Tests use `startDemo({ port, activationMs })` → `{ url, port, emulator, close() }`.
 
 import http from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -24,6 +29,9 @@ import { pipeline } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/emulator.mjs';
+
+/** How long an instance stays `activating` after OpenHttps (the emulator's default is 1 s). */
+export const DEMO_ACTIVATION_MS = 2500;
 
 const WWW_DIR = fileURLToPath(new URL('.', import.meta.url));
 const PKG_DIR = fileURLToPath(new URL('../pkg/', import.meta.url));
@@ -187,11 +195,13 @@ function isStatic(req, rawPath) {
 
 /**
  * Starts the emulator and the demo server.
- * @param {{ port?: number }} [options] port 0 (the default) picks a free port
+ * @param {{ port?: number, activationMs?: number }} [options] port 0 (the default) picks a free
+ *   port; activationMs: how long a lifecycle change stays activating (DEMO_ACTIVATION_MS)
  * @returns {Promise<{ url: string, port: number, emulator: import('../emulator/emulator.mjs').Emulator, close(): Promise<void> }>}
  */
-export async function startDemo({ port = 0 } = {}) {
-  const emulator = await startEmulator();
+export async function startDemo({ port = 0, activationMs = DEMO_ACTIVATION_MS } = {}) {
+  // The default catalogue is the demo's list; only the activation time is the demo's own.
+  const emulator = await startEmulator({ activationMs });
   const server = http.createServer((req, res) => {
     const target = req.url ?? '/';
     const q = target.indexOf('?');
@@ -237,15 +247,24 @@ export async function startDemo({ port = 0 } = {}) {
 // Run as a program (not when imported by a test).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   let port;
+  let activationMs;
   try {
-    const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } }, strict: true });
+    const { values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        'activation-ms': { type: 'string', default: String(DEMO_ACTIVATION_MS) },
+      },
+      strict: true,
+    });
     port = Number(values.port);
     if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`bad --port ${values.port}`);
+    activationMs = Number(values['activation-ms']);
+    if (!/^\d+$/.test(values['activation-ms'])) throw new Error(`bad --activation-ms ${values['activation-ms']}`);
   } catch (err) {
-    process.stderr.write(`${err.message}\nusage: node www/server.mjs [--port N]\n`);
+    process.stderr.write(`${err.message}\nusage: node www/server.mjs [--port N] [--activation-ms MS]\n`);
     process.exit(2);
   }
-  const demo = await startDemo({ port });
+  const demo = await startDemo({ port, activationMs });
   process.stdout.write(`demo: open ${demo.url}\n`);
   const stop = () => demo.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

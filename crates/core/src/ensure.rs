@@ -224,6 +224,9 @@ impl Ensure {
         if !self.options.wait {
             return self.done();
         }
+        // What was seen before the change no longer holds: the next look says.
+        self.status = None;
+        self.protocol = None;
         self.wait(Phase::Activating, now_ms)
     }
 

@@ -448,11 +448,9 @@ fn ensure(state: State, instance_id: JsValue, options: Option<JsValue>) -> Promi
         };
         progress(&ensure);
         loop {
-            let phase = ensure.phase();
-            let seen = (
-                ensure.last_seen().0.map(String::from),
-                ensure.last_seen().1.map(String::from),
-            );
+            // Report after every look at the instance and every OpenHttps answer (so
+            // `elapsedMs` moves at each poll), not after a wait; `done` is reported last.
+            let mut looked = true;
             step = match step {
                 EnsureStep::Describe => match describe_once(&state, &describe, signal).await {
                     Ok((instance, _)) => ensure.on_described(&instance, Date::now()),
@@ -469,6 +467,7 @@ fn ensure(state: State, instance_id: JsValue, options: Option<JsValue>) -> Promi
                     Err(e) => ensure.on_error(e, Date::now()),
                 },
                 EnsureStep::Wait { ms } => {
+                    looked = false;
                     if !timer::sleep(ms, abort.as_ref()).await {
                         return Err(Error::aborted());
                     }
@@ -476,22 +475,12 @@ fn ensure(state: State, instance_id: JsValue, options: Option<JsValue>) -> Promi
                 }
                 EnsureStep::Done(done) => {
                     progress(&ensure);
-                    return Ok(ensured(
-                        &id,
-                        &args.client_token,
-                        &done,
-                        ensure.elapsed_ms(Date::now()),
-                    ));
+                    let elapsed = ensure.elapsed_ms(Date::now());
+                    return Ok(ensured(&id, &args.client_token, &done, elapsed));
                 }
                 EnsureStep::Fail(err) => return Err(err),
             };
-            let now_seen = (
-                ensure.last_seen().0.map(String::from),
-                ensure.last_seen().1.map(String::from),
-            );
-            if (ensure.phase() != phase || now_seen != seen)
-                && ensure.phase() != aliyun_es_https_core::ensure::Phase::Done
-            {
+            if looked && !matches!(step, EnsureStep::Done(_) | EnsureStep::Fail(_)) {
                 progress(&ensure);
             }
         }

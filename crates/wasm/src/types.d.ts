@@ -263,7 +263,14 @@ export interface OpenHttpsResult {
 /** Every rejection is an `Error` with these fields; `name` is always `"OpenHttpsError"`. */
 export interface OpenHttpsError extends Error {
   name: "OpenHttpsError";
-  /** The service's Code (`InstanceNotFound`, …) or ours (`InvalidInstanceId`, `NetworkError`, …). */
+  /**
+   * The service's Code (`InstanceNotFound`, `InstanceActivating`, `HttpsNeedClientNode`, …) or
+   * ours: `InvalidInstanceId`, `InvalidClientToken`, `InvalidConfig`, `InvalidArgument`,
+   * `MissingCredentials`, `InvalidCredentials`, `MissingRegion`, `InvalidRegion`,
+   * `InvalidEndpoint`, `UnsupportedRuntime`, `NetworkError`, `Timeout`, `Aborted`,
+   * `MalformedResponse`, `ClientClosed`, `InvalidThis`, and from `ensureHttps`
+   * `InstanceNotActive`, `OpenHttpsRejected`, `WaitTimeout`.
+   */
   code: string;
   /** Whether the same call (same clientToken) may succeed if repeated. */
   retryable: boolean;
