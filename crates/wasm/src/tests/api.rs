@@ -4,7 +4,7 @@
 
 use super::common::*;
 use crate::{configure, default_client, Client};
-use js_sys::{Function, Reflect};
+use js_sys::{Date, Function, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -460,4 +460,74 @@ async fn an_answer_over_the_cap_is_malformed_and_not_copied_in() {
     assert_error(&e, "MalformedResponse");
     assert!(text(&e, "message").contains("too large"));
     assert_eq!(get(&e, "httpStatus"), JsValue::from(200));
+}
+
+/// A client whose credentials function is `provider` (JS source of a function), with `extra`
+/// options.
+fn client_with_provider(provider: &str, extra: &str) -> (Client, JsValue) {
+    let calls = js_sys::Array::new();
+    let f =
+        Function::new_with_args("", &format!("this.push(1); return ({provider})();")).bind0(&calls);
+    let cfg = js(&format!(r#"{{"endpoint":"{EMULATOR}"{extra}}}"#));
+    Reflect::set(&cfg, &"credentials".into(), &f).unwrap();
+    (Client::new(cfg).unwrap(), calls.into())
+}
+
+#[wasm_bindgen_test]
+async fn a_credentials_function_that_never_answers_is_bounded_and_does_not_wedge_the_client() {
+    let (c, calls) = client_with_provider(
+        "() => new Promise(() => {})",
+        r#","timeoutMs":150,"maxAttempts":2"#,
+    );
+    let started = Date::now();
+    let e = call(&c, &active_id(), None).await.unwrap_err();
+    let took = Date::now() - started;
+    assert_error(&e, "Timeout");
+    assert!(
+        text(&e, "message").contains("credentials"),
+        "{}",
+        text(&e, "message")
+    );
+    assert!(
+        (250.0..2_000.0).contains(&took),
+        "two attempts of 150 ms, took {took} ms"
+    );
+    // Each attempt asked afresh: the stuck invocation is not waited for again.
+    assert_eq!(get(&calls, "length"), JsValue::from(2));
+    // A later call is not wedged either: it asks again, and times out on its own.
+    let e = call(&c, &active_id(), None).await.unwrap_err();
+    assert_error(&e, "Timeout");
+    assert_eq!(get(&calls, "length"), JsValue::from(4));
+}
+
+#[wasm_bindgen_test]
+async fn the_deadline_and_the_signal_bound_a_slow_credentials_function() {
+    // Answers after 3 s; the deadline is 300 ms.
+    let slow = "() => new Promise((ok) => setTimeout(() => ok({ accessKeyId: 'testid', accessKeySecret: 'testsecret' }), 3000))";
+    let (c, _) = client_with_provider(slow, r#","deadlineMs":300"#);
+    let started = Date::now();
+    let e = call(&c, &active_id(), None).await.unwrap_err();
+    assert_error(&e, "Timeout");
+    let took = Date::now() - started;
+    assert!(took < 1_000.0, "the deadline of 300 ms held: {took} ms");
+    // An AbortSignal stops the wait for credentials at once.
+    let (c, _) = client_with_provider(slow, "");
+    let controller = web_abort_controller();
+    let signal = get(&controller, "signal");
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"signal".into(), &signal).unwrap();
+    let pending = JsFuture::from(c.open_https(active_id().into(), None, Some(options.into())));
+    let abort = Function::new_with_args("c", "setTimeout(() => c.abort(), 50)");
+    abort.call1(&JsValue::NULL, &controller).unwrap();
+    let started = Date::now();
+    let e = pending.await.unwrap_err();
+    assert_error(&e, "Aborted");
+    assert!(Date::now() - started < 1_000.0);
+}
+
+/// `new AbortController()`.
+fn web_abort_controller() -> JsValue {
+    Function::new_no_args("return new AbortController()")
+        .call0(&JsValue::NULL)
+        .unwrap()
 }
