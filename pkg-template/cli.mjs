@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// aliyun-es-https: turn on HTTPS for an Alibaba Cloud Elasticsearch instance from the shell.
+// aliyun-es-https: turn on HTTPS for an Alibaba Cloud Elasticsearch instance from the shell
+// (open-https, optionally --wait until it is on) and look at one (describe-instance).
 // Shaped like `aliyun elasticsearch open-https --instance-id …` so ops people type what they
 // already know. Node ≥ 20, standard library only; the work is done by the package itself.
 import { readFileSync } from 'node:fs';

@@ -3,7 +3,7 @@
 // shebang and the executable bit are checked too) against the emulator.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -30,9 +30,16 @@ let closedUrl; // nothing listens there
 before(async () => {
   installed = installPacked('cli');
   bin = join(installed.project, 'node_modules', '.bin', 'aliyun-es-https');
-  emulator = await startEmulator();
+  // Lifecycle instances (es-http-*, es-stuck-*, …) take 100 ms to activate; the stateless
+  // es-active-*/es-activating-* ones used by the plain open-https tests take no time anyway.
+  emulator = await startEmulator({ activationMs: 100 });
   fake = http.createServer((req, res) => {
-    if (req.url.includes('/es-false-')) {
+    if (req.method === 'GET' && req.url.includes('/es-false-')) {
+      // DescribeInstance (open-https --wait looks first): active, HTTP.
+      const id = /\/instances\/([^/?]+)/.exec(req.url)[1];
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ RequestId: 'FAKE-DESCRIBE-1', Result: { instanceId: id, status: 'active', protocol: 'HTTP' } }));
+    } else if (req.url.includes('/es-false-')) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{"RequestId":"FAKE-REQUEST-1","Result":false}');
     } else {
@@ -278,6 +285,273 @@ test('an HTML answer is MalformedResponse and no answer is NetworkError: exit 1,
   assert.equal(typeof body.Message, 'string');
 });
 
+// --- open-https --wait and describe-instance ---------------------------------------------------
+
+const WAIT_FAST = ['--wait', '--poll-interval', '30', '--wait-timeout', '10000'];
+const PROGRESS_LINE = /^(checking|waiting|opening|activating|done) (\S+)\/(\S+) (\d+\.\ds|\d+m\d\ds)$/;
+
+/** The progress lines of a non-TTY run (stderr): [{ phase, status, protocol }]. */
+function progressLines(stderr) {
+  return stderr
+    .trimEnd()
+    .split('\n')
+    .filter((l) => PROGRESS_LINE.test(l))
+    .map((l) => {
+      const [, phase, status, protocol] = PROGRESS_LINE.exec(l);
+      return { phase, status, protocol };
+    });
+}
+
+test('open-https --wait: one progress line per phase on stderr, the usual line on stdout once HTTPS is on', async () => {
+  const id = `es-http-cli-${randomUUID()}`;
+  const r = await cli(['open-https', id, ...WAIT_FAST, '--client-token', 'wait-token-1', ...onEmulator()], KEY);
+  assert.equal(r.code, 0, r.stderr);
+  const m = /^HTTPS enabled on (\S+) \(RequestId (\S+), clientToken (\S+)\)\n$/.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  assert.equal(m[1], id);
+  assert.equal(m[2], emulator.log.find((e) => e.instanceId === id && e.action === 'OpenHttps').requestId);
+  assert.equal(m[3], 'wait-token-1');
+  // Not a terminal: plain lines, no cursor movement; a line per phase, not per poll.
+  assert.doesNotMatch(r.stderr, /[\r\x1b]/);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.ok(lines.every((l) => PROGRESS_LINE.test(l)), r.stderr);
+  const progress = progressLines(r.stderr);
+  assert.deepEqual(progress.map((p) => p.phase), ['checking', 'opening', 'activating', 'done']);
+  assert.deepEqual(progress.at(-1), { phase: 'done', status: 'active', protocol: 'HTTPS' });
+  assert.deepEqual(progress[1], { phase: 'opening', status: 'active', protocol: 'HTTP' });
+  // Really waited: HTTPS is on now, applied once, and the instance was polled.
+  assert.equal(emulator.instance(id).protocol, 'HTTPS');
+  assert.equal(emulator.instance(id).status, 'active');
+  assert.equal(emulator.applied(id), 1);
+  assert.ok(emulator.requests(id, 'DescribeInstance') >= 2);
+});
+
+test('open-https --wait on a terminal: one status line redrawn in place on stderr, kept at the end', async () => {
+  // stderr is a pipe here; make the command believe it is a terminal.
+  const tty = { NODE_OPTIONS: '--import=data:text/javascript,process.stderr.isTTY=true' };
+  for (const json of [false, true]) {
+    const id = `es-http-cli-${randomUUID()}`;
+    const r = await cli(['open-https', id, ...WAIT_FAST, ...(json ? ['--json'] : []), ...onEmulator()], { ...KEY, ...tty });
+    assert.equal(r.code, 0, r.stderr);
+    if (json) assert.equal(JSON.parse(r.stdout).protocol, 'HTTPS');
+    else assert.match(r.stdout, new RegExp(`^HTTPS enabled on ${id} \\(RequestId \\S+, clientToken \\S+\\)\n$`));
+    const REDRAW = '\r\x1b[2K';
+    assert.ok(r.stderr.startsWith(REDRAW), JSON.stringify(r.stderr));
+    assert.ok(r.stderr.endsWith('\n') && r.stderr.indexOf('\n') === r.stderr.length - 1, 'one line, ended once');
+    const frames = r.stderr.slice(REDRAW.length, -1).split(REDRAW);
+    assert.ok(frames.every((f) => PROGRESS_LINE.test(f)), JSON.stringify(frames));
+    const seen = frames.map((f) => PROGRESS_LINE.exec(f)[1]).filter((p, i, all) => i === 0 || all[i - 1] !== p);
+    assert.deepEqual(seen, ['checking', 'opening', 'activating', 'done']);
+    assert.match(frames.at(-1), /^done active\/HTTPS /);
+    // Status changes within a phase are drawn too (activating: active → activating).
+    assert.ok(frames.some((f) => f.startsWith('activating activating/HTTP ')), JSON.stringify(frames));
+  }
+});
+
+test('open-https --wait on a busy instance: waiting, then opening', async () => {
+  const id = `es-busy-cli-${randomUUID()}`;
+  const r = await cli(['open-https', '--instance-id', id, ...WAIT_FAST, ...onEmulator()], KEY);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(progressLines(r.stderr).map((p) => p.phase), ['checking', 'waiting', 'opening', 'activating', 'done']);
+  assert.match(r.stdout, new RegExp(`^HTTPS enabled on ${id} `));
+  assert.equal(emulator.requests(id, 'OpenHttps'), 1);
+});
+
+test('open-https --wait on an HTTPS instance: "already enabled", nothing sent but a DescribeInstance', async () => {
+  const id = `es-https-cli-${randomUUID()}`;
+  const r = await cli(['open-https', id, ...WAIT_FAST, ...onEmulator()], KEY);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `HTTPS already enabled on ${id}\n`);
+  assert.deepEqual(progressLines(r.stderr).map((p) => p.phase), ['checking', 'done']);
+  assert.equal(emulator.requests(id, 'OpenHttps'), 0);
+  assert.equal(emulator.requests(id, 'DescribeInstance'), 1);
+});
+
+test('open-https --wait --json: the EnsureHttpsResult on stdout, nothing on stderr', async () => {
+  const id = `es-http-cli-${randomUUID()}`;
+  const r = await cli(['open-https', id, ...WAIT_FAST, '--json', '--client-token', 'wait-json', ...onEmulator()], KEY);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const result = JSON.parse(r.stdout);
+  assert.deepEqual(
+    Object.keys(result).sort(),
+    ['changed', 'clientToken', 'elapsedMs', 'instanceId', 'polls', 'protocol', 'requestId', 'status'],
+  );
+  assert.equal(result.instanceId, id);
+  assert.equal(result.changed, true);
+  assert.equal(result.status, 'active');
+  assert.equal(result.protocol, 'HTTPS');
+  assert.equal(result.clientToken, 'wait-json');
+  assert.match(result.requestId, UUID);
+  assert.equal(result.polls, emulator.requests(id, 'DescribeInstance'));
+  assert.ok(result.elapsedMs >= 100, `elapsedMs ${result.elapsedMs}`);
+  assert.equal(emulator.applied(id), 1);
+});
+
+test('open-https --wait: a change that never finishes is WaitTimeout after --wait-timeout, exit 1, with the clientToken', async () => {
+  const id = `es-stuck-cli-${randomUUID()}`;
+  const started = performance.now();
+  const r = await cli(['open-https', id, '--wait', '--wait-timeout', '300', '--poll-interval', '30', '--client-token', 'stuck-cli', ...onEmulator()], KEY);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.ok(performance.now() - started >= 300);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trimEnd().split('\n');
+  const error = lines.findIndex((l) => l.startsWith('error: '));
+  assert.deepEqual(progressLines(lines.slice(0, error).join('\n')).map((p) => p.phase), ['checking', 'opening', 'activating']);
+  assert.match(lines[error], /^error: WaitTimeout: .*300 ms.*status activating, protocol HTTP/);
+  assert.match(lines[error + 1], /^RequestId: [0-9A-F-]{36}$/);
+  assert.equal(lines.at(-1), 'clientToken: stuck-cli (reuse it to retry safely)');
+  assert.equal(emulator.applied(id), 1);
+
+  const json = await cli(['open-https', `es-stuck-cli-${randomUUID()}`, '--wait', '--wait-timeout', '200', '--poll-interval', '30', '--json', ...onEmulator()], KEY);
+  assert.equal(json.code, 1);
+  assert.equal(json.stderr, '');
+  assert.equal(JSON.parse(json.stdout).Code, 'WaitTimeout');
+});
+
+test('open-https --wait: HttpsNeedClientNode and InstanceNotActive are exit 1', async () => {
+  const noClient = await cli(['open-https', `es-noclient-cli-${randomUUID()}`, ...WAIT_FAST, ...onEmulator()], KEY);
+  assert.equal(noClient.code, 1);
+  assert.equal(noClient.stdout, '');
+  assert.match(noClient.stderr, /\nerror: HttpsNeedClientNode: /);
+  assert.match(noClient.stderr, /\nHTTP status: 400\n/);
+
+  const id = `es-inactive-cli-${randomUUID()}`;
+  const inactive = await cli(['open-https', id, ...WAIT_FAST, '--json', ...onEmulator()], KEY);
+  assert.equal(inactive.code, 1);
+  assert.equal(inactive.stderr, '');
+  const body = JSON.parse(inactive.stdout);
+  assert.equal(body.Code, 'InstanceNotActive');
+  assert.match(body.Message, /inactive/);
+  assert.equal(emulator.requests(id, 'OpenHttps'), 0);
+});
+
+test('open-https --wait: Result: false from the service is exit 3, as without --wait', async () => {
+  const r = await cli(['open-https', 'es-false-2', '--wait', '--endpoint', fakeUrl], KEY);
+  assert.equal(r.code, 3, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /\nerror: OpenHttpsRejected: /);
+  assert.match(r.stderr, /\nRequestId: FAKE-REQUEST-1\n/);
+});
+
+test('open-https --wait: Ctrl-C (SIGINT) stops waiting, exit 130, with the clientToken to resume', async () => {
+  const id = `es-stuck-cli-${randomUUID()}`;
+  const base = { ...process.env, ...KEY, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+  const child = spawn(bin, ['open-https', id, '--wait', '--poll-interval', '30', '--client-token', 'sigint-token', ...onEmulator()], {
+    cwd: installed.project,
+    env: base,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+  const activating = new Promise((resolve) => {
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d;
+      if (/^activating /m.test(stderr)) resolve();
+    });
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  try {
+    await Promise.race([activating, exited]);
+    const interruptedAt = performance.now();
+    child.kill('SIGINT');
+    const { code, signal } = await exited;
+    assert.equal(signal, null, stderr);
+    assert.equal(code, 130, stderr);
+    assert.ok(performance.now() - interruptedAt < 2000);
+  } finally {
+    clearTimeout(guard);
+  }
+  assert.equal(stdout, '');
+  assert.match(stderr, /\nerror: Interrupted: interrupted while waiting: OpenHttps was accepted/);
+  assert.match(stderr, /\nclientToken: sigint-token \(reuse it to retry safely\)\n$/);
+  const requests = emulator.requests(id);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(emulator.requests(id), requests, 'no poll after the exit');
+});
+
+test('describe-instance: id, status, protocol, description and version for humans; --json the Instance', async () => {
+  const id = `es-http-cli-${randomUUID()}`;
+  emulator.setInstance(id, { description: 'cli-search', esVersion: '6.7_with_X-Pack' });
+  const r = await cli(['describe-instance', '--instance-id', id, ...onEmulator()], KEY);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const rows = Object.fromEntries(r.stdout.trimEnd().split('\n').map((l) => /^(\S+) +(.*)$/.exec(l).slice(1)));
+  assert.deepEqual(rows, {
+    instance: id,
+    status: 'active',
+    protocol: 'HTTP',
+    description: 'cli-search',
+    version: '6.7_with_X-Pack',
+  });
+
+  const json = await cli(['describe-instance', 'es-cn-prodlogs00001', '--json', ...onEmulator()], KEY);
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(json.stderr, '');
+  const instance = JSON.parse(json.stdout);
+  assert.deepEqual({ ...instance, requestId: undefined }, {
+    instanceId: 'es-cn-prodlogs00001',
+    status: 'active',
+    protocol: 'HTTPS',
+    description: 'prod-logs',
+    esVersion: '7.10_with_X-Pack',
+    haveClientNode: true,
+    requestId: undefined,
+  });
+  assert.match(instance.requestId, UUID);
+  assert.equal(emulator.requests(id, 'OpenHttps'), 0, 'describe-instance changes nothing');
+});
+
+test('describe-instance: an unknown instance is exit 1 with the service error (and its JSON shape with --json)', async () => {
+  const id = `es-cn-nosuch-${randomUUID()}`;
+  const r = await cli(['describe-instance', id, ...onEmulator()], KEY);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines[0], 'error: InstanceNotFound: The instanceId provided does not exist.');
+  assert.match(lines[1], /^RequestId: [0-9A-F-]{36}$/);
+  assert.ok(!r.stderr.includes('clientToken'), 'describe-instance has no clientToken to reuse');
+
+  const json = await cli(['describe-instance', id, '--json', ...onEmulator()], KEY);
+  assert.equal(json.code, 1);
+  assert.equal(JSON.parse(json.stdout).Code, 'InstanceNotFound');
+});
+
+test('--wait and describe-instance usage errors: exit 2, a one-line hint, nothing sent', async () => {
+  const before = emulator.log.length;
+  const id = freshId('usage-wait');
+  const cases = [
+    [['open-https', id, '--wait-timeout', '1000', ...onEmulator()], /--wait-timeout needs --wait/],
+    [['open-https', id, '--poll-interval', '1000', ...onEmulator()], /--poll-interval needs --wait/],
+    [['open-https', id, '--wait', '--wait-timeout', '5s', ...onEmulator()], /--wait-timeout must be a number of milliseconds, not '5s'/],
+    [['open-https', id, '--wait', '--poll-interval', '-1', ...onEmulator()], /--poll-interval/],
+    [['open-https', id, '--wait', '--wait-timeout', ...onEmulator().slice(1)], /--wait-timeout must be a number/],
+    [['describe-instance', ...onEmulator()], /missing the instance id: describe-instance --instance-id ID/],
+    [['describe-instance', id, '--wait', ...onEmulator()], /--wait is for open-https, not describe-instance/],
+    [['describe-instance', id, '--client-token', 't', ...onEmulator()], /--client-token is for open-https, not describe-instance/],
+    [['describe-instance', id, 'extra', ...onEmulator()], /unexpected arguments: extra/],
+    [['describe-instances', id], /unknown command 'describe-instances' \(the commands are open-https and describe-instance\)/],
+  ];
+  for (const [args, hint] of cases) {
+    const r = await cli(args, KEY);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.equal(r.stdout, '', args.join(' '));
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 2, r.stderr);
+    assert.match(lines[0], hint);
+    assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
+  }
+  // Values in range are the library's to check: refused before sending, exit 2 like other flags.
+  const zero = await cli(['open-https', id, '--wait', '--wait-timeout', '0', ...onEmulator()], KEY);
+  assert.equal(zero.code, 2, zero.stderr);
+  assert.match(zero.stderr, /^error: InvalidArgument: waitTimeoutMs /);
+  const slow = await cli(['open-https', id, '--wait', '--poll-interval', '3600001', '--json', ...onEmulator()], KEY);
+  assert.equal(slow.code, 2, slow.stderr);
+  assert.equal(JSON.parse(slow.stdout).Code, 'InvalidArgument');
+  assert.equal(emulator.log.length, before);
+});
+
 test('--help, -h, help and no arguments print the usage, environment and exit codes (exit 0)', async () => {
   const outputs = [];
   for (const args of [['--help'], ['-h'], ['help'], [], ['open-https', '--help'], ['open-https', freshId('help'), '-h']]) {
@@ -289,7 +563,9 @@ test('--help, -h, help and no arguments print the usage, environment and exit co
   assert.ok(outputs.every((o) => o === outputs[0]));
   const help = outputs[0];
   assert.match(help, /aliyun-es-https open-https --instance-id ID/);
-  for (const flag of ['--client-token', '--region', '--endpoint', '--network', '--signature-version', '--json', '--version']) {
+  assert.match(help, /aliyun-es-https open-https --instance-id ID --wait \[--wait-timeout MS\] \[--poll-interval MS\]/);
+  assert.match(help, /aliyun-es-https describe-instance --instance-id ID/);
+  for (const flag of ['--client-token', '--region', '--endpoint', '--network', '--signature-version', '--json', '--version', '--wait', '--wait-timeout', '--poll-interval']) {
     assert.ok(help.includes(flag), flag);
   }
   for (const v of ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'ALIBABA_CLOUD_REGION_ID']) {

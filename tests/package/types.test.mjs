@@ -4,6 +4,8 @@
 //   ok.ts         the whole public API with real types: must compile (nodenext and bundler),
 //   bad-option.ts a misspelt option: must fail with exactly the expected error,
 //   bad-call.ts   openHttps without an instance id: must fail with exactly the expected errors,
+//   bad-ensure.ts ensureHttps/instances/listInstances with wrongly typed values: must fail with
+//                 exactly the expected errors,
 //   cjs.cts       a CommonJS consumer under node16: must compile.
 // And the shipped .d.ts files must not contain `any`.
 // Run by `node --test tests/package/` after scripts/build.sh.
@@ -139,6 +141,36 @@ for (const [mode, options] of Object.entries(MODES)) {
       ],
       r.output,
     );
+  });
+
+  test(`bad-ensure.ts (wrongly typed lifecycle options and results) fails with exactly the expected errors (${mode})`, async () => {
+    const r = await tsc(`bad-ensure-${mode}`, 'bad-ensure.ts', options);
+    assert.notEqual(r.code, 0, 'tsc must fail');
+    const errors = r.errors.map(({ file, line, code, message }) => ({ file, line, code, message }));
+    const expected = [
+      // ensureHttps('…', { wait: 'yes' })
+      { line: 6, code: 'TS2322', message: /^Type 'string' is not assignable to type 'boolean( \| undefined)?'\.$/ },
+      // EnsureProgress.phase is a union of literals: a phase that does not exist cannot match
+      {
+        line: 7,
+        code: 'TS2367',
+        message: /^This comparison appears to be unintentional because the types '(?=.*"checking")(?=.*"waiting")(?=.*"opening")(?=.*"activating")(?=.*"done")[^']*' and '"finished"' have no overlap\.$/,
+      },
+      // instances() walks every page: no `page`
+      { line: 8, code: 'TS2353', message: /^Object literal may only specify known properties, and 'page' does not exist in type 'InstancesQuery'\.$/ },
+      // listInstances({ size: '10' })
+      { line: 9, code: 'TS2322', message: /^Type 'string' is not assignable to type 'number( \| undefined)?'\.$/ },
+      // EnsureHttpsResult.requestId is optional (no OpenHttps when nothing changed)
+      { line: 11, code: 'TS18048', message: /^'r\.requestId' is possibly 'undefined'\.$/ },
+    ];
+    assert.equal(errors.length, expected.length, r.output);
+    for (const [i, want] of expected.entries()) {
+      const got = errors[i];
+      assert.equal(got.file, 'bad-ensure.ts', r.output);
+      assert.equal(got.line, want.line, r.output);
+      assert.equal(got.code, want.code, r.output);
+      assert.match(got.message, want.message);
+    }
   });
 }
 
