@@ -80,7 +80,13 @@ function guardClient(Client) {
       value: function (...args) {
         const e = problem(this);
         if (e) return name === 'instances' ? failingIterator(e) : Promise.reject(e);
-        return method.apply(this, args);
+        if (name !== 'instances') return method.apply(this, args);
+        // A bad query is told on the first step, as every other failure of the walk.
+        try {
+          return method.apply(this, args);
+        } catch (err) {
+          return failingIterator(err);
+        }
       },
     });
   }

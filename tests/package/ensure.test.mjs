@@ -393,6 +393,21 @@ test('what onProgress throws is ignored', async () => {
   assert.deepEqual([result.changed, result.protocol], [true, 'HTTPS']);
 });
 
+test('an async onProgress that rejects is ignored too (no unhandled rejection)', async () => {
+  const id = fresh('es-http-');
+  let calls = 0;
+  const result = await client(esm).ensureHttps(id, {
+    ...FAST,
+    onProgress: async () => {
+      calls++;
+      throw new Error('a broken async progress callback');
+    },
+  });
+  assert.ok(calls >= 4, `called ${calls} times`);
+  assert.equal(result.protocol, 'HTTPS');
+  // The final check of this file ('nothing went unhandled') sees what these left behind.
+});
+
 test('the top-level functions use the client set by configure (configured via import, called via require)', async () => {
   esm.configure({ endpoint: emu.url, credentials: KEY });
   const id = fresh('es-http-');

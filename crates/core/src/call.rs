@@ -98,6 +98,8 @@ pub struct Call {
     clock_corrected: bool,
     sent: u32,
     history: Vec<String>,
+    /// The last answer was throttling, with the wait the server asked for (if any).
+    throttled: Option<Option<f64>>,
 }
 
 impl Call {
@@ -112,6 +114,7 @@ impl Call {
             clock_corrected: false,
             sent: 0,
             history: Vec::new(),
+            throttled: None,
         }
     }
 
@@ -124,6 +127,12 @@ impl Call {
     /// Requests sent so far.
     pub fn attempts(&self) -> u32 {
         self.sent
+    }
+
+    /// Whether the last answer was throttling, and the wait the server asked for: for a rate
+    /// limiter shared by many calls ([`crate::fleet::RateLimiter`]). Cleared by reading.
+    pub fn take_throttled(&mut self) -> Option<Option<f64>> {
+        self.throttled.take()
     }
 
     /// The first step, and the step after a [`Step::Wait`]: send, unless the deadline passed.
@@ -183,6 +192,9 @@ impl Call {
             answer.retry_after.as_deref(),
             now_ms,
         );
+        if err.code.starts_with("Throttling") || err.http_status == Some(429) {
+            self.throttled = Some(server_wait);
+        }
         self.decide(err, server_wait, now_ms, random_unit)
     }
 

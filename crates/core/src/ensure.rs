@@ -128,6 +128,8 @@ pub struct Ensure {
     polls: u32,
     status: Option<String>,
     protocol: Option<String>,
+    /// The code of the last look that failed and was polled through, until one succeeds.
+    failing: Option<String>,
 }
 
 impl Ensure {
@@ -141,6 +143,7 @@ impl Ensure {
             polls: 0,
             status: None,
             protocol: None,
+            failing: None,
         }
     }
 
@@ -176,6 +179,7 @@ impl Ensure {
 
     /// DescribeInstance answered.
     pub fn on_described(&mut self, instance: &Instance, now_ms: f64) -> EnsureStep {
+        self.failing = None;
         self.status = Some(instance.status.clone());
         self.protocol = Some(instance.protocol.clone());
         if instance.is_https_active() {
@@ -236,6 +240,9 @@ impl Ensure {
         // Transient trouble while we poll or wait is not the end: look again later, within
         // the wait timeout. The same clientToken makes a repeated OpenHttps safe.
         if busy || (err.retryable() && self.phase != Phase::Checking) {
+            if !busy {
+                self.failing = Some(err.code.clone());
+            }
             let phase = match self.opened {
                 Some(_) => Phase::Activating,
                 None => Phase::Waiting,
@@ -277,6 +284,10 @@ impl Ensure {
             ", protocol ",
             protocol.unwrap_or("unknown")
         );
+        if let Some(code) = &self.failing {
+            msg.push_str("; the last looks failed with ");
+            msg.push_str(code);
+        }
         if self.opened.is_some() {
             msg.push_str(
                 "; OpenHttps was accepted, so the change may still complete: check again later \

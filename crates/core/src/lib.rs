@@ -42,6 +42,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod ensure;
 pub mod error;
+pub mod fleet;
 pub mod json;
 pub mod operation;
 pub mod redact;

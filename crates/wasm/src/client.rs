@@ -10,21 +10,20 @@ use core::cell::RefCell;
 use core::future::Future;
 use core::pin::Pin;
 
-use aliyun_es_https_core::call::{Call, Step, Success};
-use aliyun_es_https_core::ensure::{Ensure, EnsureStep, Ensured};
+use aliyun_es_https_core::call::Success;
 use aliyun_es_https_core::error::{codes, Error};
 use aliyun_es_https_core::json::ObjectWriter;
 use aliyun_es_https_core::operation::{next_page, Request};
 use aliyun_es_https_core::response::{Instance, Response};
-use aliyun_es_https_core::signing::{self, SignatureVersion};
-use js_sys::{Date, Function, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::config::{self, ClientState, EnsureArgs, ListArgs};
-use crate::credentials::{self, NoCredentials};
-use crate::timer::{self, Trigger};
-use crate::{errors, fetch, js, random, OneThread};
+use crate::call::run;
+use crate::config::{self, ClientState, ListArgs};
+use crate::credentials;
+use crate::ensure::{describe_once, ensure_https};
+use crate::{errors, js, OneThread};
 
 /// A configured connection to the Elasticsearch API. Construction validates the
 /// configuration and throws an `OpenHttpsError` when something is wrong; nothing is sent
@@ -132,7 +131,7 @@ impl Client {
             JsValue,
         >,
     ) -> Promise {
-        ensure(Ok(self.state.clone()), instance_id, options)
+        ensure_https(Ok(self.state.clone()), instance_id, options)
     }
 }
 
@@ -178,12 +177,12 @@ pub fn default_client() -> Result<Client, JsValue> {
 }
 
 /// A client, or why there is none.
-type State = Result<Rc<ClientState>, Error>;
+pub(crate) type State = Result<Rc<ClientState>, Error>;
 
 /// Runs `work` as a Promise that rejects with an `OpenHttpsError` carrying `token`, if any.
 /// Every call goes through here with a boxed future, so the Promise machinery is compiled once
 /// (monomorphised per future type, it costs a few KB of wasm each).
-fn promise(
+pub(crate) fn promise(
     token: Option<String>,
     work: impl Future<Output = Result<JsValue, Error>> + 'static,
 ) -> Promise {
@@ -208,7 +207,7 @@ fn change(
     let token = prepared.as_ref().ok().map(|(_, t, _)| t.clone());
     promise(token.clone(), async move {
         let (request, token, signal) = prepared?;
-        let success = run(&*state?, &request, signal.as_ref()).await?;
+        let success = run(&*state?, &request, signal.as_ref(), None).await?;
         Ok(accepted(&success, &token))
     })
 }
@@ -232,28 +231,10 @@ fn describe(state: State, instance_id: JsValue, options: Option<JsValue>) -> Pro
         let id = config::instance_id_arg(&instance_id)?;
         let request = Request::describe_instance(&id)?;
         let signal = config::call_options(options.as_ref())?;
-        let (instance, request_id) = describe_once(&*state?, &request, signal.as_ref()).await?;
+        let (instance, request_id) =
+            describe_once(&*state?, &request, signal.as_ref(), None).await?;
         Ok(js::from_json(&instance.to_json(Some(&request_id))))
     })
-}
-
-/// One DescribeInstance call: the instance and the RequestId.
-async fn describe_once(
-    state: &ClientState,
-    request: &Request,
-    signal: Option<&JsValue>,
-) -> Result<(Instance, String), Error> {
-    match run(state, request, signal).await?.response {
-        Response::Instance {
-            instance,
-            request_id,
-        } => Ok((instance, request_id)),
-        // The call parses by the operation's shape, so nothing else arrives here.
-        _ => Err(Error::malformed(
-            200,
-            "DescribeInstance answered without an instance",
-        )),
-    }
 }
 
 /// ListInstance: one page.
@@ -293,7 +274,10 @@ async fn list_page(
         args.description.as_deref(),
         args.instance_id.as_deref(),
     )?;
-    match run(state, &request, args.signal.as_ref()).await?.response {
+    match run(state, &request, args.signal.as_ref(), None)
+        .await?
+        .response
+    {
         Response::Instances {
             instances,
             total,
@@ -350,8 +334,7 @@ impl InstanceIterator {
 
 #[wasm_bindgen]
 impl InstanceIterator {
-    /// The next instance: `{ value, done: false }`, or `{ value: undefined, done: true }`
-    /// after the last. Rejects with an `OpenHttpsError` when a page cannot be read.
+    /// The next instance: `{ value, done: false }`, or `{ done: true }` after the last. Rejects with an `OpenHttpsError` when a page cannot be read.
     pub fn next(&self) -> Promise {
         let inner = self.inner.clone();
         let previous = inner.borrow_mut().tail.take();
@@ -419,198 +402,4 @@ fn iterator_result(instance: Option<&Instance>) -> JsValue {
         w.raw("value", &i.to_json(None));
     }
     js::from_json(&w.boolean("done", instance.is_none()).finish())
-}
-
-/// ensureHttps: runs the core's [`Ensure`] machine, each step a whole call.
-fn ensure(state: State, instance_id: JsValue, options: Option<JsValue>) -> Promise {
-    let prepared = (|| {
-        let id = config::instance_id_arg(&instance_id)?;
-        let args = EnsureArgs::from_js(options.as_ref())?;
-        let describe = Request::describe_instance(&id)?;
-        let open = Request::open_https(&id, Some(&args.client_token))?;
-        Ok((id, args, describe, open))
-    })();
-    let token = prepared
-        .as_ref()
-        .ok()
-        .map(|(_, a, _, _)| a.client_token.clone());
-    promise(token, async move {
-        let (id, args, describe, open) = prepared?;
-        let state = state?;
-        let signal = args.signal.as_ref();
-        let abort = signal.map(Trigger::on_abort);
-        let mut ensure = Ensure::new(args.options, Date::now());
-        let mut step = ensure.start();
-        let progress = |ensure: &Ensure| {
-            if let Some(f) = &args.on_progress {
-                report(f, &id, ensure);
-            }
-        };
-        progress(&ensure);
-        loop {
-            // Report after every look at the instance and every OpenHttps answer (so
-            // `elapsedMs` moves at each poll), not after a wait; `done` is reported last.
-            let mut looked = true;
-            step = match step {
-                EnsureStep::Describe => match describe_once(&state, &describe, signal).await {
-                    Ok((instance, _)) => ensure.on_described(&instance, Date::now()),
-                    Err(e) if e.code == codes::ABORTED => return Err(e),
-                    Err(e) => ensure.on_error(e, Date::now()),
-                },
-                EnsureStep::Open => match run(&state, &open, signal).await {
-                    Ok(success) => {
-                        let result =
-                            matches!(success.response, Response::Accepted { result: true, .. });
-                        ensure.on_opened(result, success.response.request_id(), Date::now())
-                    }
-                    Err(e) if e.code == codes::ABORTED => return Err(e),
-                    Err(e) => ensure.on_error(e, Date::now()),
-                },
-                EnsureStep::Wait { ms } => {
-                    looked = false;
-                    if !timer::sleep(ms, abort.as_ref()).await {
-                        return Err(Error::aborted());
-                    }
-                    ensure.resume(Date::now())
-                }
-                EnsureStep::Done(done) => {
-                    progress(&ensure);
-                    let elapsed = ensure.elapsed_ms(Date::now());
-                    return Ok(ensured(&id, &args.client_token, &done, elapsed));
-                }
-                EnsureStep::Fail(err) => return Err(err),
-            };
-            if looked && !matches!(step, EnsureStep::Done(_) | EnsureStep::Fail(_)) {
-                progress(&ensure);
-            }
-        }
-    })
-}
-
-/// Calls `onProgress` with `{ instanceId, phase, status?, protocol?, elapsedMs }`. What the
-/// callback throws is ignored: a progress display must not stop the change.
-fn report(on_progress: &Function, instance_id: &str, ensure: &Ensure) {
-    let (status, protocol) = ensure.last_seen();
-    let event = ObjectWriter::new()
-        .string("instanceId", instance_id)
-        .string("phase", ensure.phase().name())
-        .optional("status", status)
-        .optional("protocol", protocol)
-        .number("elapsedMs", ensure.elapsed_ms(Date::now()) as u64)
-        .finish();
-    let _ = on_progress.call1(&JsValue::UNDEFINED, &js::from_json(&event));
-}
-
-/// `{ instanceId, changed, status, protocol, clientToken, requestId?, elapsedMs, polls }`.
-fn ensured(instance_id: &str, token: &str, done: &Ensured, elapsed_ms: f64) -> JsValue {
-    js::from_json(
-        &ObjectWriter::new()
-            .string("instanceId", instance_id)
-            .boolean("changed", done.changed)
-            .string("status", &done.status)
-            .string("protocol", &done.protocol)
-            .string("clientToken", token)
-            .optional("requestId", done.request_id.as_deref())
-            .number("elapsedMs", elapsed_ms as u64)
-            .number("polls", done.polls.into())
-            .finish(),
-    )
-}
-
-/// Runs `request` to the end: performs each step the core's [`Call`] asks for.
-///
-/// Boxed: every operation and ensure step awaits this one future, and as a plain `async fn`
-/// its whole state machine would be compiled into each caller's (about 15 KB of wasm each).
-pub(crate) fn run<'a>(
-    state: &'a ClientState,
-    request: &'a Request,
-    signal: Option<&'a JsValue>,
-) -> Pin<Box<dyn Future<Output = Result<Success, Error>> + 'a>> {
-    Box::pin(run_call(state, request, signal))
-}
-
-async fn run_call(
-    state: &ClientState,
-    request: &Request,
-    signal: Option<&JsValue>,
-) -> Result<Success, Error> {
-    // Before asking for credentials: a provider may be a round trip to a backend.
-    if state.signature_version == SignatureVersion::V1 && fetch::drops_date_header() {
-        return Err(config::v1_in_browser_error());
-    }
-    let abort = signal.map(Trigger::on_abort);
-    let shape = request.operation().shape;
-    let mut call = Call::new(
-        shape,
-        state.policy,
-        state.clock_offset_ms.get(),
-        Date::now(),
-    );
-    let mut step = call.resume(Date::now());
-    loop {
-        step = match step {
-            Step::Send { timeout_ms } => {
-                attempt(state, request, &mut call, timeout_ms, abort.as_ref()).await
-            }
-            Step::Wait { ms } => match timer::sleep(ms, abort.as_ref()).await {
-                true => call.resume(Date::now()),
-                false => call.on_abort(),
-            },
-            Step::Done(success) => {
-                state.clock_offset_ms.set(call.clock_offset_ms());
-                return Ok(success);
-            }
-            Step::Fail(err) => {
-                state.clock_offset_ms.set(call.clock_offset_ms());
-                return Err(err);
-            }
-        };
-    }
-}
-
-/// One attempt within `timeout_ms`: credentials, a fresh nonce and date, the request, the
-/// whole answer. Returns the call's next step.
-async fn attempt(
-    state: &ClientState,
-    request: &Request,
-    call: &mut Call,
-    timeout_ms: f64,
-    abort: Option<&Trigger>,
-) -> Step {
-    if abort.is_some_and(Trigger::fired) {
-        return call.on_abort();
-    }
-    // One timer bounds the whole attempt, the wait for credentials included.
-    let timer = Trigger::after(timeout_ms);
-    let credentials = match state.credentials(&timer, abort).await {
-        Ok(c) => c,
-        Err(NoCredentials::Aborted) => return call.on_abort(),
-        Err(NoCredentials::Failed(e)) => return call.on_failure(e, Date::now(), random::unit()),
-        Err(NoCredentials::TimedOut) => {
-            let msg = cat!(
-                "the credentials function gave no answer within ",
-                timeout_ms as u64,
-                " ms"
-            );
-            return call.on_failure(Error::timeout(msg), Date::now(), random::unit());
-        }
-    };
-    let nonce = match random::nonce() {
-        Ok(n) => n,
-        Err(e) => return call.on_failure(e, Date::now(), random::unit()),
-    };
-    let now = Date::now() + call.clock_offset_ms();
-    let signed = signing::sign(
-        request,
-        &state.endpoint,
-        &credentials,
-        state.signature_version,
-        now as i64,
-        &nonce,
-    );
-    match fetch::send(state.fetch.as_ref(), &signed, &timer, timeout_ms, abort).await {
-        Ok(answer) => call.on_answer(&answer, &signed, &credentials, Date::now(), random::unit()),
-        Err(e) if e.code == codes::ABORTED => call.on_abort(),
-        Err(e) => call.on_failure(e, Date::now(), random::unit()),
-    }
 }

@@ -5,7 +5,8 @@
 //! options from JS, reads the clock, draws random nonces, runs `fetch` (or the package's Node
 //! transport) and timers, and turns results and errors into JS values.
 //!
-//! - [`client`]: `Client`, `configure`, `openHttps` — runs a call's steps;
+//! - [`client`]: `Client`, `configure` and the calls; `call`: runs one call's steps;
+//!   `ensure`: `ensureHttps` and the loop shared with `fleet` (`ensureHttpsAll`);
 //! - [`sign_request`]: `signOpenHttps`, a signed request without sending it;
 //! - `config`, `credentials`: reading options and credentials from JS;
 //! - `fetch`, `timer`: one attempt over HTTP, timeouts and cancellation;
@@ -30,11 +31,15 @@ mod prelude {
 }
 
 #[cfg(target_arch = "wasm32")]
+mod call;
+#[cfg(target_arch = "wasm32")]
 pub mod client;
 #[cfg(target_arch = "wasm32")]
 mod config;
 #[cfg(target_arch = "wasm32")]
 mod credentials;
+#[cfg(target_arch = "wasm32")]
+mod ensure;
 #[cfg(target_arch = "wasm32")]
 mod errors;
 #[cfg(target_arch = "wasm32")]
