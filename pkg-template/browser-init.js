@@ -5,6 +5,6 @@
 // `"sideEffects": false` cannot skip the wrapper and drop this line.
 guardClient(Client);
 export { isOpenHttpsError };
-export const { openHttps, closeHttps, describeInstance, listInstances, instances, ensureHttps } =
+export const { openHttps, closeHttps, describeInstance, listInstances, instances, ensureHttps, ensureHttpsAll } =
   topLevel(__defaultClient);
 await __wbg_init({ module_or_path: new URL('aliyun_es_https_bg.wasm', import.meta.url) });

@@ -9,6 +9,7 @@ export {
   listInstances,
   instances,
   ensureHttps,
+  ensureHttpsAll,
   signOpenHttps,
   isOpenHttpsError,
 } from './node.cjs';

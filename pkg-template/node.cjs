@@ -20,5 +20,6 @@ exports.describeInstance = top.describeInstance;
 exports.listInstances = top.listInstances;
 exports.instances = top.instances;
 exports.ensureHttps = top.ensureHttps;
+exports.ensureHttpsAll = top.ensureHttpsAll;
 exports.signOpenHttps = glue.signOpenHttps;
 exports.isOpenHttpsError = isOpenHttpsError;

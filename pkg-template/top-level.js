@@ -31,7 +31,7 @@ function failingIterator(error) {
 }
 
 /** The names of the calls of a Client, all returning a Promise but `instances`. */
-const CALLS = ['openHttps', 'closeHttps', 'describeInstance', 'listInstances', 'instances', 'ensureHttps'];
+const CALLS = ['openHttps', 'closeHttps', 'describeInstance', 'listInstances', 'instances', 'ensureHttps', 'ensureHttpsAll'];
 
 /**
  * The top-level functions: each runs the same method of the client set by configure() — or,

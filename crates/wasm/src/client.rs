@@ -12,6 +12,7 @@ use core::pin::Pin;
 
 use aliyun_es_https_core::call::Success;
 use aliyun_es_https_core::error::{codes, Error};
+use aliyun_es_https_core::fleet::RateLimiter;
 use aliyun_es_https_core::json::ObjectWriter;
 use aliyun_es_https_core::operation::{next_page, Request};
 use aliyun_es_https_core::response::{Instance, Response};
@@ -135,6 +136,22 @@ impl Client {
     }
 }
 
+#[wasm_bindgen]
+impl Client {
+    /// Fleet mode: makes sure HTTPS is on for every instance of `target` — the given
+    /// `instanceIds`, or every instance (whose description contains `description`) — with
+    /// `concurrency` changes at once, one rate limit for every request, a journal that makes
+    /// a crashed run resumable without applying anything twice, and events as it goes.
+    #[wasm_bindgen(js_name = ensureHttpsAll, unchecked_return_type = "Promise<FleetResult>")]
+    pub fn ensure_https_all(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "FleetTarget")] target: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "FleetOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        crate::fleet::ensure_https_all(Ok(self.state.clone()), target, options)
+    }
+}
+
 /// The client set by `configure`, used by the top-level functions.
 static DEFAULT: OneThread<RefCell<Option<Rc<ClientState>>>> = OneThread(RefCell::new(None));
 
@@ -241,7 +258,7 @@ fn describe(state: State, instance_id: JsValue, options: Option<JsValue>) -> Pro
 fn list(state: State, query: Option<JsValue>) -> Promise {
     promise(None, async move {
         let args = ListArgs::from_js(query.as_ref(), true)?;
-        let (instances, total, request_id) = list_page(&*state?, &args, args.page).await?;
+        let (instances, total, request_id) = list_page(&*state?, &args, args.page, None).await?;
         // Without a total in the answer: what this page shows.
         let seen = u64::from(args.page - 1) * u64::from(args.size) + instances.len() as u64;
         let mut items = String::from("[");
@@ -262,11 +279,12 @@ fn list(state: State, query: Option<JsValue>) -> Promise {
     })
 }
 
-/// One ListInstance page.
-async fn list_page(
+/// One ListInstance page (`limiter`: fleet mode's pace).
+pub(crate) async fn list_page(
     state: &ClientState,
     args: &ListArgs,
     page: u32,
+    limiter: Option<&RefCell<RateLimiter>>,
 ) -> Result<(Vec<Instance>, Option<u64>, String), Error> {
     let request = Request::list_instances(
         page,
@@ -274,7 +292,7 @@ async fn list_page(
         args.description.as_deref(),
         args.instance_id.as_deref(),
     )?;
-    match run(state, &request, args.signal.as_ref(), None)
+    match run(state, &request, args.signal.as_ref(), limiter)
         .await?
         .response
     {
@@ -376,7 +394,7 @@ impl Pages {
                 let pages = inner.borrow();
                 (pages.state.clone(), pages.args.clone())
             };
-            let fetched = list_page(&*state?, &args, page).await;
+            let fetched = list_page(&*state?, &args, page, None).await;
             let mut pages = inner.borrow_mut();
             let (mut instances, total, _) = match fetched {
                 Ok(page) => page,

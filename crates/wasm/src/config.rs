@@ -447,3 +447,124 @@ impl EnsureArgs {
         Ok(args)
     }
 }
+
+/// The target and options of `ensureHttpsAll`.
+pub(crate) struct FleetArgs {
+    /// The given instance ids (deduplicated, in order); `None`: every instance listed.
+    pub instance_ids: Option<Vec<String>>,
+    /// With no ids: only instances whose description contains this.
+    pub description: Option<String>,
+    /// Instances changed at once.
+    pub concurrency: u32,
+    /// Most requests per second, for every request of the run.
+    pub max_rps: Option<f64>,
+    /// Plan only.
+    pub dry_run: bool,
+    /// Waiting and polling of each instance.
+    pub ensure: EnsureOptions,
+    /// Called with each event.
+    pub on_event: Option<Function>,
+    /// Stops the run: no new instance starts; each one in flight ends after its request.
+    pub signal: Option<JsValue>,
+    /// `journal.load()` and `journal.append(line)`.
+    pub journal: Option<(Function, Function)>,
+}
+
+/// Most instances changed at once.
+const MAX_CONCURRENCY: f64 = 64.0;
+
+impl FleetArgs {
+    /// Reads `target` (`{ instanceIds?, description? }`) and `options`.
+    pub fn from_js(
+        target: Option<&JsValue>,
+        options: Option<&JsValue>,
+    ) -> Result<FleetArgs, Error> {
+        let arg = codes::INVALID_ARGUMENT;
+        let mut args = FleetArgs {
+            instance_ids: None,
+            description: None,
+            concurrency: 4,
+            max_rps: None,
+            dry_run: false,
+            ensure: EnsureOptions::default(),
+            on_event: None,
+            signal: None,
+            journal: None,
+        };
+        if let Some(target) = target.filter(|t| !t.is_null_or_undefined()) {
+            if !target.is_object() || js_sys::Array::is_array(target) {
+                let msg = "the target must be an object such as { instanceIds } or { description }";
+                return Err(Error::invalid(arg, "target", msg));
+            }
+            reject_unknown(target, &[&["instanceIds", "description"]], arg, "target")?;
+            args.description = string_option(target, "description", arg)?;
+            let ids = option(target, "instanceIds")?;
+            if !ids.is_null_or_undefined() {
+                let Some(list) = ids.dyn_ref::<js_sys::Array>() else {
+                    let msg = "instanceIds must be an array of instance ids";
+                    return Err(Error::invalid(arg, "instanceIds", msg));
+                };
+                let mut seen: Vec<String> = Vec::new();
+                for id in list.iter() {
+                    let id = instance_id_arg(&id)?;
+                    validate::instance_id(&id)?;
+                    if !seen.contains(&id) {
+                        seen.push(id);
+                    }
+                }
+                args.instance_ids = Some(seen);
+            }
+        }
+        let Some(options) = options.filter(|o| !o.is_null_or_undefined()) else {
+            return Ok(args);
+        };
+        let keys = [
+            "concurrency",
+            "maxRps",
+            "dryRun",
+            "pollIntervalMs",
+            "waitTimeoutMs",
+            "onEvent",
+            "signal",
+            "journal",
+        ];
+        args.signal = call_options_of(options, &keys)?;
+        if let Some(n) = number_option(options, "concurrency", 1.0, MAX_CONCURRENCY, arg)? {
+            args.concurrency = validate::whole_number("concurrency", n, 1, MAX_CONCURRENCY as u32)?;
+        }
+        args.max_rps = number_option(options, "maxRps", 0.5, 10_000.0, arg)?;
+        args.dry_run = match option(options, "dryRun")? {
+            v if v.is_null_or_undefined() => false,
+            v => v
+                .as_bool()
+                .ok_or_else(|| Error::invalid(arg, "dryRun", "dryRun must be true or false"))?,
+        };
+        if let Some(ms) = number_option(options, "waitTimeoutMs", 1.0, MAX_ENSURE_WAIT_MS, arg)? {
+            args.ensure.wait_timeout_ms = ms;
+        }
+        if let Some(ms) = number_option(options, "pollIntervalMs", 1.0, MAX_WAIT_MS, arg)? {
+            args.ensure.poll_interval_ms = ms;
+        }
+        args.on_event = match option(options, "onEvent")? {
+            v if v.is_null_or_undefined() => None,
+            v => Some(
+                v.dyn_into::<Function>()
+                    .map_err(|_| Error::invalid(arg, "onEvent", "onEvent must be a function"))?,
+            ),
+        };
+        let journal = option(options, "journal")?;
+        if !journal.is_null_or_undefined() {
+            let bad = || {
+                let msg = "journal must be { load(): lines, append(line) }: load returns the \
+                           earlier lines (an array, a text, or a Promise of either)";
+                Error::invalid(arg, "journal", msg)
+            };
+            let f = |key| option(&journal, key).map(|v| v.dyn_into::<Function>().ok());
+            match (f("load")?, f("append")?) {
+                (Some(load), Some(append)) => args.journal = Some((load, append)),
+                _ => return Err(bad()),
+            }
+        }
+        Ok(args)
+    }
+}

@@ -301,6 +301,122 @@ export interface OpenHttpsError extends Error {
  */
 export function isOpenHttpsError(e: unknown): e is OpenHttpsError;
 
+/** What `ensureHttpsAll` works on: the given ids, or every instance (matching `description`). */
+export interface FleetTarget {
+  /** These instances (duplicates are dropped, the order is kept). */
+  instanceIds?: string[];
+  /** Without `instanceIds`: every instance whose description contains this (all pages). */
+  description?: string;
+}
+
+/** A journal of a run: lines of JSON, loaded at the start and appended as the run goes. */
+export interface FleetJournal {
+  /** The lines of earlier runs (an array of lines, or the whole text), or a Promise of them. */
+  load(): string[] | string | null | undefined | Promise<string[] | string | null | undefined>;
+  /**
+   * Appends one line (no line break included). Before each OpenHttps the run waits for a
+   * Promise this returns: write and flush the clientToken record before resolving it.
+   */
+  append(line: string): void | Promise<void>;
+}
+
+/** The options of `ensureHttpsAll`. */
+export interface FleetOptions {
+  /** Instances changed at once, 1–64 (default 4). Planning looks at max(concurrency, 8) at once. */
+  concurrency?: number;
+  /**
+   * Most requests per second, every request of the run counted (default: start at 20, grow to
+   * 100). `Throttling*` answers slow the whole run down (honouring the server's wait), and
+   * successes speed it up again gradually.
+   */
+  maxRps?: number;
+  /** Plan only: look at every instance and report the plan, change nothing. */
+  dryRun?: boolean;
+  /** As in `ensureHttps`, per instance (default 10000). */
+  pollIntervalMs?: number;
+  /** As in `ensureHttps`, per instance (default an hour). */
+  waitTimeoutMs?: number;
+  /** Called with each event; what it throws (or rejects with) is ignored. */
+  onEvent?: (event: FleetEvent) => void;
+  /**
+   * Stops the run: no new instance starts; each one in flight ends after its current request
+   * (nothing is cut mid-request), as `interrupted`. Resume with the same journal.
+   */
+  signal?: AbortSignal;
+  /**
+   * Makes the run resumable: instances recorded done are confirmed with one DescribeInstance,
+   * and an instance whose OpenHttps may have been sent is retried with the recorded
+   * clientToken — so nothing is applied twice, even after a crash at any moment.
+   */
+  journal?: FleetJournal;
+}
+
+/** What happened to one instance of a fleet run. */
+export interface FleetInstanceResult {
+  /** The instance. */
+  instanceId: string;
+  /**
+   * `https`: HTTPS is on; `failed`: see `code`; `cannot`: inactive, invalid or without client
+   * nodes (not tried); `interrupted`: the run was stopped first; `planned` (dry run): would
+   * be changed.
+   */
+  outcome: "https" | "failed" | "cannot" | "interrupted" | "planned";
+  /** The plan: `skip` (already HTTPS), `open`, `busy` (waited for first), `cannot`. */
+  plan?: "skip" | "open" | "busy" | "cannot";
+  /** Whether this run turned HTTPS on. */
+  changed: boolean;
+  /** Time spent changing it, in ms. */
+  elapsedMs: number;
+  /** The accepted OpenHttps's RequestId, or the failure's. */
+  requestId?: string;
+  /** Why it failed or cannot be changed (`HttpsNeedClientNode`, `InstanceNotActive`, …). */
+  code?: string;
+  /** The message of that error. */
+  message?: string;
+}
+
+/** What `ensureHttpsAll` resolves to. */
+export interface FleetResult {
+  /** Instances targeted. */
+  total: number;
+  /** How many serve HTTPS now. */
+  https: number;
+  /** How many this run changed. */
+  changed: number;
+  /** How many failed. */
+  failed: number;
+  /** How many cannot be changed (inactive, invalid, no client node). */
+  cannot: number;
+  /** How many the run did not finish (stopped). */
+  interrupted: number;
+  /** Dry run: how many would be changed. */
+  planned: number;
+  /** Whether this was a dry run. */
+  dryRun: boolean;
+  /** Whether `signal` stopped the run. */
+  stopped: boolean;
+  /** Time the run took, in ms. */
+  elapsedMs: number;
+  /** Per instance, in target order. */
+  results: FleetInstanceResult[];
+}
+
+/** An event of a fleet run (for live progress, or one JSON line each with `--json`). */
+export type FleetEvent =
+  | { type: "start"; total: number; journalRecords: number; journalTornLastLine: boolean }
+  | {
+      type: "plan";
+      instanceId: string;
+      plan: "skip" | "open" | "busy" | "cannot";
+      status: string;
+      protocol: string;
+      code?: string;
+      /** An earlier run recorded a clientToken for it: that token is reused. */
+      resumed: boolean;
+    }
+  | ({ type: "phase" } & EnsureProgress)
+  | ({ type: "result" } & FleetInstanceResult);
+
 /*
  * The top-level functions: each runs the same method of the client set by `configure`, or
  * else (in Node) of one built from the `ALIBABA_CLOUD_*` environment variables. Without
@@ -338,3 +454,6 @@ export function ensureHttps(
   instanceId: string,
   options?: EnsureHttpsOptions,
 ): Promise<EnsureHttpsResult>;
+
+/** `Client.ensureHttpsAll` on the default client: fleet mode. */
+export function ensureHttpsAll(target?: FleetTarget, options?: FleetOptions): Promise<FleetResult>;
