@@ -1,7 +1,7 @@
 // Every JavaScript example of the README compiles under `tsc --strict` against the packed
 // package's typings, as a TypeScript user would paste it: the ```js blocks, and the module
-// script of the ```html block (its import pointed at the package name). Node's globals are
-// declared as @types/node types them (`process.env.X` is `string | undefined`).
+// script of the ```html block (its import pointed at the package name), with @types/node for
+// the Node examples (`process.env.X` is `string | undefined` there) and the DOM for the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -9,13 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installPacked, repoDir } from './packed.mjs';
 
-const NODE_GLOBALS = `declare const process: {
-  env: Record<string, string | undefined>;
-  argv: string[];
-  once(event: string, listener: () => void): void;
-};
-export {};
-`;
+const MODULE = 'export {};\n';
 
 /** The README's examples: [label, source]. */
 function examples() {
@@ -43,7 +37,7 @@ test('every README example compiles under tsc --strict', async () => {
   assert.ok(list.length >= 6, `found only ${list.length} examples`);
   const files = list.map(([, source], i) => {
     const file = `readme-${i + 1}.ts`;
-    writeFileSync(join(installed.project, file), `${NODE_GLOBALS}${source}`);
+    writeFileSync(join(installed.project, file), `${MODULE}${source}`);
     return file;
   });
   const config = join(installed.project, 'tsconfig.readme.json');
@@ -53,7 +47,8 @@ test('every README example compiles under tsc --strict', async () => {
       compilerOptions: {
         strict: true,
         noEmit: true,
-        types: [],
+        types: ['node'],
+        typeRoots: [join(repoDir, 'node_modules', '@types')],
         target: 'esnext',
         module: 'nodenext',
         moduleResolution: 'nodenext',
