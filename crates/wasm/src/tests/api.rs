@@ -124,6 +124,16 @@ async fn v1_works_where_fetch_can_send_date_and_says_why_elsewhere() {
         assert_error(&e, "UnsupportedRuntime");
         assert!(text(&e, "message").contains("\"v3\""));
         assert_eq!(applied(&id).await, 0.0);
+        // The runtime decides, not which fetch is used: a page's own fetch cannot send Date
+        // either, and used to fail later with a puzzling MissingParameter "Date".
+        let cfg = config(r#","signatureVersion":"v1""#);
+        let page_fetch = Function::new_no_args("return (u, i) => fetch(u, i)")
+            .call0(&JsValue::NULL)
+            .unwrap();
+        Reflect::set(&cfg, &"fetch".into(), &page_fetch).unwrap();
+        let e = call(&Client::new(cfg).unwrap(), &id, None).await.unwrap_err();
+        assert_error(&e, "UnsupportedRuntime");
+        assert_eq!(applied(&id).await, 0.0);
     }
 }
 
