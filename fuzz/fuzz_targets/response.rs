@@ -1,9 +1,12 @@
 //! The response parser on arbitrary answers, for every operation's shape: it must never
-//! panic, and never report success for anything but a 2xx JSON object with a `Result`.
+//! panic, and never report success for anything but a 2xx JSON object with a `Result`. The
+//! same bytes as a fleet journal: read or refused, never a panic, and only the last line may
+//! be dropped as torn.
 #![no_main]
 
+use aliyun_es_https_core::fleet::{Journal, Plan};
 use aliyun_es_https_core::operation::Shape;
-use aliyun_es_https_core::{json, response};
+use aliyun_es_https_core::{json, response, Response};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +21,15 @@ fuzz_target!(|data: &[u8]| {
             assert!((200..300).contains(&status), "success with HTTP {status}");
             assert!(matches!(json::parse(&body), Some(json::Value::Object(_))));
             assert!(!ok.request_id().is_empty());
+            if let Response::Instance { instance, .. } = &ok {
+                let _ = Plan::of(instance);
+            }
         }
+    }
+    let lines: Vec<&str> = body.split('\n').collect();
+    if let Ok(journal) = Journal::read(lines.iter().copied()) {
+        let records = lines.iter().filter(|l| !l.trim().is_empty()).count();
+        assert_eq!(journal.records + usize::from(journal.torn_last_line), records);
     }
     let _ = response::excerpt(&body);
 });
