@@ -18,7 +18,7 @@ wasm-bindgen --target nodejs --out-dir "$out/node" "target/wasm32-unknown-unknow
 wasm-bindgen --target web --out-dir "$out/web" "target/wasm32-unknown-unknown/release/$crate.wasm"
 
 # No `format!`, `{:?}` or `.to_string()` of a number may reach the wasm: any one of them links
-# core::fmt back in (about 2 KB gzip). wasm-bindgen's output still has its function names.
+# core::fmt back in. wasm-bindgen's output still has its function names.
 if grep -aq '::fmt::' "$out/node/${crate}_bg.wasm"; then
   echo "build: the wasm links core::fmt again; these functions use it:" >&2
   grep -ao '[A-Za-z0-9_:<> ]*::fmt::[A-Za-z0-9_]*' "$out/node/${crate}_bg.wasm" | sort -u | head -20 >&2
@@ -29,8 +29,8 @@ fi
 mkdir -p "$stage"
 # Both glues load the same bytes (wasm-bindgen emits identical wasm for every target).
 cmp -s "$out/node/${crate}_bg.wasm" "$out/web/${crate}_bg.wasm" || { echo "build: the glues' wasm differ" >&2; exit 1; }
-# Short import and export names (`a`, `b`… instead of `__wbg_then_656f253a5dd7d8ea`): 1.6 KB
-# less gzip in the wasm and 0.8 KB in the browser glue. wasm-opt prints the renaming, and
+# Short import and export names (`a`, `b`… instead of `__wbg_then_656f253a5dd7d8ea`), in the
+# wasm and in both glues. wasm-opt prints the renaming, and
 # short-names.mjs applies it to both glues (checking that nothing is left out).
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
   --minify-imports-and-exports-and-modules \
@@ -48,7 +48,7 @@ for glue in "$out/web/$crate.js" "$out/node/$crate.js"; do
   grep -q 'this.__wbg_ptr = 0' "$glue" || { echo "build: $glue has no __wbg_ptr: update guardClient" >&2; exit 1; }
 done
 # Minified without renaming (whitespace and syntax only): a page that loads it as is downloads
-# 1.7 KB less gzip, while names in stack traces and `Client.name` stay readable.
+# less, while names in stack traces and `Client.name` stay readable.
 cat "$out/web/$crate.js" pkg-template/top-level.js pkg-template/browser-init.js > "$out/index.js"
 node scripts/short-names.mjs "$out/short-names.json" "$stage/${crate}_bg.wasm" "$stage/$crate.cjs" "$out/index.js"
 node_modules/.bin/esbuild "$out/index.js" --minify-whitespace --minify-syntax --format=esm \

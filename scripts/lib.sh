@@ -1,11 +1,25 @@
-# Shared by demo.sh and test.sh: start the emulator in the background and stop it on exit.
-# Sets EMULATOR_URL.
+# Shared by demo.sh and test.sh.
+
+# Commands run when the script exits, in order; on_exit adds one. One EXIT trap runs them
+# all, so a helper never replaces its caller's clean-up (or another helper's).
+EXIT_COMMANDS=()
+run_exit_commands() {
+  local c
+  for c in "${EXIT_COMMANDS[@]}"; do eval "$c" || true; done
+}
+trap run_exit_commands EXIT
+on_exit() {
+  EXIT_COMMANDS+=("$1")
+}
+
+# Starts the emulator in the background and stops it on exit (extra arguments go to
+# emulator/server.mjs). Sets EMULATOR_URL.
 start_emulator() {
   local dir
   dir=$(mktemp -d)
-  node emulator/server.mjs --port-file "$dir/port" > "$dir/out" 2>&1 &
+  node emulator/server.mjs --port-file "$dir/port" "$@" > "$dir/out" 2>&1 &
   EMULATOR_PID=$!
-  trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
+  on_exit "kill $EMULATOR_PID 2>/dev/null; rm -rf '$dir'"
   for _ in $(seq 100); do
     [ -s "$dir/port" ] && break
     sleep 0.1

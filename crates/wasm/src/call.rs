@@ -25,7 +25,7 @@ use crate::{fetch, random};
 /// requests with every other request of the run.
 ///
 /// Boxed: every operation and ensure step awaits this one future, and as a plain `async fn`
-/// its whole state machine would be compiled into each caller's (about 15 KB of wasm each).
+/// its whole state machine would be compiled into each caller's.
 pub(crate) fn run<'a>(
     state: &'a ClientState,
     request: &'a Request,
