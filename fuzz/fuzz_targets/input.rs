@@ -4,6 +4,7 @@
 #![no_main]
 
 use aliyun_es_https_core::redact::REDACTED;
+use aliyun_es_https_core::signing::encode::percent_encode;
 use aliyun_es_https_core::signing::{sign, Credentials, SignatureVersion};
 use aliyun_es_https_core::{endpoint, retry, time, validate, Endpoint, Network, Request};
 use libfuzzer_sys::fuzz_target;
@@ -50,11 +51,14 @@ fuzz_target!(|data: &[u8]| {
         assert!(signed.url.starts_with(&target.base_url()));
         // Redaction: with the markers taken out, neither secret is left in the text (a needle
         // that is part of the marker itself cannot be told apart, so it is not checked).
-        let redacted = signed
-            .secrets(&creds)
-            .redact(&format!("{secret} {token} {token}{secret}"));
+        // Raw and percent-encoded (as a URL would echo them), touching each other.
+        let (secret_enc, token_enc) = (percent_encode(secret), percent_encode(token));
+        let redacted = signed.secrets(&creds).redact(&format!(
+            "{secret} {token} {token}{secret} {secret_enc}{token_enc} {}",
+            signed.headers.last().map_or("", |(_, v)| v.as_str())
+        ));
         let visible = redacted.replace(REDACTED, "\0");
-        for needle in [secret, token] {
+        for needle in [secret, token, &secret_enc, &token_enc, &signed.signature] {
             if !needle.is_empty() && !REDACTED.contains(needle) {
                 assert!(!visible.contains(needle), "{needle:?} left in {redacted:?}");
             }

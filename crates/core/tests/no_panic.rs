@@ -4,6 +4,7 @@
 use aliyun_es_https_core::call::{Answer, Call, CallPolicy, Step};
 use aliyun_es_https_core::operation::Shape;
 use aliyun_es_https_core::redact::{Secrets, REDACTED};
+use aliyun_es_https_core::signing::encode::percent_encode;
 use aliyun_es_https_core::signing::{self, v1, v3, Credentials, SignatureVersion};
 use aliyun_es_https_core::{json, response, validate, Endpoint, Network, Request};
 use proptest::prelude::*;
@@ -56,11 +57,13 @@ proptest! {
         secrets in prop::collection::vec("[a-z<>ed ]{1,6}", 1..4),
         text in "[a-z<>ed %]{0,40}",
     ) {
-        // Build the text from the secrets too, so they occur, overlap and touch.
-        let text = format!("{text}{}{text}{}", secrets.join(""), secrets.concat());
+        // Build the text from the secrets too, raw and percent-encoded (as a URL or a
+        // Recommend link would carry them), so they occur, overlap and touch.
+        let encoded: Vec<String> = secrets.iter().map(|s| percent_encode(s)).collect();
+        let text = format!("{text}{}{text}{}{}", secrets.join(""), secrets.concat(), encoded.join(" "));
         let redacted = Secrets::new(secrets.iter().map(|s| Some(s.as_str()))).redact(&text);
         let visible = redacted.replace(REDACTED, "\0");
-        for s in &secrets {
+        for s in secrets.iter().chain(&encoded) {
             prop_assert!(!visible.contains(s.as_str()), "{s:?} left in {redacted:?}");
         }
     }

@@ -131,7 +131,9 @@ async fn v1_works_where_fetch_can_send_date_and_says_why_elsewhere() {
             .call0(&JsValue::NULL)
             .unwrap();
         Reflect::set(&cfg, &"fetch".into(), &page_fetch).unwrap();
-        let e = call(&Client::new(cfg).unwrap(), &id, None).await.unwrap_err();
+        let e = call(&Client::new(cfg).unwrap(), &id, None)
+            .await
+            .unwrap_err();
         assert_error(&e, "UnsupportedRuntime");
         assert_eq!(applied(&id).await, 0.0);
     }
