@@ -164,3 +164,81 @@ async fn no_error_path_leaks_the_secret_the_token_or_a_signature() {
     }
     assert_eq!(errors.len(), 10);
 }
+
+/// A client whose fetch is `source` (JS: `(url, init) => …`), over the emulator.
+fn client_with_fetch(source: &str) -> Client {
+    let cfg = config("");
+    let f = Function::new_no_args(&format!("return {source}"))
+        .call0(&JsValue::NULL)
+        .unwrap();
+    Reflect::set(&cfg, &"fetch".into(), &f).unwrap();
+    Client::new(cfg).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_request_delivered_twice_is_retried_with_a_fresh_nonce() {
+    // As a browser does after a connection reset: the same request (same nonce) is sent again
+    // and its answer is the one the page sees — SignatureNonceUsed from the gateway.
+    let c = client_with_fetch(
+        "((sent = 0) => (u, i) => sent++ === 0 ? fetch(u, i).then(() => fetch(u, i)) : fetch(u, i))()",
+    );
+    let id = active_id();
+    let r = call(&c, &id, Some("nonce-twice")).await.unwrap();
+    assert_eq!(get(&r, "result"), JsValue::TRUE);
+    assert_eq!(get(&r, "attempts"), JsValue::from(2));
+    assert_eq!(
+        applied(&id).await,
+        1.0,
+        "applied once, whatever the resends"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn answers_we_cannot_read_safely_are_malformed() {
+    for body in [
+        r#"{"Result":true,"Result":false,"RequestId":"R"}"#,
+        r#"{"Result":true}"#,
+    ] {
+        let c = client_with_fetch(&format!(
+            "() => Promise.resolve(new Response({}, {{ status: 200 }}))",
+            js_sys::JSON::stringify(&body.into())
+                .unwrap()
+                .as_string()
+                .unwrap()
+        ));
+        let e = call(&c, "es-cn-1", Some("t")).await.unwrap_err();
+        assert_error(&e, "MalformedResponse");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_echoed_url_encoded_authorization_is_redacted() {
+    // A gateway or proxy that puts our Authorization header, URL-encoded, into Recommend.
+    let c = client_with_fetch(
+        "(u, i) => Promise.resolve(new Response(JSON.stringify({ RequestId: 'R', Code: 'Forbidden', \
+         Message: 'no: ' + i.headers.authorization, Recommend: 'https://x/?a=' + encodeURIComponent(i.headers.authorization) }), \
+         { status: 403 }))",
+    );
+    let e = call(&c, "es-cn-1", Some("t")).await.unwrap_err();
+    assert_error(&e, "Forbidden");
+    let recommend = text(&e, "recommend");
+    let message = text(&e, "message");
+    assert!(
+        recommend.contains("<redacted>") && message.contains("<redacted>"),
+        "{recommend} / {message}"
+    );
+    assert!(
+        !recommend.contains("Signature%3D") || recommend.contains("Signature%3D<redacted>"),
+        "{recommend}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn sign_open_https_refuses_a_timestamp_before_1970() {
+    let e = crate::sign_open_https(js(
+        r#"{"instanceId":"es-1","credentials":{"accessKeyId":"a","accessKeySecret":"b"},"regionId":"cn-hangzhou","timestamp":-1}"#,
+    ))
+    .unwrap_err();
+    assert_error(&e, "InvalidConfig");
+    assert_eq!(text(&e, "field"), "timestamp");
+}
