@@ -48,6 +48,27 @@ const list = {
   errorMeta: $('instances-error-meta'),
 };
 
+// "Enable HTTPS on all shown" (ensureHttpsAll): its bar above the table.
+const fleetEls = {
+  box: $('fleet'),
+  run: $('fleet-run'),
+  runLabel: $('fleet-run-label'),
+  stop: $('fleet-stop'),
+  progress: $('fleet-progress'),
+  bar: $('fleet-bar'),
+  done: $('fleet-done'),
+  failed: $('fleet-failed'),
+  cannot: $('fleet-cannot'),
+  interrupted: $('fleet-interrupted'),
+  eta: $('fleet-eta'),
+  hint: $('fleet-hint'),
+  note: $('fleet-note'),
+  resumeBox: $('fleet-resume-box'),
+  resumeText: $('fleet-resume-text'),
+  resume: $('fleet-resume'),
+  discard: $('fleet-discard'),
+};
+
 // The local emulator's seeded key and active instance (emulator/README.md).
 const DEFAULTS = {
   accessKeyId: 'testid',
@@ -123,6 +144,15 @@ list.rows.addEventListener('click', (event) => {
   if (button.dataset.action === 'enable') ensureOnRow(row.dataset.instanceId);
   else if (button.dataset.action === 'cancel') ops.get(row.dataset.instanceId)?.controller?.abort();
 });
+fleetEls.run.addEventListener('click', () => runFleet(instancesShown.map((i) => i.instanceId), 'all'));
+fleetEls.stop.addEventListener('click', () => stopFleet());
+fleetEls.resume.addEventListener('click', () => resumeFleet());
+fleetEls.discard.addEventListener('click', () => discardJournal());
+// The fleet button and the Resume offer depend on the target and key in the form.
+for (const input of [els.endpoint, els.accessKeyId]) input.addEventListener('input', updateFleetControls);
+for (const input of [els.targetEndpoint, els.targetRegion, els.region, els.signatureVersion]) {
+  input.addEventListener('change', updateFleetControls);
+}
 
 // Loaded dynamically so that a failure (pkg/ not built, wasm not served) is shown on the page
 // instead of leaving a dead form.
@@ -133,12 +163,14 @@ import('./pkg/index.js').then(
     els.enable.disabled = false;
     els.enableLabel.textContent = 'Enable HTTPS';
     list.refresh.disabled = false;
+    updateFleetControls();
     document.body.dataset.ready = 'true';
   },
   (err) => {
     setLibraryStatus('failed', 'Library failed to load');
     els.enableLabel.textContent = 'Unavailable';
     list.refreshLabel.textContent = 'Unavailable';
+    updateFleetControls();
     setPlaceholder('The library did not load: nothing can be listed.');
     showError({
       code: 'LibraryLoadFailed',
@@ -457,6 +489,10 @@ const WAIT_TIMEOUT_MS = 15 * 60 * 1000;
 
 /** ensureHttps's phases: what the row says, and how far along the progress bar is (of 4). */
 const PHASES = {
+  // Fleet mode only: before its plan (the run looks at every instance first), and planned but
+  // waiting for one of the run's slots.
+  planning: { label: 'Planning', step: 0 },
+  queued: { label: 'Queued', step: 1 },
   checking: { label: 'Checking the instance', step: 1 },
   waiting: { label: 'Waiting for another change to finish', step: 1 },
   opening: { label: 'Sending OpenHttps', step: 2 },
@@ -503,7 +539,7 @@ function targetKey() {
 }
 
 async function loadInstances() {
-  if (!lib || loading) return;
+  if (!lib || loading || fleetRunning()) return;
   const key = targetKey();
   const target = describeTarget();
   loading = true;
@@ -527,6 +563,7 @@ async function loadInstances() {
     setListBusy(false);
     showListError(error);
     list.summary.textContent = `Could not list the instances at ${target}.`;
+    updateFleetControls();
     return;
   } finally {
     client?.free();
@@ -540,6 +577,12 @@ async function loadInstances() {
     // The same list again: keep what is running, forget finished outcomes.
     for (const [id, op] of ops) if (op.state !== 'running') ops.delete(id);
   }
+  // The last fleet run's bar and note go with the outcomes they summed up.
+  if (fleet !== null && !fleetRunning()) {
+    fleet = null;
+    setFleetNote('info', '');
+    renderFleet();
+  }
   loadedFrom = key;
   instancesShown = found;
   loading = false;
@@ -548,6 +591,7 @@ async function loadInstances() {
   else list.rows.replaceChildren(...found.map(buildRow));
   loadedInfo = { target, time: new Date().toLocaleTimeString([], { hour12: false }) };
   renderSummary();
+  updateFleetControls();
 }
 
 /** "8 instances at … · 7 without HTTPS · loaded at …", kept up to date as rows change. */
@@ -569,7 +613,7 @@ function forgetOperations() {
 }
 
 function setListBusy(on) {
-  list.refresh.disabled = on || !lib;
+  list.refresh.disabled = on || !lib || fleetRunning();
   list.refresh.setAttribute('aria-busy', String(on));
   list.table.setAttribute('aria-busy', String(on));
   list.section.dataset.state = on ? 'loading' : loadedFrom === null ? 'idle' : 'loaded';
@@ -579,6 +623,7 @@ function setListBusy(on) {
     // Keep the rows of a previous load on screen (dimmed) until the new list is in.
     if (loadedFrom === null) setPlaceholder('Loading instances…', true);
   }
+  updateFleetControls();
 }
 
 /** One full-width row instead of instances: "Not loaded yet", "Loading…", "No instances". */
@@ -646,7 +691,9 @@ function buildRow(instance) {
     'aria-label': `Cancel enabling HTTPS on ${id}`,
   }, 'Cancel');
   const note = el('span', 'op-note', { 'data-testid': 'op-note' });
-  actions.append(enable, cancel, note);
+  // Fleet mode: what the run decided for this instance.
+  const plan = el('span', 'badge op-plan', { 'data-testid': 'op-plan', 'data-kind': 'plan', hidden: '' });
+  actions.append(enable, cancel, plan, note);
 
   // Progress: the phase is announced (a polite live region); the elapsed time, which changes
   // four times a second, is shown but not announced.
@@ -692,6 +739,7 @@ function updateRow(tr, instance, op) {
   tr.dataset.protocol = protocolText;
   tr.dataset.op = op?.state ?? '';
   tr.dataset.phase = op?.phase ?? '';
+  tr.dataset.plan = op?.plan ?? '';
 
   const status = tr.querySelector('[data-kind="status"]');
   status.textContent = statusText;
@@ -704,30 +752,36 @@ function updateRow(tr, instance, op) {
   protocol.dataset.tone = isHttps(instance) ? 'ok' : protocolText.toUpperCase() === 'HTTP' ? 'warn' : 'other';
 
   const running = op?.state === 'running';
+  // A fleet run's row before its own ensure starts: planning, or planned and waiting for a slot.
+  const queued = op?.state === 'queued';
   const enable = tr.querySelector('[data-action="enable"]');
   const cancel = tr.querySelector('[data-action="cancel"]');
   enable.hidden = isHttps(instance) && !running;
-  enable.disabled = running;
+  // While a fleet run goes, no row starts an operation of its own.
+  enable.disabled = running || fleetRunning();
   enable.setAttribute('aria-busy', String(running));
   enable.querySelector('.btn-label').textContent = running ? 'Enabling…' : 'Enable HTTPS';
-  cancel.hidden = !running;
+  cancel.hidden = !running || op.fleet === true; // a fleet run has one Stop for all its rows
   cancel.disabled = !running || op.controller?.signal.aborted === true;
   const note = tr.querySelector('.op-note');
-  note.textContent = isHttps(instance) && !running && op?.state !== 'done' ? 'Nothing to do' : '';
+  note.textContent = isHttps(instance) && !running && !queued && op?.state !== 'done' && !op?.plan ? 'Nothing to do' : '';
+  renderPlan(tr.querySelector('.op-plan'), op);
 
   const progress = tr.querySelector('.op-progress');
-  progress.hidden = !running;
+  progress.hidden = !running && !queued;
   if (op) {
     const phase = PHASES[op.phase] ?? { label: op.phase, step: 0 };
     const bar = tr.querySelector('.op-bar');
     bar.dataset.step = String(phase.step);
-    bar.dataset.running = String(running);
+    bar.dataset.running = String(running || queued);
     bar.setAttribute('aria-valuenow', String(phase.step));
     bar.setAttribute('aria-valuetext', phase.label);
     const live = tr.querySelector('.op-phase');
-    const label = running ? `${phase.label}…` : phase.label;
+    const label = running || queued ? `${phase.label}…` : phase.label;
     if (live.textContent !== label) live.textContent = label;
-    tr.querySelector('.op-elapsed').textContent = seconds(running ? performance.now() - op.startedAt : op.elapsedMs);
+    // A queued row has not started: no time to show yet.
+    tr.querySelector('.op-elapsed').textContent =
+      op.startedAt === null ? '' : seconds(running ? performance.now() - op.startedAt : op.elapsedMs);
   }
   renderOutcome(tr.querySelector('.op-outcome'), op);
 }
@@ -735,11 +789,14 @@ function updateRow(tr, instance, op) {
 function renderOutcome(box, op) {
   const state = op?.state ?? '';
   // Rebuilt only when the outcome changes, so the live region announces it once.
-  if (box.dataset.state === state && box.dataset.for === String(op?.startedAt)) return;
+  const key = String(op?.serial ?? op?.startedAt);
+  if (box.dataset.state === state && box.dataset.for === key) return;
   box.dataset.state = state;
-  box.dataset.for = String(op?.startedAt);
+  box.dataset.for = key;
   const parts = [];
-  if (state === 'done') {
+  if (op?.fleet) {
+    parts.push(...fleetOutcome(op));
+  } else if (state === 'done') {
     const r = op.result;
     parts.push(el('p', 'op-success', { 'data-testid': 'op-success' },
       r.changed ? `HTTPS enabled in ${seconds(r.elapsedMs)}` : `HTTPS is on (no OpenHttps needed) · ${seconds(r.elapsedMs)}`));
@@ -766,7 +823,7 @@ function renderOutcome(box, op) {
 
 /** Runs ensureHttps for one row: progress in the row, then the outcome. */
 async function ensureOnRow(instanceId) {
-  if (!lib || ops.get(instanceId)?.state === 'running') return;
+  if (!lib || ops.get(instanceId)?.state === 'running' || fleetRunning()) return;
   const controller = new AbortController();
   const op = {
     state: 'running',
@@ -781,6 +838,7 @@ async function ensureOnRow(instanceId) {
   ops.set(instanceId, op);
   refreshRow(instanceId);
   startTicker();
+  updateFleetControls(); // no fleet run while a row runs
 
   const options = {
     pollIntervalMs: POLL_INTERVAL_MS,
@@ -825,6 +883,7 @@ async function ensureOnRow(instanceId) {
     op.controller = null;
     if (ops.get(instanceId) === op) refreshRow(instanceId);
     stopTickerIfIdle();
+    updateFleetControls();
   }
   // Cancelled after OpenHttps went out: the instance may be changing; show what it is now.
   if (op.state === 'cancelled' && op.openedAt !== null && ops.get(instanceId) === op) {
@@ -859,15 +918,16 @@ function noteInstance(instanceId, seen) {
 function startTicker() {
   ticker ??= setInterval(() => {
     for (const [id, op] of ops) {
-      if (op.state !== 'running') continue;
+      if (op.state !== 'running' || op.startedAt === null) continue;
       const elapsed = rowOf(id)?.querySelector('.op-elapsed');
       if (elapsed) elapsed.textContent = seconds(performance.now() - op.startedAt);
     }
+    if (fleetRunning()) renderFleetEta();
   }, 250);
 }
 
 function stopTickerIfIdle() {
-  if (ticker !== null && ![...ops.values()].some((op) => op.state === 'running')) {
+  if (ticker !== null && !fleetRunning() && ![...ops.values()].some((op) => op.state === 'running')) {
     clearInterval(ticker);
     ticker = null;
   }
@@ -884,4 +944,651 @@ function el(tag, className, attributes = {}, text) {
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enable HTTPS on all shown (ensureHttpsAll): one run over the listed instances, its progress
+// per row and overall, Stop, and a journal in localStorage that makes a run resumable
+// ---------------------------------------------------------------------------------------------
+
+/** Instances changed at once: the library's default, said out loud. */
+const FLEET_CONCURRENCY = 4;
+/**
+ * The journal of a fleet run, per target (the endpoint or the region's host), as one JSON
+ * value: `{ version, target, accessKeyId, ids, outcomes, lines, startedAt, updatedAt }` —
+ * `lines` are the library's journal lines (client tokens before each OpenHttps, phases,
+ * outcomes), `outcomes` what this page saw finish, per instance id. No secret is stored.
+ */
+const JOURNAL_PREFIX = 'aliyun-es-https.fleet-journal:';
+/** Outcomes after which an instance needs nothing more (the others are left for Resume). */
+const FINISHED = new Set(['https', 'cannot']);
+const PLAN_LABELS = {
+  skip: ['Plan: skip', 'Already HTTPS: nothing to send'],
+  open: ['Plan: open', 'Active on HTTP: OpenHttps is sent, then the activation followed'],
+  busy: ['Plan: busy', 'Busy with another change: the run waits for it, then decides'],
+  cannot: ['Plan: cannot', 'Cannot be changed: inactive, invalid or without client nodes; nothing is sent'],
+};
+
+/**
+ * The current (or last) fleet run: { serial, state: 'running' | 'stopping' | 'done' | 'stopped'
+ * | 'failed', mode: 'all' | 'resume', target, ids, total, controller, counts, toChange,
+ * changeDone, changeMs, startedAt, planned, record, result, error, journalNote }.
+ */
+let fleet = null;
+let fleetSerial = 0;
+
+function fleetRunning() {
+  return fleet?.state === 'running' || fleet?.state === 'stopping';
+}
+
+/** The journal's storage, or null when this browser does not allow localStorage. */
+function journalStore() {
+  try {
+    return window.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function journalKey(target) {
+  return `${JOURNAL_PREFIX}${target}`;
+}
+
+/** The stored journal of `target`: null (none), { broken, why }, or the record. */
+function readJournal(target) {
+  const store = journalStore();
+  if (!store) return null;
+  let raw;
+  try {
+    raw = store.getItem(journalKey(target));
+  } catch {
+    return null;
+  }
+  if (raw === null) return null;
+  try {
+    const record = JSON.parse(raw);
+    const ok =
+      record?.version === 1 &&
+      Array.isArray(record.ids) &&
+      Array.isArray(record.lines) &&
+      record.outcomes !== null &&
+      typeof record.outcomes === 'object';
+    if (!ok) throw new Error('not a journal this page wrote');
+    return record;
+  } catch (err) {
+    return { broken: true, why: String(err?.message ?? err) };
+  }
+}
+
+/** Writes the journal (synchronously: written once this returns). Throws when it cannot. */
+function writeJournal(record) {
+  record.updatedAt = new Date().toISOString();
+  journalStore().setItem(journalKey(record.target), JSON.stringify(record));
+}
+
+function removeJournal(target) {
+  try {
+    journalStore()?.removeItem(journalKey(target));
+  } catch {
+    // Nothing stored, or nothing to do about it.
+  }
+}
+
+/** The instances of a journal that are not finished (not HTTPS, not "cannot"), in order. */
+function unfinishedOf(record) {
+  return record.ids.filter((id) => !FINISHED.has(record.outcomes[id]));
+}
+
+/** The button, Stop, the hint, the Resume offer: what can be done now. */
+function updateFleetControls() {
+  const running = fleetRunning();
+  const rowBusy = [...ops.values()].some((op) => !op.fleet && op.state === 'running');
+  const current = loadedFrom !== null && loadedFrom === targetKey();
+  const n = instancesShown.length;
+  fleetEls.run.disabled = !lib || loading || running || rowBusy || !current || n === 0;
+  fleetEls.run.setAttribute('aria-busy', String(running));
+  fleetEls.runLabel.textContent = running && fleet.mode === 'all' ? 'Enabling on all shown…' : 'Enable HTTPS on all shown';
+  fleetEls.stop.hidden = !running;
+  fleetEls.stop.disabled = fleet?.state !== 'running';
+  fleetEls.stop.textContent = fleet?.state === 'stopping' ? 'Stopping…' : 'Stop';
+  list.refresh.disabled = loading || !lib || running;
+  for (const tr of list.rows.children) {
+    const enable = tr.querySelector?.('[data-action="enable"]');
+    if (enable) enable.disabled = running || ops.get(tr.dataset.instanceId)?.state === 'running';
+  }
+
+  let hint = '';
+  if (running) hint = '';
+  else if (!lib) hint = '';
+  else if (loadedFrom === null || loading) hint = 'Load the instances first.';
+  else if (!current) hint = 'The target or the key changed since the list was loaded: Refresh it first.';
+  else if (n === 0) hint = 'No instances shown.';
+  else if (rowBusy) hint = 'A row is being enabled: wait for it to finish (or cancel it).';
+  else {
+    hint = `All ${n} shown, ${FLEET_CONCURRENCY} at a time: each is looked at first, and only those on HTTP get OpenHttps.`;
+  }
+  if (fleetEls.hint.textContent !== hint) fleetEls.hint.textContent = hint;
+  fleetEls.hint.hidden = hint === '' || !fleetEls.progress.hidden;
+  fleetEls.box.dataset.state = fleet?.state ?? 'idle';
+  refreshResumeOffer(rowBusy);
+}
+
+/** Offers Resume when the target in the form has a journal with unfinished instances. */
+function refreshResumeOffer(rowBusy = false) {
+  const box = fleetEls.resumeBox;
+  if (fleetRunning()) {
+    box.hidden = true;
+    return;
+  }
+  const target = describeTarget();
+  const record = readJournal(target);
+  if (record === null) {
+    box.hidden = true;
+    return;
+  }
+  let text;
+  let left = [];
+  if (record.broken) {
+    text = `A journal is stored for ${target}, but it cannot be read (${record.why}). Discard it to start afresh.`;
+  } else {
+    left = unfinishedOf(record);
+    if (left.length === 0) {
+      // Everything in it finished (e.g. a run that ended while this tab was being closed).
+      removeJournal(target);
+      box.hidden = true;
+      return;
+    }
+    const count = (outcome) => left.filter((id) => record.outcomes[id] === outcome).length;
+    const interrupted = count('interrupted');
+    const failed = count('failed');
+    const notStarted = left.length - interrupted - failed;
+    const why = [
+      interrupted ? `${interrupted} interrupted` : null,
+      failed ? `${failed} failed` : null,
+      notStarted ? `${notStarted} not finished when the page was left` : null,
+    ].filter(Boolean);
+    const when = record.updatedAt ? new Date(record.updatedAt).toLocaleTimeString([], { hour12: false }) : '?';
+    const key = record.accessKeyId && record.accessKeyId !== els.accessKeyId.value ? ` (recorded with AccessKey ID ${record.accessKeyId})` : '';
+    text =
+      `A run at ${target} did not finish: ${left.length} of ${record.ids.length} instances left ` +
+      `(${why.join(', ')}; last written at ${when})${key}. Resume runs them again: one whose OpenHttps ` +
+      'may have gone out is retried with the client token on record, so nothing is applied twice.';
+  }
+  if (fleetEls.resumeText.textContent !== text) fleetEls.resumeText.textContent = text;
+  fleetEls.resume.hidden = Boolean(record.broken);
+  fleetEls.resume.textContent = `Resume (${left.length} left)`;
+  fleetEls.resume.disabled = !lib || loading || rowBusy;
+  box.hidden = false;
+}
+
+function discardJournal() {
+  if (fleetRunning()) return;
+  removeJournal(describeTarget());
+  updateFleetControls();
+}
+
+async function resumeFleet() {
+  if (!lib || fleetRunning()) return;
+  const record = readJournal(describeTarget());
+  if (!record || record.broken) return updateFleetControls();
+  const left = unfinishedOf(record);
+  // The rows show the progress: list the target first if the table is another's (or empty).
+  if (loadedFrom !== targetKey()) {
+    await loadInstances();
+    if (loadedFrom !== targetKey()) return;
+  }
+  await runFleet(left, 'resume');
+}
+
+function stopFleet() {
+  if (fleet?.state !== 'running') return;
+  fleet.state = 'stopping';
+  fleet.controller.abort();
+  updateFleetControls();
+  renderFleet();
+}
+
+/** Runs ensureHttpsAll over `ids`, with the stored journal of the target. */
+async function runFleet(ids, mode) {
+  if (!lib || fleetRunning() || loading || ids.length === 0) return;
+  const target = describeTarget();
+  const store = journalStore();
+  let record = null;
+  let recordBefore = null; // the stored journal as it was, to put back if the run cannot start
+  let journalNote = '';
+  if (store) {
+    record = readJournal(target);
+    recordBefore = record ? JSON.stringify(record) : null;
+    if (record?.broken) {
+      setFleetNote('error', `The journal stored for ${target} cannot be read: discard it first.`);
+      return updateFleetControls();
+    }
+    // A new run at a target with a journal continues it: its client tokens are reused.
+    record ??= {
+      version: 1,
+      target,
+      accessKeyId: els.accessKeyId.value,
+      ids: [],
+      outcomes: {},
+      lines: [],
+      startedAt: new Date().toISOString(),
+    };
+    for (const id of ids) {
+      if (!record.ids.includes(id)) record.ids.push(id);
+      delete record.outcomes[id]; // this run decides them anew
+    }
+    try {
+      writeJournal(record);
+    } catch (err) {
+      setFleetNote('error', `Could not store the journal (${err?.message ?? err}): nothing was started.`);
+      return updateFleetControls();
+    }
+  } else {
+    journalNote = ' This browser does not allow localStorage: the run keeps no journal and cannot be resumed after a reload.';
+  }
+
+  const run = {
+    serial: ++fleetSerial,
+    state: 'running',
+    mode,
+    target,
+    ids,
+    total: ids.length,
+    controller: new AbortController(),
+    counts: { https: 0, changed: 0, failed: 0, cannot: 0, interrupted: 0 },
+    toChange: 0,
+    changeDone: 0,
+    changeMs: 0,
+    startedAt: performance.now(),
+    planned: false,
+    record,
+    recordBefore,
+    linesBefore: record?.lines.length ?? 0,
+    result: null,
+    error: null,
+    journalNote,
+    seen: new Set(), // instance ids whose result event came
+  };
+  fleet = run;
+  for (const id of ids) ops.set(id, fleetOp(run));
+  setFleetNote('info', '');
+  refreshAllRows();
+  updateFleetControls();
+  renderFleet();
+  startTicker();
+
+  const options = {
+    concurrency: FLEET_CONCURRENCY,
+    pollIntervalMs: POLL_INTERVAL_MS,
+    waitTimeoutMs: WAIT_TIMEOUT_MS,
+    onEvent: (event) => onFleetEvent(run, event),
+    signal: run.controller.signal,
+  };
+  if (record) {
+    options.journal = {
+      load: () => record.lines.slice(),
+      // localStorage writes synchronously: the line is stored once this returns, which is
+      // what the library needs before each OpenHttps. A failure to store throws, and the
+      // library then does not send.
+      append: (line) => {
+        record.lines.push(line);
+        writeJournal(record);
+      },
+    };
+  }
+  let client;
+  try {
+    client = new lib.Client(buildConfig());
+    const result = await client.ensureHttpsAll({ instanceIds: ids }, options);
+    finishFleet(run, result);
+  } catch (err) {
+    failFleet(run, normaliseError(err));
+  } finally {
+    client?.free();
+  }
+}
+
+/** A row's operation in a fleet run, before its plan. */
+function fleetOp(run) {
+  return {
+    fleet: true,
+    run: run.serial,
+    serial: `fleet-${run.serial}`,
+    state: 'queued',
+    phase: 'planning',
+    plan: null,
+    resumed: false,
+    startedAt: null,
+    elapsedMs: 0,
+    controller: null,
+    result: null,
+    error: null,
+    openedAt: null,
+  };
+}
+
+/** The row's operation if it belongs to `run`. */
+function opOf(run, instanceId) {
+  const op = ops.get(instanceId);
+  return op?.fleet && op.run === run.serial ? op : null;
+}
+
+function onFleetEvent(run, event) {
+  if (fleet !== run || !event || typeof event !== 'object') return;
+  const id = event.instanceId;
+  if (event.type === 'start') {
+    run.total = event.total;
+    if (event.journalTornLastLine) {
+      run.journalNote += ' The journal’s last line was torn (a write cut off) and was dropped.';
+    }
+  } else if (event.type === 'planned') {
+    run.planned = true;
+  } else if (event.type === 'plan') {
+    const op = opOf(run, id);
+    if (event.plan === 'open' || event.plan === 'busy') {
+      run.toChange += 1;
+      run.changeStartedAt ??= performance.now();
+    }
+    noteInstance(id, event);
+    if (op) {
+      op.plan = event.plan;
+      op.resumed = event.resumed === true;
+      op.code = event.code;
+      op.phase = 'queued';
+    }
+    refreshRow(id);
+  } else if (event.type === 'phase') {
+    const op = opOf(run, id);
+    noteInstance(id, event);
+    if (op && (op.state === 'queued' || op.state === 'running')) {
+      op.state = 'running';
+      op.startedAt ??= performance.now() - (event.elapsedMs ?? 0);
+      op.phase = event.phase;
+      op.elapsedMs = event.elapsedMs;
+      if (event.phase === 'opening' && op.openedAt === null) op.openedAt = 'opening';
+      if (event.phase === 'activating') op.openedAt = 'activating';
+    }
+    refreshRow(id);
+  } else if (event.type === 'result') {
+    applyFleetResult(run, event);
+  }
+  renderFleet();
+}
+
+/** One instance's outcome (from its `result` event, or from the run's final results). */
+function applyFleetResult(run, result) {
+  const id = result.instanceId;
+  if (run.seen.has(id)) return;
+  run.seen.add(id);
+  const outcome = result.outcome;
+  if (outcome in run.counts) run.counts[outcome] += 1;
+  if (result.changed) run.counts.changed += 1;
+  const op = opOf(run, id);
+  if (op) {
+    op.plan = result.plan ?? op.plan;
+    op.result = result;
+    op.elapsedMs = result.elapsedMs ?? 0;
+    op.phase = outcome === 'https' ? 'done' : op.phase;
+    op.state = { https: 'done', failed: 'error', cannot: 'cannot', interrupted: 'interrupted', planned: 'planned' }[outcome] ?? outcome;
+    if (outcome === 'failed') op.error = { code: result.code ?? 'Failed', message: result.message ?? '', requestId: result.requestId };
+    if ((op.plan === 'open' || op.plan === 'busy') && (outcome === 'https' || outcome === 'failed')) {
+      run.changeDone += 1;
+      run.changeMs += result.elapsedMs ?? 0;
+    }
+  }
+  if (outcome === 'https') {
+    noteInstance(id, { status: 'active', protocol: 'HTTPS' });
+    retryTokens.delete(id); // a row's earlier failed attempt is settled
+  }
+  if (run.record) {
+    run.record.outcomes[id] = outcome;
+    try {
+      writeJournal(run.record);
+    } catch {
+      // The library's own lines (client tokens) were stored; this is only the page's tally.
+    }
+  }
+  refreshRow(id);
+}
+
+function finishFleet(run, result) {
+  if (fleet !== run) return;
+  // Every instance ends with an outcome. The final results are applied too because the
+  // library sends no `result` event for some: when Stop comes during the plan, the instances
+  // planned `open`/`busy` get their `plan` event and then only appear in `results`, as
+  // `interrupted` (without `plan`). Those already reported are skipped (run.seen).
+  for (const r of result.results ?? []) applyFleetResult(run, r);
+  run.counts = {
+    https: result.https,
+    changed: result.changed,
+    failed: result.failed,
+    cannot: result.cannot,
+    interrupted: result.interrupted,
+  };
+  run.result = result;
+  run.state = result.stopped ? 'stopped' : 'done';
+  run.elapsedMs = result.elapsedMs;
+  let left = [];
+  if (run.record) {
+    left = unfinishedOf(run.record);
+    // A clean finish: nothing left to resume, so the journal (and its tokens) can go.
+    if (left.length === 0) removeJournal(run.target);
+  }
+  const c = run.counts;
+  // HTTPS on without an OpenHttps of this run, for an instance an earlier run had sent one for.
+  const resumedOn = run.ids.filter((id) => {
+    const op = opOf(run, id);
+    return op?.state === 'done' && op.resumed && !op.result?.changed;
+  }).length;
+  const parts = [
+    `${c.changed} turned on`,
+    resumedOn ? `${resumedOn} on after the earlier run’s OpenHttps (resumed)` : null,
+    `${c.https - c.changed - resumedOn} already HTTPS`,
+    c.cannot ? `${c.cannot} cannot be changed` : null,
+    c.failed ? `${c.failed} failed` : null,
+    c.interrupted ? `${c.interrupted} interrupted` : null,
+  ].filter(Boolean);
+  const head = result.stopped ? `Stopped after ${seconds(result.elapsedMs)}` : `Finished in ${seconds(result.elapsedMs)}`;
+  let tail = '';
+  if (run.record && left.length) {
+    tail = ` ${left.length} left: Resume (below) finishes ${left.length === 1 ? 'it' : 'them'} with the client tokens on record.`;
+  }
+  else if (run.record) tail = ' Nothing left to do: the journal was cleared.';
+  setFleetNote(c.failed || c.interrupted ? 'warn' : 'ok', `${head}: ${parts.join(', ')}.${tail}${run.journalNote}`);
+  endFleet();
+}
+
+function failFleet(run, error) {
+  if (fleet !== run) return;
+  run.state = 'failed';
+  run.error = error;
+  // The run did not start its instances (the library rejects only before planning): the rows
+  // go back to what they were.
+  for (const id of run.ids) {
+    const op = opOf(run, id);
+    if (op && (op.state === 'queued' || op.state === 'running')) ops.delete(id);
+  }
+  if (run.record && run.record.lines.length === run.linesBefore) {
+    // Nothing was recorded: the journal goes back to what it was (or away, if there was none).
+    if (run.recordBefore === null) removeJournal(run.target);
+    else {
+      try {
+        journalStore().setItem(journalKey(run.target), run.recordBefore);
+      } catch {
+        // It stays as this run left it: its ids and outcomes only, no line was added.
+      }
+    }
+  }
+  const meta = [error.httpStatus !== undefined ? `HTTP ${error.httpStatus}` : null, error.requestId ? `RequestId ${error.requestId}` : null];
+  setFleetNote('error', `The run could not start: ${error.code}: ${error.message}${meta.some(Boolean) ? ` (${meta.filter(Boolean).join(' · ')})` : ''}`);
+  endFleet();
+}
+
+function endFleet() {
+  refreshAllRows();
+  updateFleetControls();
+  renderFleet();
+  stopTickerIfIdle();
+}
+
+function refreshAllRows() {
+  for (const tr of list.rows.children) if (tr.dataset.instanceId) refreshRow(tr.dataset.instanceId);
+}
+
+function setFleetNote(tone, text) {
+  fleetEls.note.dataset.tone = tone;
+  if (fleetEls.note.textContent !== text) fleetEls.note.textContent = text;
+}
+
+/** The overall bar and counts of the current (or last) run. */
+function renderFleet() {
+  const run = fleet;
+  fleetEls.progress.hidden = run === null || run.state === 'failed';
+  fleetEls.hint.hidden = fleetEls.hint.textContent === '' || !fleetEls.progress.hidden;
+  if (!run || run.state === 'failed') return;
+  const c = run.counts;
+  const total = run.total;
+  const done = c.https + c.cannot + c.failed;
+  const bar = fleetEls.bar;
+  bar.setAttribute('aria-valuemax', String(total));
+  bar.setAttribute('aria-valuenow', String(done));
+  bar.setAttribute('aria-valuetext', `${done} of ${total} done, ${c.failed} failed`);
+  bar.dataset.running = String(fleetRunning());
+  for (const seg of bar.children) {
+    const n = c[seg.dataset.seg] ?? 0;
+    seg.style.width = total ? `${(100 * n) / total}%` : '0';
+  }
+  fleetEls.done.textContent = `${done} / ${total} done`;
+  const count = (elem, n, word) => {
+    elem.textContent = `${n} ${word}`;
+    elem.dataset.n = String(n);
+  };
+  count(fleetEls.failed, c.failed, 'failed');
+  count(fleetEls.cannot, c.cannot, 'cannot');
+  count(fleetEls.interrupted, c.interrupted, 'interrupted');
+  fleetEls.interrupted.hidden = c.interrupted === 0;
+  renderFleetEta();
+  if (fleetRunning()) {
+    const inFlight = run.ids.filter((id) => opOf(run, id)?.state === 'running').length;
+    if (run.state === 'stopping' && !run.planned) {
+      // The library still sends the looks its planners had already queued (paced by its rate
+      // limit), then ends the run: nothing is changed.
+      setFleetNote('warn', 'Stopping before any change: the looks at instances (DescribeInstance) already queued still go out, then the run ends.');
+    } else if (run.state === 'stopping') {
+      setFleetNote(
+        'warn',
+        inFlight === 0
+          ? 'Stopping: no new instance starts.'
+          : `Stopping: no new instance starts. ${inFlight} in flight ${inFlight === 1 ? 'finishes its' : 'finish their'} current ` +
+              'request first (nothing is cut off mid-request), then ' + (inFlight === 1 ? 'shows' : 'show') + ' as interrupted.',
+      );
+    } else {
+      setFleetNote(
+        'info',
+        (run.planned
+          ? `${run.toChange - run.changeDone} of ${run.toChange} to change still going, ${inFlight} in flight. `
+          : 'Looking at every instance first (the plan)… ') +
+          'Stop starts no new instance; those in flight finish their current request first.' + run.journalNote,
+      );
+    }
+  }
+}
+
+/** "about 12 s left", refreshed by the ticker. */
+function renderFleetEta() {
+  const run = fleet;
+  if (!run) return;
+  let text = '';
+  if (run.state === 'stopping') text = 'stopping…';
+  else if (run.state === 'running') {
+    if (!run.planned) text = 'planning…';
+    else if (run.toChange === 0) text = 'finishing…';
+    else {
+      const now = performance.now();
+      const inFlight = run.ids.map((id) => opOf(run, id)).filter((op) => op?.state === 'running' && op.startedAt !== null);
+      const queued = Math.max(0, run.toChange - run.changeDone - inFlight.length);
+      const mean = run.changeDone ? run.changeMs / run.changeDone : 0;
+      if (run.changeDone === 0 || (queued > 0 && run.changeDone < Math.min(FLEET_CONCURRENCY, run.toChange))) {
+        // One quick instance says little about the others: wait for a slot-full of them.
+        text = 'estimating time left…';
+      } else if (queued === 0 && inFlight.length > 0 && inFlight.every((op) => now - op.startedAt > 2 * mean)) {
+        // The last ones take much longer than the others did (an instance busy for long):
+        // no honest estimate.
+        text = `waiting for the last ${inFlight.length === 1 ? 'one' : inFlight.length}…`;
+      } else {
+        // The mean time one instance took, over the slots: what is queued, plus what the ones
+        // in flight still need (at least one more poll for one already past the mean).
+        const longest = Math.max(0, ...inFlight.map((op) => Math.max(POLL_INTERVAL_MS, mean - (now - op.startedAt))));
+        text = `about ${duration((queued * mean) / FLEET_CONCURRENCY + longest)} left`;
+      }
+    }
+  } else if (run.elapsedMs !== undefined) text = `took ${seconds(run.elapsedMs)}`;
+  if (fleetEls.eta.textContent !== text) fleetEls.eta.textContent = text;
+}
+
+function duration(ms) {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
+
+/** The plan badge of a row in a fleet run. */
+function renderPlan(badge, op) {
+  // Once an instance cannot be changed, its outcome says so (with the code): no badge too.
+  const plan = op?.fleet && op.state !== 'cannot' ? op.plan : null;
+  badge.hidden = !plan;
+  if (!plan) return;
+  const [label, title] = PLAN_LABELS[plan] ?? [`Plan: ${plan}`, ''];
+  const text = op.resumed ? `${label} · resumed` : label;
+  if (badge.textContent !== text) badge.textContent = text;
+  badge.dataset.plan = plan;
+  badge.title = op.resumed ? `${title}. An earlier run recorded a client token for it: that token is reused.` : title;
+}
+
+/** What a fleet run's row says once its instance is done (or the run stopped first). */
+function fleetOutcome(op) {
+  const r = op.result;
+  const parts = [];
+  const requestMeta = (requestId, extra) => {
+    const meta = [extra, requestId ? `RequestId ${requestId}` : null].filter(Boolean);
+    return meta.length ? [el('p', 'op-meta mono', {}, meta.join(' · '))] : [];
+  };
+  if (op.state === 'done') {
+    let text;
+    if (r.changed) text = `HTTPS turned on in ${seconds(r.elapsedMs)}`;
+    else if (op.resumed) {
+      // An earlier run recorded a client token for it (its OpenHttps may have gone out): not
+      // "already HTTPS" as if nobody had touched it.
+      text = 'HTTPS is on (resumed: no new OpenHttps was needed)';
+      if (op.plan !== 'skip') text += ` · ${seconds(r.elapsedMs)}`;
+    } else if (op.plan === 'skip') text = 'Already HTTPS';
+    else text = `HTTPS is on (no OpenHttps needed) · ${seconds(r.elapsedMs)}`;
+    parts.push(el('p', 'op-success', { 'data-testid': 'op-success' }, text));
+    parts.push(...requestMeta(r.requestId, null));
+  } else if (op.state === 'cannot') {
+    const line = el('p', 'op-cannot', { 'data-testid': 'op-cannot' }, 'Cannot: ');
+    line.append(el('span', 'mono', { 'data-testid': 'op-error-code' }, r.code ?? op.code ?? '?'));
+    // The library's message says why ("not changed: the instance is inactive").
+    if (r.message) line.append(el('span', 'op-cannot-why', { 'data-testid': 'op-error-message' }, ` · ${r.message}`));
+    parts.push(line);
+    if (ROW_ADVICE[r.code]) parts.push(el('p', 'op-advice', {}, ROW_ADVICE[r.code]));
+  } else if (op.state === 'error') {
+    const e = op.error;
+    const line = el('p', 'op-failed', { 'data-testid': 'op-failed' }, 'Failed: ');
+    line.append(el('span', 'error-code error-code-small', { 'data-testid': 'op-error-code' }, e.code));
+    parts.push(line);
+    parts.push(el('p', 'op-error-message', { 'data-testid': 'op-error-message' }, e.message));
+    if (ROW_ADVICE[e.code]) parts.push(el('p', 'op-advice', {}, ROW_ADVICE[e.code]));
+    parts.push(...requestMeta(e.requestId, null));
+  } else if (op.state === 'interrupted') {
+    let text = 'Interrupted: the run was stopped before this instance started. Nothing was sent for it.';
+    if (op.openedAt === 'activating') {
+      text = 'Interrupted while HTTPS was activating: OpenHttps had been accepted, the instance turns HTTPS on by itself. Resume confirms it.';
+    } else if (op.openedAt === 'opening') {
+      text = 'Interrupted after OpenHttps was sent: Resume retries it with the same client token, so it is not applied twice.';
+    } else if (op.startedAt !== null) {
+      text = 'Interrupted before OpenHttps was sent.';
+    }
+    parts.push(el('p', 'op-interrupted', { 'data-testid': 'op-interrupted' }, text));
+  }
+  return parts;
 }

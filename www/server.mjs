@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The demo page's server (Node standard library only):
 //
-//   node www/server.mjs [--port N] [--activation-ms MS]
+//   node www/server.mjs [--port N] [--activation-ms MS] [--catalogue N]
 //
 // It starts the OpenHttps emulator in-process (on its own free port) and one HTTP server on
 // 127.0.0.1 that
@@ -16,10 +16,13 @@
 // The emulator starts with its default catalogue (ListInstance: the two seeded ids, then
 // prod-logs on HTTPS, prod-search and staging-search on HTTP, dev-sandbox without client nodes,
 // an inactive and an invalid one) and a lifecycle change that takes DEMO_ACTIVATION_MS, long
-// enough to watch a row's Enable HTTPS go through its phases.
+// enough to watch a row's Enable HTTPS go through its phases. `--catalogue N` lists the
+// emulator's generated catalogue of N instances instead (a mix of HTTPS, HTTP, busy, no client
+// node and inactive ones: emulator/README.md), e.g. 30 to watch "Enable HTTPS on all shown".
 //
 // Prints one line, `demo: open http://127.0.0.1:PORT/`, and stops on SIGINT/SIGTERM.
-// Tests use `startDemo({ port, activationMs })` → `{ url, port, emulator, close() }`.
+// Tests use `startDemo({ port, activationMs, catalogue, instances })` →
+// `{ url, port, emulator, close() }`.
 
 import http from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -195,13 +198,20 @@ function isStatic(req, rawPath) {
 
 /**
  * Starts the emulator and the demo server.
- * @param {{ port?: number, activationMs?: number }} [options] port 0 (the default) picks a free
- *   port; activationMs: how long a lifecycle change stays activating (DEMO_ACTIVATION_MS)
+ * @param {{ port?: number, activationMs?: number, catalogue?: number | object[] | false, instances?: object }} [options]
+ *   port 0 (the default) picks a free port; activationMs: how long a lifecycle change stays
+ *   activating (DEMO_ACTIVATION_MS); catalogue and instances: the emulator's options of those
+ *   names (default: its default catalogue, no extra instances), e.g. `catalogue: 30` for ~30
+ *   generated instances
  * @returns {Promise<{ url: string, port: number, emulator: import('../emulator/emulator.mjs').Emulator, close(): Promise<void> }>}
  */
-export async function startDemo({ port = 0, activationMs = DEMO_ACTIVATION_MS } = {}) {
-  // The default catalogue is the demo's list; only the activation time is the demo's own.
-  const emulator = await startEmulator({ activationMs });
+export async function startDemo({ port = 0, activationMs = DEMO_ACTIVATION_MS, catalogue, instances } = {}) {
+  // The default catalogue is the demo's list unless told otherwise; only the activation time
+  // is the demo's own.
+  const options = { activationMs };
+  if (catalogue !== undefined) options.catalogue = catalogue;
+  if (instances !== undefined) options.instances = instances;
+  const emulator = await startEmulator(options);
   const server = http.createServer((req, res) => {
     const target = req.url ?? '/';
     const q = target.indexOf('?');
@@ -248,11 +258,13 @@ export async function startDemo({ port = 0, activationMs = DEMO_ACTIVATION_MS } 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   let port;
   let activationMs;
+  let catalogue;
   try {
     const { values } = parseArgs({
       options: {
         port: { type: 'string', default: '0' },
         'activation-ms': { type: 'string', default: String(DEMO_ACTIVATION_MS) },
+        catalogue: { type: 'string' },
       },
       strict: true,
     });
@@ -260,11 +272,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`bad --port ${values.port}`);
     activationMs = Number(values['activation-ms']);
     if (!/^\d+$/.test(values['activation-ms'])) throw new Error(`bad --activation-ms ${values['activation-ms']}`);
+    if (values.catalogue !== undefined) {
+      if (!/^\d{1,5}$/.test(values.catalogue)) throw new Error(`bad --catalogue ${values.catalogue}`);
+      catalogue = Number(values.catalogue);
+    }
   } catch (err) {
-    process.stderr.write(`${err.message}\nusage: node www/server.mjs [--port N] [--activation-ms MS]\n`);
+    process.stderr.write(`${err.message}\nusage: node www/server.mjs [--port N] [--activation-ms MS] [--catalogue N]\n`);
     process.exit(2);
   }
-  const demo = await startDemo({ port, activationMs });
+  const demo = await startDemo({ port, activationMs, catalogue });
   process.stdout.write(`demo: open ${demo.url}\n`);
   const stop = () => demo.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -21,7 +21,15 @@ use crate::credentials::NoCredentials;
 use crate::timer::{self, Trigger};
 use crate::{fetch, random};
 
-/// Runs `request` to the end. `signal` aborts it at once; `limiter` (fleet mode) spaces its
+/// Fleet mode's pace: the run's rate limiter, and its stop — which ends a wait for a slot
+/// (that request was not sent yet), never a request in flight.
+#[derive(Clone, Copy)]
+pub(crate) struct Pace<'a> {
+    pub limiter: &'a RefCell<RateLimiter>,
+    pub stop: Option<&'a Trigger>,
+}
+
+/// Runs `request` to the end. `signal` aborts it at once; `pace` (fleet mode) spaces its
 /// requests with every other request of the run.
 ///
 /// Boxed: every operation and ensure step awaits this one future, and as a plain `async fn`
@@ -30,16 +38,16 @@ pub(crate) fn run<'a>(
     state: &'a ClientState,
     request: &'a Request,
     signal: Option<&'a JsValue>,
-    limiter: Option<&'a RefCell<RateLimiter>>,
+    pace: Option<Pace<'a>>,
 ) -> Pin<Box<dyn Future<Output = Result<Success, Error>> + 'a>> {
-    Box::pin(run_call(state, request, signal, limiter))
+    Box::pin(run_call(state, request, signal, pace))
 }
 
 async fn run_call(
     state: &ClientState,
     request: &Request,
     signal: Option<&JsValue>,
-    limiter: Option<&RefCell<RateLimiter>>,
+    pace: Option<Pace<'_>>,
 ) -> Result<Success, Error> {
     // Before asking for credentials: a provider may be a round trip to a backend.
     if state.signature_version == SignatureVersion::V1 && fetch::drops_date_header() {
@@ -58,12 +66,13 @@ async fn run_call(
         step = match step {
             Step::Send { timeout_ms } => {
                 // The run's pace first: the wait for a slot is not part of the attempt.
-                let wait = limiter.map_or(0.0, |l| l.borrow_mut().reserve(Date::now()));
-                if wait > 0.0 && !timer::sleep(wait, abort.as_ref()).await {
+                let wait = pace.map_or(0.0, |p| p.limiter.borrow_mut().reserve(Date::now()));
+                let stop = pace.and_then(|p| p.stop).or(abort.as_ref());
+                if wait > 0.0 && !timer::sleep(wait, stop).await {
                     call.on_abort()
                 } else {
                     let next = attempt(state, request, &mut call, timeout_ms, abort.as_ref()).await;
-                    if let Some(l) = limiter {
+                    if let Some(l) = pace.map(|p| p.limiter) {
                         match call.take_throttled() {
                             Some(server_wait) => {
                                 l.borrow_mut().on_throttled(Date::now(), server_wait)

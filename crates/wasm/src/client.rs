@@ -12,7 +12,6 @@ use core::pin::Pin;
 
 use aliyun_es_https_core::call::Success;
 use aliyun_es_https_core::error::{codes, Error};
-use aliyun_es_https_core::fleet::RateLimiter;
 use aliyun_es_https_core::json::ObjectWriter;
 use aliyun_es_https_core::operation::{next_page, Request};
 use aliyun_es_https_core::response::{Instance, Response};
@@ -20,7 +19,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::call::run;
+use crate::call::{run, Pace};
 use crate::config::{self, ClientState, ListArgs};
 use crate::credentials;
 use crate::ensure::{describe_once, ensure_https};
@@ -279,12 +278,12 @@ fn list(state: State, query: Option<JsValue>) -> Promise {
     })
 }
 
-/// One ListInstance page (`limiter`: fleet mode's pace).
+/// One ListInstance page (`pace`: fleet mode's).
 pub(crate) async fn list_page(
     state: &ClientState,
     args: &ListArgs,
     page: u32,
-    limiter: Option<&RefCell<RateLimiter>>,
+    pace: Option<Pace<'_>>,
 ) -> Result<(Vec<Instance>, Option<u64>, String), Error> {
     let request = Request::list_instances(
         page,
@@ -292,7 +291,7 @@ pub(crate) async fn list_page(
         args.description.as_deref(),
         args.instance_id.as_deref(),
     )?;
-    match run(state, &request, args.signal.as_ref(), limiter)
+    match run(state, &request, args.signal.as_ref(), pace)
         .await?
         .response
     {

@@ -2,11 +2,9 @@
 //! whole call — shared with fleet mode.
 
 use crate::prelude::*;
-use core::cell::RefCell;
 
 use aliyun_es_https_core::ensure::{Ensure, EnsureStep, Ensured};
 use aliyun_es_https_core::error::{codes, Error};
-use aliyun_es_https_core::fleet::RateLimiter;
 use aliyun_es_https_core::json::ObjectWriter;
 use aliyun_es_https_core::operation::Request;
 use aliyun_es_https_core::response::{Instance, Response};
@@ -14,7 +12,7 @@ use js_sys::{Date, Function, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::call::run;
+use crate::call::{run, Pace};
 use crate::client::{promise, State};
 use crate::config::{self, ClientState, EnsureArgs};
 use crate::js;
@@ -31,7 +29,7 @@ pub(crate) struct Driver<'a> {
     /// Ends a wait early, and the loop before its next step.
     pub stop: Option<&'a Trigger>,
     /// Fleet mode: the run's pace.
-    pub limiter: Option<&'a RefCell<RateLimiter>>,
+    pub pace: Option<Pace<'a>>,
     /// Called after every look at the instance and every OpenHttps answer, and at the end.
     pub progress: &'a dyn Fn(&Ensure),
     /// Called before each OpenHttps; a Promise it returns is awaited (fleet mode writes the
@@ -58,8 +56,7 @@ impl Driver<'_> {
             step = match step {
                 _ if stopped() => return Ended::Stopped,
                 EnsureStep::Describe => {
-                    match describe_once(self.state, &self.describe, self.signal, self.limiter).await
-                    {
+                    match describe_once(self.state, &self.describe, self.signal, self.pace).await {
                         Ok((instance, _)) => ensure.on_described(&instance, Date::now()),
                         Err(e) if e.code == codes::ABORTED => return Ended::Stopped,
                         Err(e) => ensure.on_error(e, Date::now()),
@@ -81,7 +78,7 @@ impl Driver<'_> {
                         Ok(None) => {}
                         Err(e) => return Ended::Failed(e),
                     }
-                    match run(self.state, &self.open, self.signal, self.limiter).await {
+                    match run(self.state, &self.open, self.signal, self.pace).await {
                         Ok(success) => {
                             let accepted =
                                 matches!(success.response, Response::Accepted { result: true, .. });
@@ -116,9 +113,9 @@ pub(crate) async fn describe_once(
     state: &ClientState,
     request: &Request,
     signal: Option<&JsValue>,
-    limiter: Option<&RefCell<RateLimiter>>,
+    pace: Option<Pace<'_>>,
 ) -> Result<(Instance, String), Error> {
-    match run(state, request, signal, limiter).await?.response {
+    match run(state, request, signal, pace).await?.response {
         Response::Instance {
             instance,
             request_id,
@@ -163,7 +160,7 @@ pub(crate) fn ensure_https(
             open,
             signal: args.signal.as_ref(),
             stop: abort.as_ref(),
-            limiter: None,
+            pace: None,
             progress: &progress,
             before_open: &|| Ok(None),
         };

@@ -18,6 +18,7 @@ use js_sys::{Array, Date, Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use crate::call::Pace;
 use crate::client::{list_page, promise, State};
 use crate::config::{ClientState, FleetArgs, ListArgs};
 use crate::ensure::{describe_once, progress_json, Driver, Ended};
@@ -35,6 +36,8 @@ struct Outcome {
     request_id: Option<String>,
     code: Option<String>,
     message: Option<String>,
+    /// An earlier run recorded a clientToken for it: its OpenHttps may have been that run's.
+    resumed: bool,
 }
 
 impl Outcome {
@@ -48,6 +51,7 @@ impl Outcome {
             request_id: None,
             code: None,
             message: None,
+            resumed: false,
         }
     }
 
@@ -71,6 +75,7 @@ impl Outcome {
             .optional("requestId", self.request_id.as_deref())
             .optional("code", self.code.as_deref())
             .optional("message", self.message.as_deref())
+            .boolean("resumed", self.resumed)
             .finish()
     }
 }
@@ -98,6 +103,14 @@ impl Fleet {
         self.stop.as_ref().is_some_and(Trigger::fired)
     }
 
+    /// Every request of the run goes at this pace; the stop ends a wait for a slot.
+    fn pace(&self) -> Pace<'_> {
+        Pace {
+            limiter: &self.limiter,
+            stop: self.stop.as_ref(),
+        }
+    }
+
     /// Calls `onEvent` with the JSON `event`.
     fn emit(&self, event: &str) {
         if let Some(f) = &self.args.on_event {
@@ -119,7 +132,21 @@ impl Fleet {
             })
     }
 
-    fn set(&self, index: usize, outcome: Outcome) {
+    /// Whether an earlier run recorded a clientToken for `id` (this run reuses it).
+    fn resumed(&self, id: &str) -> bool {
+        self.journal
+            .get(id)
+            .is_some_and(|r| r.client_token.is_some())
+    }
+
+    fn interrupted(&self, id: &str, plan: Option<Plan>) -> Outcome {
+        let mut o = Outcome::new(id, "interrupted", plan);
+        o.resumed = self.resumed(id);
+        o
+    }
+
+    fn set(&self, index: usize, mut outcome: Outcome) {
+        outcome.resumed = self.resumed(&outcome.instance_id);
         self.emit(&outcome.to_json(Some("result")));
         self.outcomes.borrow_mut()[index] = Some(outcome);
     }
@@ -143,7 +170,13 @@ pub(crate) fn ensure_https_all(
         let limiter = RefCell::new(RateLimiter::new(args.max_rps));
         let ids = match &args.instance_ids {
             Some(ids) => ids.clone(),
-            None => list_all(&state, &args, &limiter).await?,
+            None => {
+                let pace = Pace {
+                    limiter: &limiter,
+                    stop: stop.as_ref(),
+                };
+                list_all(&state, &args, pace).await?
+            }
         };
         let fleet = Rc::new(Fleet {
             state,
@@ -178,6 +211,24 @@ pub(crate) fn ensure_https_all(
         let planners = fleet.args.concurrency.max(8);
         workers(&fleet, planners, plan_worker).await;
         plan(&fleet);
+        let changes = fleet.to_change.borrow().len() as u64;
+        fleet.emit(
+            &ObjectWriter::new()
+                .string("type", "planned")
+                .number(
+                    "toChange",
+                    if fleet.args.dry_run {
+                        count(&fleet, "planned")
+                    } else {
+                        changes
+                    },
+                )
+                .number("https", count(&fleet, "https"))
+                .number("cannot", count(&fleet, "cannot"))
+                .number("failed", count(&fleet, "failed"))
+                .number("interrupted", count(&fleet, "interrupted"))
+                .finish(),
+        );
         if !fleet.args.dry_run && !fleet.stopped() {
             fleet.next.set(0);
             workers(&fleet, fleet.args.concurrency, change_worker).await;
@@ -215,19 +266,19 @@ async fn load_journal(load: &Function) -> Result<Journal, Error> {
 async fn list_all(
     state: &ClientState,
     args: &FleetArgs,
-    limiter: &RefCell<RateLimiter>,
+    pace: Pace<'_>,
 ) -> Result<Vec<String>, Error> {
     let query = ListArgs {
         page: 1,
         size: MAX_PAGE_SIZE,
         description: args.description.clone(),
         instance_id: None,
-        signal: args.signal.clone(),
+        signal: None,
     };
     let mut ids = Vec::new();
     let mut page = Some(1);
     while let Some(p) = page {
-        let (instances, total, _) = list_page(state, &query, p, Some(limiter)).await?;
+        let (instances, total, _) = list_page(state, &query, p, Some(pace)).await?;
         page = next_page(p, query.size, instances.len(), total);
         ids.extend(instances.into_iter().map(|i| i.instance_id));
     }
@@ -261,49 +312,56 @@ fn plan_worker(fleet: Rc<Fleet>) -> WorkerFuture {
             fleet.next.set(index + 1);
             let id = &fleet.ids[index];
             let look = match Request::describe_instance(id) {
-                Ok(request) => describe_once(&fleet.state, &request, None, Some(&fleet.limiter))
+                Ok(request) => describe_once(&fleet.state, &request, None, Some(fleet.pace()))
                     .await
                     .map(|(instance, _)| instance),
                 Err(e) => Err(e),
             };
+            // Stopped while waiting for a slot: not looked at (the request was not sent).
+            if matches!(&look, Err(e) if e.code == codes::ABORTED) {
+                return;
+            }
+            if let Ok(instance) = &look {
+                emit_plan(&fleet, id, instance);
+            }
             fleet.described.borrow_mut()[index] = Some(look);
         }
     })
 }
 
-/// Decides what to do with each described instance, and reports the plan.
+/// Reports the plan of one instance as soon as it was looked at.
+fn emit_plan(fleet: &Fleet, id: &str, instance: &Instance) {
+    let plan = Plan::of(instance);
+    fleet.emit(
+        &ObjectWriter::new()
+            .string("type", "plan")
+            .string("instanceId", id)
+            .string("plan", plan.name())
+            .string("status", &instance.status)
+            .string("protocol", &instance.protocol)
+            .optional("code", plan.refusal())
+            .boolean("resumed", fleet.resumed(id))
+            .finish(),
+    );
+}
+
+/// Decides what to do with each described instance: the outcome of those not to change, and
+/// the list of those to change (each `interrupted` when the run was stopped first).
 fn plan(fleet: &Fleet) {
     let described = fleet.described.borrow();
     for (index, look) in described.iter().enumerate() {
         let id = fleet.ids[index].as_str();
-        let (plan, status, protocol) = match look {
+        let (plan, status) = match look {
             None => {
-                fleet.set(index, Outcome::new(id, "interrupted", None));
+                fleet.set(index, fleet.interrupted(id, None));
                 continue;
             }
             Some(Err(e)) => {
                 fleet.set(index, Outcome::failed(id, None, e));
                 continue;
             }
-            Some(Ok(instance)) => (Plan::of(instance), &instance.status, &instance.protocol),
+            Some(Ok(instance)) => (Plan::of(instance), &instance.status),
         };
-        fleet.emit(
-            &ObjectWriter::new()
-                .string("type", "plan")
-                .string("instanceId", id)
-                .string("plan", plan.name())
-                .string("status", status)
-                .string("protocol", protocol)
-                .optional("code", plan.refusal())
-                .boolean(
-                    "resumed",
-                    fleet
-                        .journal
-                        .get(id)
-                        .is_some_and(|r| r.client_token.is_some()),
-                )
-                .finish(),
-        );
         match plan {
             Plan::Skip => {
                 let _ = fleet.record(&Record::done(Date::now(), id, false, None));
@@ -329,6 +387,9 @@ fn plan(fleet: &Fleet) {
             Plan::Open | Plan::Busy if fleet.args.dry_run => {
                 fleet.set(index, Outcome::new(id, "planned", Some(plan)));
             }
+            Plan::Open | Plan::Busy if fleet.stopped() => {
+                fleet.set(index, fleet.interrupted(id, Some(plan)));
+            }
             Plan::Open | Plan::Busy => fleet.to_change.borrow_mut().push(index),
         }
     }
@@ -345,7 +406,11 @@ fn change_worker(fleet: Rc<Fleet>) -> WorkerFuture {
             fleet.next.set(at + 1);
             if fleet.stopped() {
                 let id = fleet.ids[index].clone();
-                fleet.set(index, Outcome::new(&id, "interrupted", None));
+                let plan = fleet.described.borrow()[index]
+                    .as_ref()
+                    .and_then(|look| look.as_ref().ok())
+                    .map(Plan::of);
+                fleet.set(index, fleet.interrupted(&id, plan));
                 continue;
             }
             change(&fleet, index).await;
@@ -400,7 +465,7 @@ async fn change(fleet: &Fleet, index: usize) {
         open,
         signal: None,
         stop: fleet.stop.as_ref(),
-        limiter: Some(&fleet.limiter),
+        pace: Some(fleet.pace()),
         progress: &progress,
         before_open: &before_open,
     };
@@ -438,6 +503,16 @@ async fn change(fleet: &Fleet, index: usize) {
         },
     };
     fleet.set(index, outcome);
+}
+
+/// How many instances have the outcome `name` so far.
+fn count(fleet: &Fleet, name: &str) -> u64 {
+    let outcomes = fleet.outcomes.borrow();
+    outcomes
+        .iter()
+        .flatten()
+        .filter(|o| o.outcome == name)
+        .count() as u64
 }
 
 /// `{ total, https, changed, failed, cannot, interrupted, planned, dryRun, stopped, elapsedMs,

@@ -373,6 +373,11 @@ export interface FleetInstanceResult {
   code?: string;
   /** The message of that error. */
   message?: string;
+  /**
+   * An earlier run (the journal) recorded a clientToken for it, reused here: an OpenHttps of
+   * that run may be what turned HTTPS on (then `changed` is `false` in this run).
+   */
+  resumed: boolean;
 }
 
 /** What `ensureHttpsAll` resolves to. */
@@ -413,6 +418,20 @@ export type FleetEvent =
       code?: string;
       /** An earlier run recorded a clientToken for it: that token is reused. */
       resumed: boolean;
+    }
+  | {
+      /** The plan is complete (every instance looked at): the changes start now. */
+      type: "planned";
+      /** Instances that will be changed (dry run: would be). */
+      toChange: number;
+      /** Instances already serving HTTPS. */
+      https: number;
+      /** Instances that cannot be changed. */
+      cannot: number;
+      /** Instances whose DescribeInstance failed. */
+      failed: number;
+      /** Instances not looked at, or not started, because the run was stopped. */
+      interrupted: number;
     }
   | ({ type: "phase" } & EnsureProgress)
   | ({ type: "result" } & FleetInstanceResult);
