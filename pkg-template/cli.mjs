@@ -1,9 +1,21 @@
 #!/usr/bin/env node
 // aliyun-es-https: turn on HTTPS for an Alibaba Cloud Elasticsearch instance from the shell
-// (open-https, optionally --wait until it is on) and look at one (describe-instance).
+// (open-https, optionally --wait until it is on), look at one (describe-instance), or make sure
+// HTTPS is on for many at once (ensure-https: plan, confirm, journal, resume).
 // Shaped like `aliyun elasticsearch open-https --instance-id …` so ops people type what they
 // already know. Node ≥ 20, standard library only; the work is done by the package itself.
-import { readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+} from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 
 const BIN = 'aliyun-es-https';
@@ -13,6 +25,9 @@ const USAGE = `Usage:
   ${BIN} open-https ID [options]
   ${BIN} open-https --instance-id ID --wait [--wait-timeout MS] [--poll-interval MS] [options]
   ${BIN} describe-instance --instance-id ID [options]
+  ${BIN} ensure-https --all [--description D] [fleet options] [options]
+  ${BIN} ensure-https --instance-id A --instance-id B … [fleet options] [options]
+  ${BIN} ensure-https --instances-file FILE [fleet options] [options]
   ${BIN} --help | --version
 
 Commands:
@@ -23,6 +38,16 @@ Commands:
                       HTTPS
   describe-instance   prints the instance's id, status, protocol, description and version
                       (the DescribeInstance API)
+  ensure-https        makes sure HTTPS is on for many instances: every instance of the region
+                      (--all, optionally only those whose description contains D), the ids
+                      given (--instance-id, repeatable) or the ids in a file (--instances-file:
+                      one or more per line, '#' starts a comment). It plans first (one
+                      DescribeInstance each) and prints the plan — skip (HTTPS already on),
+                      open, busy (a change in progress: waited for, then opened), cannot
+                      (inactive, invalid or without client nodes: reported with its code, not
+                      tried), failed (could not be described) — then turns HTTPS on,
+                      --concurrency at once, every request paced by one rate limit that slows
+                      down when the service throttles, and waits until each serves HTTPS
 
 Options:
   --instance-id ID             the instance, e.g. es-cn-n6w1o1x0w001c (or give it positionally)
@@ -34,10 +59,10 @@ Options:
                                ("activating activating/HTTP 1m05s"), otherwise one line per
                                phase (checking, waiting, opening, activating, done).
                                Ctrl-C stops waiting (exit 130); the change may still complete
-  --wait-timeout MS            (with --wait) give up after MS milliseconds (default 3600000,
-                               an hour; at most 86400000)
-  --poll-interval MS           (with --wait) time between two DescribeInstance calls (default
-                               10000)
+  --wait-timeout MS            (with --wait, and ensure-https per instance) give up after MS
+                               milliseconds (default 3600000, an hour; at most 86400000)
+  --poll-interval MS           (with --wait, and ensure-https) time between two
+                               DescribeInstance calls of an instance (default 10000)
   --region R                   region, e.g. cn-hangzhou (default: ALIBABA_CLOUD_REGION_ID)
   --endpoint URL               host, host:port or http(s)://host[:port] instead of the
                                region's endpoint; not together with --region or --network
@@ -55,6 +80,50 @@ Options:
                                "haveClientNode","requestId"}
   -h, --help                   this help (also: ${BIN} help)
   --version                    the package version
+
+Fleet options (ensure-https):
+  --all                        every instance of the region (all pages of ListInstance)
+  --description D              with --all: only instances whose description contains D
+  --instance-id ID             an instance; repeat it for more (ensure-https only)
+  --instances-file FILE        the instance ids in FILE
+  --concurrency N              instances changed at once, 1-64 (default 4)
+  --max-rps R                  at most R requests per second, every request of the run
+                               counted (default: start at 20, up to 100; slower whenever the
+                               service answers Throttling*)
+  --dry-run                    plan only: print the plan, change nothing (exit 0; 1 if some
+                               instance could not be described). Writes no journal (an
+                               existing --journal FILE is only read)
+  --yes, -y                    change without asking. Without --yes, when more than one
+                               instance is to be changed: on a terminal the plan is shown and
+                               you are asked once (y/N) — the changes then start with a fresh
+                               look at every instance (a dry run, then the real run); without
+                               a terminal on stdin it is a usage error (exit 2) and nothing is
+                               changed. One instance to change needs no confirmation
+  --journal FILE               where the run records its progress, one JSON line each: the
+                               clientToken of every OpenHttps is written and flushed to disk
+                               before the call leaves, so a run stopped at any moment (Ctrl-C,
+                               a crash, kill -9) resumes without applying anything twice. An
+                               existing FILE is resumed: done instances are confirmed with one
+                               DescribeInstance, a recorded clientToken is reused. Default: a
+                               new ensure-https-<UTC time>.jsonl in the current folder (printed
+                               at the start). A torn last line (a crash mid-write) is dropped
+                               (and said so); any other unreadable line is refused (exit 2)
+  --json                       (ensure-https) one JSON event per line on stdout as the run goes
+                               ({"type":"start"|"plan"|"phase"|"result",…}; start also has
+                               "journal"), then {"type":"summary",…the result,"journal"} with
+                               "resume" (the command) when interrupted. After a confirmation
+                               the real run's events follow the plan's (a second start)
+
+  ensure-https prints the plan, then its progress on stderr — on a terminal one line per
+  instance in flight (phase, status/protocol, elapsed) and a bar (done/total, failures, ETA)
+  redrawn in place; otherwise one line per phase change ("ID phase status/protocol 1.2s") and
+  one per failure ("ID failed CODE 1.2s"), nothing with --json — and at the end a table
+  (instance, outcome, changed — yes, no, or earlier: turned on by an OpenHttps of an earlier
+  run, resumed from the journal — elapsed, requestId or error code) and the counts. On a
+  terminal the plan shows its progress too (instances looked at). Ctrl-C stops
+  it: no new instance starts, those in flight end after their current request, the journal
+  is complete and the command to resume is printed (exit 4); a second Ctrl-C quits at once
+  (exit 130; the journal is still safe to resume from).
 
 Environment (credentials are only read from here, never from flags, which end up in shell
 history):
@@ -82,16 +151,24 @@ Exit codes:
      anything is sent (InvalidInstanceId, InvalidClientToken, InvalidRegion,
      InvalidEndpoint, InvalidArgument; printed like other errors)
   3  the service answered Result: false: it did not enable HTTPS
-  130  interrupted (Ctrl-C) while waiting
+  4  ensure-https: interrupted (Ctrl-C, or 'no' at the confirmation); resume with the printed
+     command
+  130  interrupted (Ctrl-C) while waiting; ensure-https: a second Ctrl-C
+  ensure-https: 0 when every targeted instance that can be changed serves HTTPS — the cannot
+  ones (inactive, invalid, no client node) are reported but do not fail the run; 1 when some
+  failed (could not be described, WaitTimeout, a service error, …); 2 and 4 as above
 
 Examples:
   ALIBABA_CLOUD_ACCESS_KEY_ID=… ALIBABA_CLOUD_ACCESS_KEY_SECRET=… \\
     npx ${BIN} open-https --instance-id es-cn-n6w1o1x0w001c --region cn-hangzhou --wait
   npx ${BIN} describe-instance es-cn-n6w1o1x0w001c --region cn-hangzhou --json | jq -r .protocol
+  npx ${BIN} ensure-https --all --description prod- --region cn-hangzhou --dry-run
+  npx ${BIN} ensure-https --instances-file ids.txt --region cn-hangzhou --yes --concurrency 8
 `;
 
 const OPTIONS = {
-  'instance-id': { type: 'string' },
+  // multiple: ensure-https takes several; the other commands refuse a second one.
+  'instance-id': { type: 'string', multiple: true },
   'client-token': { type: 'string' },
   region: { type: 'string' },
   endpoint: { type: 'string' },
@@ -103,6 +180,15 @@ const OPTIONS = {
   'poll-interval': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  // ensure-https
+  all: { type: 'boolean' },
+  description: { type: 'string' },
+  'instances-file': { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-rps': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  journal: { type: 'string' },
 };
 
 // Library errors about these options mean the command line was wrong, not the environment.
@@ -114,15 +200,31 @@ const FLAG_FIELDS = new Set([
   'signatureVersion',
   'waitTimeoutMs',
   'pollIntervalMs',
+  // ensure-https
+  'target',
+  'instanceIds',
+  'description',
+  'concurrency',
+  'maxRps',
+  'journal',
 ]);
 
-const COMMANDS = ['open-https', 'describe-instance'];
+const COMMANDS = ['open-https', 'describe-instance', 'ensure-https'];
 
 // The flags that only make sense for some commands (or with --wait).
 const COMMAND_FLAGS = {
   'client-token': ['open-https'],
   wait: ['open-https'],
+  all: ['ensure-https'],
+  description: ['ensure-https'],
+  'instances-file': ['ensure-https'],
+  concurrency: ['ensure-https'],
+  'max-rps': ['ensure-https'],
+  'dry-run': ['ensure-https'],
+  yes: ['ensure-https'],
+  journal: ['ensure-https'],
 };
+// open-https takes these only with --wait (ensure-https always waits).
 const WAIT_FLAGS = ['wait-timeout', 'poll-interval'];
 
 /** A mistake in the command line: exit 2 with a one-line hint, on stderr only. */
@@ -164,24 +266,44 @@ function readCommandLine(args) {
 
   const [command, ...rest] = positionals;
   if (!COMMANDS.includes(command)) {
-    throw new UsageError(`unknown command '${command}' (the commands are ${COMMANDS.join(' and ')})`);
+    // The first two named as before (scripts and tests may match that text), then the fleet one.
+    throw new UsageError(
+      `unknown command '${command}' (the commands are open-https and describe-instance), ` +
+        'or ensure-https for many instances',
+    );
   }
-  if (rest.length > 1) throw new UsageError(`unexpected arguments: ${rest.slice(1).join(' ')}`);
-  if (rest.length === 1 && values['instance-id'] !== undefined) {
-    throw new UsageError('give the instance id once: positionally or with --instance-id');
+  const ids = values['instance-id'] ?? [];
+  let instanceId;
+  if (command === 'ensure-https') {
+    if (rest.length > 0) {
+      throw new UsageError(
+        `unexpected arguments: ${rest.join(' ')} (ensure-https takes --all, --instance-id or --instances-file)`,
+      );
+    }
+  } else {
+    if (rest.length > 1) throw new UsageError(`unexpected arguments: ${rest.slice(1).join(' ')}`);
+    if (rest.length === 1 && ids.length > 0) {
+      throw new UsageError('give the instance id once: positionally or with --instance-id');
+    }
+    if (ids.length > 1) {
+      throw new UsageError(`give --instance-id once for ${command} (ensure-https takes several)`);
+    }
+    instanceId = rest[0] ?? ids[0];
+    if (instanceId === undefined) throw new UsageError(`missing the instance id: ${command} --instance-id ID`);
   }
-  const instanceId = rest[0] ?? values['instance-id'];
-  if (instanceId === undefined) throw new UsageError(`missing the instance id: ${command} --instance-id ID`);
   for (const [flag, commands] of Object.entries(COMMAND_FLAGS)) {
     if (values[flag] !== undefined && !commands.includes(command)) {
       throw new UsageError(`--${flag} is for ${commands.join(' and ')}, not ${command}`);
     }
   }
-  for (const flag of WAIT_FLAGS) {
-    if (values[flag] !== undefined && values.wait !== true) throw new UsageError(`--${flag} needs --wait`);
+  if (command !== 'ensure-https') {
+    for (const flag of WAIT_FLAGS) {
+      if (values[flag] !== undefined && values.wait !== true) throw new UsageError(`--${flag} needs --wait`);
+    }
   }
   const waitTimeoutMs = readMs(values, 'wait-timeout');
   const pollIntervalMs = readMs(values, 'poll-interval');
+  const fleet = command === 'ensure-https' ? readFleetFlags(values, ids) : undefined;
 
   if (values.endpoint !== undefined && values.region !== undefined) {
     throw new UsageError('--region and --endpoint cannot be used together (--endpoint already names the host)');
@@ -209,6 +331,7 @@ function readCommandLine(args) {
     waitTimeoutMs,
     pollIntervalMs,
     json: values.json === true,
+    fleet,
     config: {
       regionId: values.region,
       endpoint: values.endpoint,
@@ -216,6 +339,67 @@ function readCommandLine(args) {
       signatureVersion,
     },
     regionFromFlag: values.region !== undefined,
+  };
+}
+
+/**
+ * The flags of ensure-https: the target (exactly one of --all, --instance-id, --instances-file)
+ * and the run's options. Throws UsageError.
+ */
+function readFleetFlags(values, ids) {
+  const file = values['instances-file'];
+  const ways = [values.all === true, ids.length > 0, file !== undefined].filter(Boolean).length;
+  if (values.description !== undefined && values.all !== true) {
+    throw new UsageError('--description needs --all (it filters the listed instances)');
+  }
+  if (ways === 0) {
+    throw new UsageError(
+      'ensure-https needs its instances: --all [--description D], --instance-id ID (repeatable) or --instances-file FILE',
+    );
+  }
+  if (ways > 1) throw new UsageError('give the instances one way: --all, --instance-id or --instances-file');
+  let target;
+  if (values.all === true) {
+    target = values.description === undefined ? {} : { description: values.description };
+  } else if (file !== undefined) {
+    let text;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read --instances-file ${file}: ${e.code ?? e.message}`);
+    }
+    const fromFile = text
+      .split('\n')
+      .map((line) => line.replace(/#.*/, ''))
+      .flatMap((line) => line.split(/[\s,]+/))
+      .filter((id) => id !== '');
+    if (fromFile.length === 0) throw new UsageError(`no instance id in --instances-file ${file}`);
+    target = { instanceIds: fromFile };
+  } else {
+    target = { instanceIds: ids };
+  }
+  let concurrency;
+  if (values.concurrency !== undefined) {
+    if (!/^\d{1,6}$/.test(values.concurrency)) {
+      throw new UsageError(`--concurrency must be a whole number (1-64), not '${values.concurrency}'`);
+    }
+    concurrency = Number(values.concurrency);
+  }
+  let maxRps;
+  if (values['max-rps'] !== undefined) {
+    if (!/^\d{1,9}(\.\d{1,6})?$/.test(values['max-rps'])) {
+      throw new UsageError(`--max-rps must be a number of requests per second, not '${values['max-rps']}'`);
+    }
+    maxRps = Number(values['max-rps']);
+  }
+  if (values.journal === '') throw new UsageError('--journal needs a file name');
+  return {
+    target,
+    concurrency,
+    maxRps,
+    dryRun: values['dry-run'] === true,
+    yes: values.yes === true,
+    journal: values.journal,
   };
 }
 
@@ -416,6 +600,596 @@ async function openAndWait(client, cmd) {
   }
 }
 
+// --- ensure-https -------------------------------------------------------------------------------
+
+/** POSIX-shell quoting of one argument, for the printed resume command. */
+function shellQuote(arg) {
+  return /^[A-Za-z0-9_\/.,:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that resumes this run: the same arguments with --journal FILE (absolute). */
+function resumeCommand(args, journalPath) {
+  const kept = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--journal') {
+      i++;
+      continue;
+    }
+    if (args[i].startsWith('--journal=')) continue;
+    kept.push(args[i]);
+  }
+  return [BIN, ...kept, '--journal', journalPath].map(shellQuote).join(' ');
+}
+
+/** A journal file name for a new run: ensure-https-20250601T120000.123Z.jsonl, never an existing one. */
+function newJournalPath() {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '');
+  for (let n = 1; ; n++) {
+    const path = resolvePath(`ensure-https-${stamp}${n > 1 ? `-${n}` : ''}.jsonl`);
+    if (!existsSync(path)) return path;
+  }
+}
+
+/**
+ * The run's journal as a file of JSON lines. Lines are appended with appendFileSync; a token
+ * record (the clientToken of an OpenHttps about to be sent) is also fsync'ed — and, for a new
+ * file, its folder — before append returns, so it is on disk before the request leaves. The
+ * file is opened at the first line, which is when the library has read the old lines and
+ * said whether the last one was torn: that line is then cut off (and kept as a record of its
+ * own), so that later lines never follow a broken one.
+ */
+function fileJournal(path, { write }) {
+  const existed = existsSync(path);
+  let fd;
+  let loaded = null; // the bytes read by load()
+  let tornLastLine = false; // set from the start event, before the first append
+  let dirSynced = existed;
+  let tokens = 0;
+
+  const open = () => {
+    fd = openSync(path, 'a');
+    if (!loaded || loaded.length === 0) return;
+    const text = loaded.toString('utf8');
+    if (tornLastLine) {
+      // Cut the last non-empty line (what the library dropped) and what follows it.
+      const lines = text.split('\n');
+      let last = lines.length - 1;
+      while (last >= 0 && lines[last].trim() === '') last--;
+      const keep = Buffer.byteLength(lines.slice(0, last).map((l) => `${l}\n`).join(''));
+      ftruncateSync(fd, keep);
+      appendFileSync(fd, `${JSON.stringify({ at: Date.now(), event: 'tornLineDropped', text: lines[last] })}\n`);
+    } else if (!text.endsWith('\n')) {
+      appendFileSync(fd, '\n'); // a whole last record that lacks its line break
+    }
+  };
+
+  return {
+    path,
+    existed,
+    get tokens() {
+      return tokens;
+    },
+    /** Called from the start event: whether the library dropped a torn last line. */
+    setTornLastLine(torn) {
+      tornLastLine = torn;
+    },
+    load() {
+      if (!existsSync(path)) return [];
+      loaded = readFileSync(path);
+      return loaded.toString('utf8');
+    },
+    append(line) {
+      if (!write) return undefined;
+      if (fd === undefined) open();
+      appendFileSync(fd, `${line}\n`);
+      let record;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        return undefined;
+      }
+      if (record?.event !== 'token') return undefined;
+      fsyncSync(fd);
+      if (!dirSynced) {
+        // A new file: its folder entry must be on disk too, or the whole journal could vanish.
+        try {
+          const dir = openSync(dirname(path), 'r');
+          try {
+            fsyncSync(dir);
+          } finally {
+            closeSync(dir);
+          }
+        } catch {
+          // Not every system can open a folder (Windows); the file itself is synced.
+        }
+        dirSynced = true;
+      }
+      tokens++;
+      return Promise.resolve();
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+    /** Removes a journal this run created when nothing worth resuming was written to it. */
+    discardIfNew() {
+      this.close();
+      if (!existed && tokens === 0 && existsSync(path)) unlinkSync(path);
+    },
+  };
+}
+
+/**
+ * The live progress of ensure-https on stderr. On a terminal: one line per instance in flight
+ * and a bar, redrawn in place (at most 10 times a second, and every second for the times);
+ * otherwise one line per phase change and per failure (nothing with --json).
+ */
+function fleetProgress(json) {
+  const stream = process.stderr;
+  const live = stream.isTTY === true && process.env.TERM !== 'dumb';
+  const plain = !live && !json;
+  const inflight = new Map(); // id -> { phase, status, protocol, since }
+  const printedPhase = new Map();
+  const counts = { total: 0, done: 0, failed: 0, toChange: 0, changeDone: 0, looked: 0 };
+  let changeStartedAt = null;
+  let planning = false; // the region shows the plan's progress (instances looked at)
+  let rows = 0; // lines of the region drawn
+  let ticker = null;
+  let scheduled = null;
+  let active = false;
+
+  const fit = (line) => {
+    const width = Math.max(20, (stream.columns || 80) - 1);
+    return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+  };
+  const eta = () => {
+    const left = counts.toChange - counts.changeDone;
+    if (left <= 0) return '0s';
+    if (!changeStartedAt || counts.changeDone === 0) return '?';
+    return duration(((performance.now() - changeStartedAt) / counts.changeDone) * left);
+  };
+  const bar = () => {
+    const width = 20;
+    const filled = counts.total > 0 ? Math.round((counts.done / counts.total) * width) : width;
+    return (
+      `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${counts.done}/${counts.total} done, ` +
+      `${counts.failed} failed, ETA ${eta()}`
+    );
+  };
+  const region = () => {
+    if (planning) {
+      const width = 20;
+      const filled = counts.total > 0 ? Math.round((counts.looked / counts.total) * width) : 0;
+      return [fit(`planning: [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${counts.looked}/${counts.total} looked at`)];
+    }
+    const lines = [];
+    const height = Math.max(3, (stream.rows || 24) - 2);
+    const list = [...inflight.entries()];
+    const shown = list.length > height ? list.slice(0, height - 1) : list;
+    const idWidth = Math.max(0, ...shown.map(([id]) => id.length));
+    for (const [id, s] of shown) {
+      lines.push(
+        `${id.padEnd(idWidth)}  ${s.phase.padEnd(10)} ${redact(s.status ?? '-')}/${redact(s.protocol ?? '-')} ` +
+          duration(performance.now() - s.since),
+      );
+    }
+    if (shown.length < list.length) lines.push(`… and ${list.length - shown.length} more in flight`);
+    lines.push(bar());
+    return lines.map(fit);
+  };
+  const erase = () => (rows > 0 ? `\r${rows > 1 ? `\x1b[${rows - 1}A` : ''}\x1b[J` : '');
+  const draw = () => {
+    scheduled = null;
+    if (!live || !active) return;
+    const lines = region();
+    stream.write(erase() + lines.join('\n'));
+    rows = lines.length;
+  };
+  const schedule = () => {
+    if (!live || scheduled) return;
+    scheduled = setTimeout(draw, 100);
+    scheduled.unref();
+  };
+
+  const stopTimers = () => {
+    if (ticker) clearInterval(ticker);
+    if (scheduled) clearTimeout(scheduled);
+    ticker = scheduled = null;
+  };
+
+  return {
+    /** The plan starts: `total` instances to look at (shown on a terminal only). */
+    planStart(total) {
+      counts.total = total;
+      if (!live || total === 0) return;
+      planning = active = true;
+      ticker = setInterval(draw, 1000);
+      ticker.unref();
+      draw();
+    },
+    /** One more instance looked at. */
+    looked(n) {
+      counts.looked = n;
+      schedule();
+    },
+    /** The plan is made: its progress line goes (the plan is printed next, on stdout). */
+    planEnd() {
+      stopTimers();
+      if (live && active) stream.write(erase());
+      rows = 0;
+      planning = active = false;
+    },
+    /** The changes start now. */
+    start(total, done, toChange) {
+      Object.assign(counts, { total, done, toChange });
+      changeStartedAt = performance.now();
+      if (!live) return;
+      active = true;
+      ticker = setInterval(draw, 1000);
+      ticker.unref();
+      draw();
+    },
+    phase(e) {
+      const state = inflight.get(e.instanceId) ?? { since: performance.now() - e.elapsedMs };
+      Object.assign(state, { phase: e.phase, status: e.status, protocol: e.protocol });
+      inflight.set(e.instanceId, state);
+      if (e.phase === 'done') inflight.delete(e.instanceId);
+      if (plain && printedPhase.get(e.instanceId) !== e.phase) {
+        printedPhase.set(e.instanceId, e.phase);
+        stream.write(
+          `${e.instanceId} ${e.phase} ${redact(e.status ?? '-')}/${redact(e.protocol ?? '-')} ${duration(e.elapsedMs)}\n`,
+        );
+      }
+      schedule();
+    },
+    result(e) {
+      inflight.delete(e.instanceId);
+      // The plan's own results (skip, cannot) were counted when the changes started.
+      if (e.plan === 'skip' || e.plan === 'cannot') return;
+      counts.done++;
+      if (e.outcome === 'failed') counts.failed++;
+      if (e.plan === 'open' || e.plan === 'busy') counts.changeDone++;
+      if (plain && (e.outcome === 'failed' || e.outcome === 'interrupted')) {
+        const what = e.outcome === 'failed' ? `failed ${e.code ?? 'Error'}` : 'interrupted';
+        stream.write(`${e.instanceId} ${what} ${duration(e.elapsedMs)}\n`);
+      }
+      schedule();
+    },
+    inFlight: () => inflight.size,
+    /** Prints a line above the live region (or as is). */
+    note(text) {
+      if (live && active) {
+        stream.write(`${erase()}${text}\n`);
+        rows = 0;
+        draw();
+      } else {
+        stream.write(`${text}\n`);
+      }
+    },
+    /** Ends the live region: the in-flight lines go, the bar stays. */
+    finish() {
+      stopTimers();
+      if (planning) {
+        this.planEnd();
+        return;
+      }
+      if (live && active) {
+        inflight.clear();
+        draw();
+        stream.write('\n');
+      }
+      active = false;
+      rows = 0;
+    },
+  };
+}
+
+/** The plan, for humans: the counts, then the instances that will not be changed and why. */
+function printPlan(plan) {
+  const t = plan.tally;
+  const lines = [
+    `plan: ${plan.total} instance${plan.total === 1 ? '' : 's'}: ${t.skip} skip, ${t.open} open, ${t.busy} busy, ` +
+      `${t.cannot} cannot, ${t.failed} failed` +
+      (t.interrupted > 0 ? `, ${t.interrupted} not looked at (interrupted)` : ''),
+  ];
+  const rows = plan.notes;
+  const idWidth = Math.max(0, ...rows.map((r) => r.instanceId.length));
+  const codeWidth = Math.max(0, ...rows.map((r) => r.code.length));
+  for (const r of rows) {
+    lines.push(`  ${r.instanceId.padEnd(idWidth)}  ${r.kind.padEnd(6)}  ${r.code.padEnd(codeWidth)}  ${redact(r.detail)}`);
+  }
+  if (t.resumed > 0) {
+    lines.push(`  ${t.resumed} resumed: the clientToken an earlier run recorded is reused`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The summary, for humans: a row per instance, then the errors in full and the counts. */
+function printSummary(result, journalPath) {
+  const header = ['instance', 'outcome', 'changed', 'elapsed', 'requestId / error'];
+  const rows = result.results.map((r) => [
+    r.instanceId,
+    r.outcome,
+    // earlier: a resumed instance that an OpenHttps of an earlier run (its journaled
+    // clientToken) turned HTTPS on.
+    r.changed ? 'yes' : r.resumed && r.outcome === 'https' ? 'earlier' : 'no',
+    r.elapsedMs > 0 ? duration(r.elapsedMs) : '-',
+    r.code ?? r.requestId ?? '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? String(c) : String(c).padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const out = [line(header), ...rows.map(line)];
+  const failures = result.results.filter((r) => r.outcome === 'failed');
+  if (failures.length > 0) {
+    out.push('errors:');
+    for (const r of failures) {
+      out.push(`  ${r.instanceId}: ${r.code}: ${redact(r.message ?? '')}${r.requestId ? ` (RequestId ${r.requestId})` : ''}`);
+    }
+  }
+  const earlier = result.results.filter((r) => !r.changed && r.resumed && r.outcome === 'https').length;
+  out.push(
+    `result: ${result.total} instance${result.total === 1 ? '' : 's'}: ${result.https} https ` +
+      `(${result.changed} changed${earlier > 0 ? `, ${earlier} by an earlier run` : ''}), ` +
+      `${result.failed} failed, ${result.cannot} cannot, ` +
+      `${result.interrupted} interrupted in ${duration(result.elapsedMs)}`,
+  );
+  if (journalPath) out.push(`journal: ${journalPath}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** Asks a yes/no question on stderr, reading the answer from stdin; false on EOF or Ctrl-C. */
+async function confirm(question, cancel) {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
+  try {
+    const answer = await Promise.race([
+      rl.question(question),
+      new Promise((resolve) => rl.once('close', () => resolve(''))),
+      cancel.then(() => ''),
+    ]);
+    return /^\s*y(es)?\s*$/i.test(answer);
+  } finally {
+    rl.close();
+    process.stdin.unref?.();
+  }
+}
+
+/**
+ * `ensure-https`: one ensureHttpsAll, gated. When more than one instance is to be changed and
+ * neither --yes nor --dry-run was given, the run is stopped right after its plan (the plan
+ * events are reported in one go, before any change starts, so stopping then changes nothing):
+ * without a terminal that is a usage error; on one the user is asked, and a yes starts a second
+ * run (which looks at every instance again).
+ */
+async function ensureFleet(client, cmd, args) {
+  const { fleet } = cmd;
+  const json = cmd.json;
+  let journal;
+  if (fleet.journal !== undefined) {
+    journal = fileJournal(resolvePath(fleet.journal), { write: !fleet.dryRun });
+  } else if (!fleet.dryRun) {
+    journal = fileJournal(newJournalPath(), { write: true });
+  }
+
+  let controller = null;
+  let interrupted = false;
+  let progress = null;
+  let cancelPrompt;
+  const promptCancelled = new Promise((resolve) => (cancelPrompt = resolve));
+  const onSigint = () => {
+    if (interrupted) {
+      progress?.finish();
+      process.stderr.write(`${BIN}: stopped at once${journal ? `; resume with --journal ${journal.path}` : ''}\n`);
+      process.exit(130);
+    }
+    interrupted = true;
+    cancelPrompt();
+    if (controller && !controller.signal.aborted) {
+      controller.abort();
+      const n = progress?.inFlight() ?? 0;
+      const text =
+        `${BIN}: stopping: no new instance starts; ${n} in flight end after their current request ` +
+        '(Ctrl-C again quits at once)';
+      if (progress) progress.note(text);
+      else process.stderr.write(`${text}\n`);
+    }
+  };
+  process.on('SIGINT', onSigint);
+
+  /**
+   * One ensureHttpsAll; `gate`: stop after the plan when more than one would change. `after`:
+   * the plan of a first (gated) run: this run's start line is left out, and its plan printed
+   * only if it differs.
+   */
+  const runOnce = async (gate, after) => {
+    controller = new AbortController();
+    progress = fleetProgress(json);
+    const plan = {
+      total: 0,
+      seen: 0,
+      done: false,
+      gated: false,
+      tally: { skip: 0, open: 0, busy: 0, cannot: 0, failed: 0, interrupted: 0, resumed: 0 },
+      notes: [],
+    };
+    // The plan is complete when every instance was reported: with a plan event, or (not looked
+    // at: its describe failed, or the run was stopped first) with a result without a plan. It
+    // must be acted on synchronously, inside that event: the library looks at the signal right
+    // after the plan, before the first change starts.
+    const planned = () => {
+      plan.done = true;
+      progress.planEnd();
+      const same = after && JSON.stringify(after.tally) === JSON.stringify(plan.tally);
+      if (!json && !same) printPlan(plan);
+      const toChange = plan.tally.open + plan.tally.busy;
+      if (gate && toChange > 1 && !controller.signal.aborted) {
+        plan.gated = true;
+        controller.abort();
+        return;
+      }
+      if (!fleet.dryRun && !controller.signal.aborted) {
+        const doneSoFar = plan.tally.skip + plan.tally.cannot + plan.tally.failed + plan.tally.interrupted;
+        progress.start(plan.total, doneSoFar, toChange);
+      }
+    };
+    const onEvent = (e) => {
+      if (e.type === 'start' && journal) journal.setTornLastLine(e.journalTornLastLine === true);
+      if (json) {
+        const line = e.type === 'start' && journal ? { ...e, journal: journal.path } : e;
+        process.stdout.write(`${JSON.stringify(line)}\n`);
+      }
+      switch (e.type) {
+        case 'start':
+          plan.total = e.total;
+          if (!json && after) {
+            process.stdout.write('confirmed: changing (every instance is looked at again)\n');
+          } else if (!json) {
+            let text = `ensure-https: ${e.total} instance${e.total === 1 ? '' : 's'}`;
+            if (journal && (journal.existed || e.journalRecords > 0)) {
+              text += `; resuming ${journal.path}: ${e.journalRecords} record${e.journalRecords === 1 ? '' : 's'} read`;
+              if (e.journalTornLastLine) text += ', a torn last line was dropped';
+            } else if (journal) {
+              text += `; journal ${journal.path} (new)`;
+            }
+            process.stdout.write(`${text}\n`);
+          } else if (e.journalTornLastLine) {
+            // Said on stderr even with --json: the journal was repaired.
+            process.stderr.write(`${BIN}: journal ${journal.path}: a torn last line was dropped\n`);
+          }
+          progress.planStart(e.total);
+          if (e.total === 0) planned();
+          break;
+        case 'plan':
+          plan.seen++;
+          plan.tally[e.plan]++;
+          if (e.resumed && (e.plan === 'open' || e.plan === 'busy')) plan.tally.resumed++;
+          if (e.plan === 'cannot') {
+            plan.notes.push({
+              instanceId: e.instanceId,
+              kind: 'cannot',
+              code: e.code ?? '-',
+              detail: `${e.status}/${e.protocol}`,
+            });
+          }
+          progress.looked(plan.seen);
+          if (plan.seen === plan.total) planned();
+          break;
+        case 'result':
+          if (!plan.done && e.plan === undefined) {
+            // Not described: it failed, or the run was stopped first.
+            plan.seen++;
+            const kind = e.outcome === 'failed' ? 'failed' : 'interrupted';
+            plan.tally[kind]++;
+            if (kind === 'failed') {
+              plan.notes.push({ instanceId: e.instanceId, kind, code: e.code ?? 'Error', detail: e.message ?? '' });
+            }
+            progress.looked(plan.seen);
+            if (plan.seen === plan.total) planned();
+          } else if (plan.done && !plan.gated) {
+            // (After the gate, the instances to change are reported interrupted: not news.)
+            progress.result(e);
+          }
+          break;
+        case 'planned':
+          // The library's own "plan complete, the changes start now" (newer builds). The count
+          // above got there first (at the last plan event, or the last result of an instance
+          // not looked at); this is the fallback should it not have.
+          if (!plan.done) planned();
+          break;
+        case 'phase':
+          progress.phase(e);
+          break;
+      }
+    };
+    const options = {
+      dryRun: fleet.dryRun,
+      signal: controller.signal,
+      onEvent,
+    };
+    if (journal) options.journal = journal;
+    if (fleet.concurrency !== undefined) options.concurrency = fleet.concurrency;
+    if (fleet.maxRps !== undefined) options.maxRps = fleet.maxRps;
+    if (cmd.pollIntervalMs !== undefined) options.pollIntervalMs = cmd.pollIntervalMs;
+    if (cmd.waitTimeoutMs !== undefined) options.waitTimeoutMs = cmd.waitTimeoutMs;
+    try {
+      const result = await client.ensureHttpsAll(fleet.target, options);
+      return { result, plan };
+    } catch (e) {
+      // Say which file a journal error is about.
+      if (e?.field === 'journal' && journal && typeof e.message === 'string' && !e.message.startsWith(journal.path)) {
+        try {
+          e.message = `${journal.path}: ${e.message}`;
+        } catch {
+          // a frozen error keeps its message
+        }
+      }
+      throw e;
+    } finally {
+      progress.finish();
+      journal?.close();
+    }
+  };
+
+  try {
+    const gate = !fleet.yes && !fleet.dryRun;
+    let { result, plan } = await runOnce(gate);
+    if (plan.gated && !interrupted) {
+      const n = plan.tally.open + plan.tally.busy;
+      if (process.stdin.isTTY !== true) {
+        journal?.discardIfNew();
+        process.stderr.write(
+          `${BIN}: --yes is needed to change ${n} instances without a terminal to confirm on ` +
+            '(the plan is above; nothing was changed)\n' +
+            `Run '${BIN} --help' for usage.\n`,
+        );
+        return 2;
+      }
+      const yes = await confirm(`Turn HTTPS on for ${n} instances? [y/N] `, promptCancelled);
+      if (!yes || interrupted) {
+        journal?.discardIfNew();
+        process.stderr.write(`${BIN}: nothing was changed\n`);
+        return 4;
+      }
+      ({ result, plan } = await runOnce(false, plan));
+    } else if (plan.gated) {
+      journal?.discardIfNew(); // Ctrl-C during the plan of a gated run: nothing to resume
+    }
+
+    const stopped = result.stopped && interrupted;
+    const resume = stopped && !fleet.dryRun && journal ? resumeCommand(args, journal.path) : undefined;
+    if (json) {
+      const summary = { type: 'summary', ...result };
+      if (journal && !fleet.dryRun) summary.journal = journal.path;
+      if (resume) summary.resume = resume;
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    } else if (fleet.dryRun) {
+      process.stdout.write(
+        `dry run: nothing was changed (${result.planned} instance${result.planned === 1 ? '' : 's'} would be)\n`,
+      );
+    } else {
+      printSummary(result, journal?.path);
+    }
+    if (stopped) {
+      if (resume) {
+        process.stderr.write(
+          `${BIN}: interrupted: ${result.interrupted} instance${result.interrupted === 1 ? '' : 's'} not finished; ` +
+            `the journal has every clientToken sent. Resume with:\n  ${resume}\n`,
+        );
+      } else {
+        process.stderr.write(`${BIN}: interrupted\n`);
+      }
+      return 4;
+    }
+    if (result.failed > 0 || result.interrupted > 0) return 1;
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
 async function main(args) {
   let cmd;
   try {
@@ -432,6 +1206,7 @@ async function main(args) {
     // Loaded only now so that --help and usage errors work even if the wasm cannot load.
     const { Client } = await import('./index.mjs');
     const client = new Client(cmd.config);
+    if (cmd.command === 'ensure-https') return await ensureFleet(client, cmd, args);
     if (cmd.command === 'describe-instance') {
       printInstance(await client.describeInstance(cmd.instanceId), cmd.json);
       return 0;

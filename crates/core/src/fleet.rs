@@ -83,13 +83,13 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// A limiter that never sends faster than `max_rps` (default [`DEFAULT_MAX_RPS`],
-    /// starting at [`DEFAULT_START_RPS`]).
+    /// A limiter that never sends faster than `max_rps`, starting at it; without one it
+    /// starts at [`DEFAULT_START_RPS`] and may grow to [`DEFAULT_MAX_RPS`].
     pub fn new(max_rps: Option<f64>) -> RateLimiter {
-        let max_rps = max_rps.unwrap_or(DEFAULT_MAX_RPS).max(MIN_RPS);
+        let start = max_rps.unwrap_or(DEFAULT_START_RPS).max(MIN_RPS);
         RateLimiter {
-            max_rps,
-            rate: max_rps.min(DEFAULT_START_RPS),
+            max_rps: max_rps.unwrap_or(DEFAULT_MAX_RPS).max(MIN_RPS),
+            rate: start,
             next_at: f64::MIN,
             paused_until: f64::MIN,
         }
@@ -137,7 +137,8 @@ pub struct Journal {
     pub instances: BTreeMap<String, Resumed>,
     /// Records read.
     pub records: usize,
-    /// A last line that is not a whole record (a crash mid-write), dropped.
+    /// A torn record (a crash mid-write) was dropped: the last line, or the start of a line
+    /// that a later append joined to it.
     pub torn_last_line: bool,
 }
 
@@ -150,7 +151,17 @@ impl Journal {
         let lines: Vec<&str> = lines.into_iter().filter(|l| !l.trim().is_empty()).collect();
         let mut journal = Journal::default();
         for (i, line) in lines.iter().enumerate() {
-            let record = json::parse(line).filter(|v| matches!(v, Value::Object(_)));
+            let object = |text: &str| json::parse(text).filter(|v| matches!(v, Value::Object(_)));
+            let mut record = object(line);
+            // A torn record with the next append's line joined to it (the file had no line
+            // break after the fragment): the fragment is dropped, the whole record kept. Every
+            // record starts with `{"at":`.
+            if record.is_none() {
+                if let Some(at) = crate::text::rfind(line, RECORD_START).filter(|at| *at > 0) {
+                    record = object(&line[at..]);
+                    journal.torn_last_line |= record.is_some();
+                }
+            }
             let Some(record) = record else {
                 if i + 1 == lines.len() {
                     journal.torn_last_line = true;
@@ -186,6 +197,9 @@ impl Journal {
         self.instances.get(instance_id)
     }
 }
+
+/// How every record's text starts.
+const RECORD_START: &str = "{\"at\":";
 
 /// A journal record, as one JSON line (no line break).
 pub struct Record;
@@ -319,6 +333,11 @@ mod tests {
         }
         assert_eq!(r.rate(), MIN_RPS);
         assert_eq!(RateLimiter::new(None).rate(), DEFAULT_START_RPS);
+        assert_eq!(
+            RateLimiter::new(Some(50.0)).rate(),
+            50.0,
+            "a given maximum is where it starts"
+        );
     }
 
     #[test]
@@ -363,6 +382,19 @@ mod tests {
         assert_eq!(e.field, Some("journal"));
         assert!(e.message.contains("line 1 of 2"), "{}", e.message);
         assert_eq!(Journal::read([]).unwrap(), Journal::default());
+        // The torn fragment with the next record appended to it on the same line.
+        let joined = format!(
+            r#"{{"at":2,"instanceId":"es-b","ev{}"#,
+            Record::token(3.0, "es-c", "T-c")
+        );
+        let j = Journal::read([good.as_str(), joined.as_str(), good.as_str()]).unwrap();
+        assert!(j.torn_last_line);
+        assert_eq!(j.records, 3);
+        assert_eq!(
+            j.get("es-c").unwrap().client_token.as_deref(),
+            Some("T-c"),
+            "the joined record is kept"
+        );
     }
 
     #[test]

@@ -122,6 +122,17 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
     (0..=h.len() - n.len()).find(|&i| h[i] == first && &h[i..i + n.len()] == n)
 }
 
+/// Byte offset of the last `needle` in `hay` (see [`find`]).
+pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.len() > h.len() {
+        return None;
+    }
+    (0..=h.len() - n.len())
+        .rev()
+        .find(|&i| &h[i..i + n.len()] == n)
+}
+
 /// `hay` with every non-overlapping `needle` (left to right) replaced by `with`.
 pub fn replace_all(hay: &str, needle: &str, with: &str) -> String {
     let mut out = String::with_capacity(hay.len());
@@ -155,6 +166,8 @@ mod tests {
         assert_eq!(find("a/openapi/b", "/openapi/"), Some(1));
         assert_eq!(find("ab", "abc"), None);
         assert_eq!(find("abc", ""), Some(0));
+        assert_eq!(rfind("x:y:z", ":"), Some(3));
+        assert_eq!(rfind("ab", "abc"), None);
         assert_eq!(replace_all("aaa", "aa", "b"), "ba");
         assert_eq!(replace_all("é%7Eé%7E", "%7E", "~"), "é~é~");
         assert_eq!(replace_all("abc", "", "x"), "abc");

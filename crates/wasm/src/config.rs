@@ -468,6 +468,8 @@ pub(crate) struct FleetArgs {
     pub signal: Option<JsValue>,
     /// `journal.load()` and `journal.append(line)`.
     pub journal: Option<(Function, Function)>,
+    /// Asked after the plan, before any change: go on?
+    pub confirm: Option<Function>,
 }
 
 /// Most instances changed at once.
@@ -490,6 +492,7 @@ impl FleetArgs {
             on_event: None,
             signal: None,
             journal: None,
+            confirm: None,
         };
         if let Some(target) = target.filter(|t| !t.is_null_or_undefined()) {
             if !target.is_object() || js_sys::Array::is_array(target) {
@@ -527,12 +530,13 @@ impl FleetArgs {
             "onEvent",
             "signal",
             "journal",
+            "confirm",
         ];
         args.signal = call_options_of(options, &keys)?;
         if let Some(n) = number_option(options, "concurrency", 1.0, MAX_CONCURRENCY, arg)? {
             args.concurrency = validate::whole_number("concurrency", n, 1, MAX_CONCURRENCY as u32)?;
         }
-        args.max_rps = number_option(options, "maxRps", 0.5, 10_000.0, arg)?;
+        args.max_rps = number_option(options, "maxRps", 1.0, 10_000.0, arg)?;
         args.dry_run = match option(options, "dryRun")? {
             v if v.is_null_or_undefined() => false,
             v => v
@@ -550,6 +554,13 @@ impl FleetArgs {
             v => Some(
                 v.dyn_into::<Function>()
                     .map_err(|_| Error::invalid(arg, "onEvent", "onEvent must be a function"))?,
+            ),
+        };
+        args.confirm = match option(options, "confirm")? {
+            v if v.is_null_or_undefined() => None,
+            v => Some(
+                v.dyn_into::<Function>()
+                    .map_err(|_| Error::invalid(arg, "confirm", "confirm must be a function"))?,
             ),
         };
         let journal = option(options, "journal")?;

@@ -121,7 +121,8 @@ impl Fleet {
     /// Appends a line to the journal; returns what `append` returned (a Promise to await
     /// before an OpenHttps), or the error it threw.
     fn record(&self, line: &str) -> Result<JsValue, Error> {
-        let Some((_, append)) = &self.args.journal else {
+        // A dry run changes nothing, so it has nothing to record.
+        let Some((_, append)) = self.args.journal.as_ref().filter(|_| !self.args.dry_run) else {
             return Ok(JsValue::UNDEFINED);
         };
         append
@@ -143,6 +144,14 @@ impl Fleet {
         let mut o = Outcome::new(id, "interrupted", plan);
         o.resumed = self.resumed(id);
         o
+    }
+
+    /// Appends a record nobody waits for (phases, outcomes: a resume re-checks those with a
+    /// DescribeInstance anyway); an `append` that fails for it is ignored, rejection included.
+    fn note(&self, line: &str) {
+        if let Ok(returned) = self.record(line) {
+            js::ignore_rejection(&returned);
+        }
     }
 
     fn set(&self, index: usize, mut outcome: Outcome) {
@@ -199,42 +208,70 @@ pub(crate) fn ensure_https_all(
                 .boolean("journalTornLastLine", fleet.journal.torn_last_line)
                 .finish(),
         );
-        fleet.record(
+        fleet.note(
             &ObjectWriter::new()
                 .number("at", Date::now() as u64)
                 .string("event", "run")
                 .number("total", fleet.ids.len() as u64)
                 .finish(),
-        )?;
+        );
 
         // The plan: one look at every instance, many at once (reads only).
         let planners = fleet.args.concurrency.max(8);
         workers(&fleet, planners, plan_worker).await;
         plan(&fleet);
         let changes = fleet.to_change.borrow().len() as u64;
-        fleet.emit(
-            &ObjectWriter::new()
-                .string("type", "planned")
-                .number(
-                    "toChange",
-                    if fleet.args.dry_run {
-                        count(&fleet, "planned")
-                    } else {
-                        changes
-                    },
-                )
-                .number("https", count(&fleet, "https"))
-                .number("cannot", count(&fleet, "cannot"))
-                .number("failed", count(&fleet, "failed"))
-                .number("interrupted", count(&fleet, "interrupted"))
-                .finish(),
-        );
-        if !fleet.args.dry_run && !fleet.stopped() {
-            fleet.next.set(0);
-            workers(&fleet, fleet.args.concurrency, change_worker).await;
+        let to_change = if fleet.args.dry_run {
+            count(&fleet, "planned")
+        } else {
+            changes
+        };
+        let planned = ObjectWriter::new()
+            .string("type", "planned")
+            .number("toChange", to_change)
+            .number("https", count(&fleet, "https"))
+            .number("cannot", count(&fleet, "cannot"))
+            .number("failed", count(&fleet, "failed"))
+            .number("interrupted", count(&fleet, "interrupted"))
+            .finish();
+        fleet.emit(&planned);
+        if !fleet.args.dry_run && !fleet.stopped() && changes > 0 {
+            if confirmed(&fleet, &planned).await {
+                fleet.next.set(0);
+                workers(&fleet, fleet.args.concurrency, change_worker).await;
+            } else {
+                declined(&fleet);
+            }
         }
         Ok(summary(&fleet))
     })
+}
+
+/// `confirm` said no: nothing changes, and every instance to change says so.
+fn declined(fleet: &Fleet) {
+    for &index in fleet.to_change.borrow().iter() {
+        let id = fleet.ids[index].clone();
+        let plan = fleet.described.borrow()[index]
+            .as_ref()
+            .and_then(|look| look.as_ref().ok())
+            .map(Plan::of);
+        let mut outcome = fleet.interrupted(&id, plan);
+        outcome.code = Some("NotConfirmed".into());
+        outcome.message = Some("confirm() declined the changes".into());
+        fleet.set(index, outcome);
+    }
+}
+
+/// Asks `confirm(plan)` (a boolean, or a Promise of one); no `confirm`: yes. A failing or
+/// refusing `confirm` means no.
+async fn confirmed(fleet: &Fleet, planned: &str) -> bool {
+    let Some(confirm) = &fleet.args.confirm else {
+        return true;
+    };
+    let Ok(answer) = confirm.call1(&JsValue::UNDEFINED, &js::from_json(planned)) else {
+        return false;
+    };
+    matches!(JsFuture::from(Promise::resolve(&answer)).await, Ok(v) if v.is_truthy())
 }
 
 /// Reads the earlier lines (`load()`: an array of lines, a text, or a Promise of either).
@@ -364,7 +401,7 @@ fn plan(fleet: &Fleet) {
         };
         match plan {
             Plan::Skip => {
-                let _ = fleet.record(&Record::done(Date::now(), id, false, None));
+                fleet.note(&Record::done(Date::now(), id, false, None));
                 fleet.set(index, Outcome::new(id, "https", Some(plan)));
             }
             Plan::NotActive | Plan::NoClientNode => {
@@ -378,7 +415,7 @@ fn plan(fleet: &Fleet) {
                         ""
                     }
                 );
-                let _ = fleet.record(&Record::failed(Date::now(), id, code, &message));
+                fleet.note(&Record::failed(Date::now(), id, code, &message));
                 let mut outcome = Outcome::new(id, "cannot", Some(plan));
                 outcome.code = Some(code.into());
                 outcome.message = Some(message);
@@ -444,7 +481,7 @@ async fn change(fleet: &Fleet, index: usize) {
         fleet.emit(&progress_json(&id, ensure, Some("phase")));
         if ensure.phase() != last_phase.get() {
             last_phase.set(ensure.phase());
-            let _ = fleet.record(&Record::phase(
+            fleet.note(&Record::phase(
                 Date::now(),
                 &id,
                 ensure.phase().name(),
@@ -477,7 +514,7 @@ async fn change(fleet: &Fleet, index: usize) {
     let elapsed_ms = ensure.elapsed_ms(Date::now());
     let outcome = match ended {
         Ended::Done(done) => {
-            let _ = fleet.record(&Record::done(
+            fleet.note(&Record::done(
                 Date::now(),
                 &id,
                 done.changed,
@@ -491,7 +528,7 @@ async fn change(fleet: &Fleet, index: usize) {
             }
         }
         Ended::Failed(err) => {
-            let _ = fleet.record(&Record::failed(Date::now(), &id, &err.code, &err.message));
+            fleet.note(&Record::failed(Date::now(), &id, &err.code, &err.message));
             Outcome {
                 elapsed_ms,
                 ..Outcome::failed(&id, Some(plan), &err)

@@ -315,7 +315,8 @@ export interface FleetJournal {
   load(): string[] | string | null | undefined | Promise<string[] | string | null | undefined>;
   /**
    * Appends one line (no line break included). Before each OpenHttps the run waits for a
-   * Promise this returns: write and flush the clientToken record before resolving it.
+   * Promise this returns: write and flush the clientToken record before resolving it. For the
+   * other records a rejection is ignored (a resume checks those instances again anyway).
    */
   append(line: string): void | Promise<void>;
 }
@@ -325,9 +326,11 @@ export interface FleetOptions {
   /** Instances changed at once, 1–64 (default 4). Planning looks at max(concurrency, 8) at once. */
   concurrency?: number;
   /**
-   * Most requests per second, every request of the run counted (default: start at 20, grow to
-   * 100). `Throttling*` answers slow the whole run down (honouring the server's wait), and
-   * successes speed it up again gradually.
+   * Most requests per second, 1–10000, every request of the run counted; the run starts at
+   * this rate (without it: starts at 20 and may grow to 100). Requests are spaced evenly, so
+   * set it a little under a server's own limit. `Throttling*` answers slow the whole run down
+   * (honouring the server's wait); successes speed it up again by about one request per
+   * second each second.
    */
   maxRps?: number;
   /** Plan only: look at every instance and report the plan, change nothing. */
@@ -340,9 +343,18 @@ export interface FleetOptions {
   onEvent?: (event: FleetEvent) => void;
   /**
    * Stops the run: no new instance starts; each one in flight ends after its current request
-   * (nothing is cut mid-request), as `interrupted`. Resume with the same journal.
+   * (nothing is cut mid-request), as `interrupted`. Resume with the same journal. Aborted
+   * from within the `planned` event's handler, it starts no change at all: a confirmation
+   * step ("N instances will be changed: go on?") needs no second plan.
    */
   signal?: AbortSignal;
+  /**
+   * Asked once the plan is complete, before any change, with the `planned` event's counts:
+   * `true` (or a Promise of it) goes on; anything else — `false`, a throw, a rejection —
+   * changes nothing (those instances end `interrupted` with code `NotConfirmed`). Not asked
+   * when there is nothing to change or in a dry run.
+   */
+  confirm?: (plan: FleetPlan) => boolean | Promise<boolean>;
   /**
    * Makes the run resumable: instances recorded done are confirmed with one DescribeInstance,
    * and an instance whose OpenHttps may have been sent is retried with the recorded
@@ -406,6 +418,20 @@ export interface FleetResult {
   results: FleetInstanceResult[];
 }
 
+/** The plan of a fleet run, in counts. */
+export interface FleetPlan {
+  /** Instances that will be changed (dry run: would be). */
+  toChange: number;
+  /** Instances already serving HTTPS. */
+  https: number;
+  /** Instances that cannot be changed. */
+  cannot: number;
+  /** Instances whose DescribeInstance failed. */
+  failed: number;
+  /** Instances not looked at, or not started, because the run was stopped. */
+  interrupted: number;
+}
+
 /** An event of a fleet run (for live progress, or one JSON line each with `--json`). */
 export type FleetEvent =
   | { type: "start"; total: number; journalRecords: number; journalTornLastLine: boolean }
@@ -419,20 +445,10 @@ export type FleetEvent =
       /** An earlier run recorded a clientToken for it: that token is reused. */
       resumed: boolean;
     }
-  | {
+  | ({
       /** The plan is complete (every instance looked at): the changes start now. */
       type: "planned";
-      /** Instances that will be changed (dry run: would be). */
-      toChange: number;
-      /** Instances already serving HTTPS. */
-      https: number;
-      /** Instances that cannot be changed. */
-      cannot: number;
-      /** Instances whose DescribeInstance failed. */
-      failed: number;
-      /** Instances not looked at, or not started, because the run was stopped. */
-      interrupted: number;
-    }
+    } & FleetPlan)
   | ({ type: "phase" } & EnsureProgress)
   | ({ type: "result" } & FleetInstanceResult);
 
