@@ -80,6 +80,8 @@ Options:
                                "haveClientNode","requestId"}
   -h, --help                   this help (also: ${BIN} help)
   --version                    the package version
+  Each flag may be given once (a second --region, --json, … is a usage error), but
+  --instance-id, which ensure-https takes several times.
 
 Fleet options (ensure-https):
   --all                        every instance of the region (all pages of ListInstance)
@@ -87,18 +89,19 @@ Fleet options (ensure-https):
   --instance-id ID             an instance; repeat it for more (ensure-https only)
   --instances-file FILE        the instance ids in FILE
   --concurrency N              instances changed at once, 1-64 (default 4)
-  --max-rps R                  at most R requests per second, every request of the run
-                               counted (default: start at 20, up to 100; slower whenever the
-                               service answers Throttling*)
+  --max-rps R                  at most R requests per second (1-10000), every request of the
+                               run counted; the run starts at R (default: start at 20, up to
+                               100; slower whenever the service answers Throttling*)
   --dry-run                    plan only: print the plan, change nothing (exit 0; 1 if some
                                instance could not be described). Writes no journal (an
                                existing --journal FILE is only read)
   --yes, -y                    change without asking. Without --yes, when more than one
                                instance is to be changed: on a terminal the plan is shown and
-                               you are asked once (y/N) — the changes then start with a fresh
-                               look at every instance (a dry run, then the real run); without
-                               a terminal on stdin it is a usage error (exit 2) and nothing is
-                               changed. One instance to change needs no confirmation
+                               you are asked once (y/N) before any change — a yes changes the
+                               instances as planned (nothing is looked at twice), anything
+                               else changes nothing (exit 4); without a terminal on stdin it is
+                               a usage error (exit 2) and nothing is changed. One instance to
+                               change needs no confirmation
   --journal FILE               where the run records its progress, one JSON line each: the
                                clientToken of every OpenHttps is written and flushed to disk
                                before the call leaves, so a run stopped at any moment (Ctrl-C,
@@ -107,12 +110,15 @@ Fleet options (ensure-https):
                                DescribeInstance, a recorded clientToken is reused. Default: a
                                new ensure-https-<UTC time>.jsonl in the current folder (printed
                                at the start). A torn last line (a crash mid-write) is dropped
-                               (and said so); any other unreadable line is refused (exit 2)
+                               (and said so), as is a torn record that a later line was
+                               joined to (that line's record is kept); any other unreadable
+                               line is refused (exit 2). A run that changed nothing because it
+                               was not confirmed removes the new journal it created
   --json                       (ensure-https) one JSON event per line on stdout as the run goes
                                ({"type":"start"|"plan"|"phase"|"result",…}; start also has
                                "journal"), then {"type":"summary",…the result,"journal"} with
-                               "resume" (the command) when interrupted. After a confirmation
-                               the real run's events follow the plan's (a second start)
+                               "resume" (the command) when interrupted; "planned" (the plan's
+                               counts) comes before any change and before the question
 
   ensure-https prints the plan, then its progress on stderr — on a terminal one line per
   instance in flight (phase, status/protocol, elapsed) and a bar (done/total, failures, ETA)
@@ -146,13 +152,15 @@ Exit codes:
      environment; with --wait also InstanceNotActive, HttpsNeedClientNode and WaitTimeout
      (HTTPS not on within --wait-timeout; OpenHttps may have been accepted: repeat with the
      printed clientToken)
-  2  usage error: unknown flag or command, missing or repeated instance id, no region,
-     conflicting flags (a one-line hint on stderr, even with --json), or a value refused before
-     anything is sent (InvalidInstanceId, InvalidClientToken, InvalidRegion,
-     InvalidEndpoint, InvalidArgument; printed like other errors)
+  2  usage error: no arguments at all (the usage on stderr), unknown flag or command, no
+     command, missing or repeated instance id, a flag given twice, no region, conflicting
+     flags (a one-line hint on stderr, even with --json), or a value refused before anything
+     is sent (InvalidInstanceId, InvalidClientToken, InvalidRegion, InvalidEndpoint,
+     InvalidArgument; printed like other errors); ensure-https: more than one instance to
+     change without --yes and without a terminal
   3  the service answered Result: false: it did not enable HTTPS
-  4  ensure-https: interrupted (Ctrl-C, or 'no' at the confirmation); resume with the printed
-     command
+  4  ensure-https: interrupted by Ctrl-C (resume with the printed command), or not confirmed
+     (anything but y at the question: nothing was changed)
   130  interrupted (Ctrl-C) while waiting; ensure-https: a second Ctrl-C
   ensure-https: 0 when every targeted instance that can be changed serves HTTPS — the cannot
   ones (inactive, invalid, no client node) are reported but do not fail the run; 1 when some
@@ -245,7 +253,7 @@ function redact(value) {
 function readCommandLine(args) {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     // parseArgs' messages can span lines, and the unknown-flag one goes on about '--'; the hint
     // is meant to be one line.
@@ -253,18 +261,21 @@ function readCommandLine(args) {
     const oneLine = e.message.replace(/\s*\n\s*/g, ' ');
     throw new UsageError(e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag ? `unknown option '${flag}'` : oneLine);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   if (values.version && !values.help) {
     const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
     process.stdout.write(`${pkg.version}\n`);
     return null;
   }
-  if (values.help || positionals.length === 0 || positionals[0] === 'help') {
+  if (values.help || positionals[0] === 'help') {
     process.stdout.write(USAGE);
     return null;
   }
 
   const [command, ...rest] = positionals;
+  if (command === undefined) {
+    throw new UsageError('missing the command: open-https, describe-instance or ensure-https');
+  }
   if (!COMMANDS.includes(command)) {
     // The first two named as before (scripts and tests may match that text), then the fleet one.
     throw new UsageError(
@@ -272,6 +283,7 @@ function readCommandLine(args) {
         'or ensure-https for many instances',
     );
   }
+  refuseRepeatedFlags(tokens);
   const ids = values['instance-id'] ?? [];
   let instanceId;
   if (command === 'ensure-https') {
@@ -340,6 +352,25 @@ function readCommandLine(args) {
     },
     regionFromFlag: values.region !== undefined,
   };
+}
+
+/**
+ * Every flag but --instance-id may be given once: parseArgs would silently keep the last of
+ * `--region a --region b` (or of `-y --yes`), and which one was meant cannot be known. Throws
+ * UsageError. (A second --instance-id is refused by the commands that take one.)
+ */
+function refuseRepeatedFlags(tokens) {
+  const seen = new Map(); // name -> the spellings used, in order
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === 'instance-id') continue;
+    seen.set(t.name, [...(seen.get(t.name) ?? []), t.rawName]);
+  }
+  for (const [name, spellings] of seen) {
+    if (spellings.length < 2) continue;
+    const times = spellings.length === 2 ? 'twice' : `${spellings.length} times`;
+    const as = [...new Set(spellings)].length > 1 ? ` (as ${[...new Set(spellings)].join(' and ')})` : '';
+    throw new UsageError(`--${name} is given ${times}${as}: give it once`);
+  }
 }
 
 /**
@@ -631,18 +662,41 @@ function newJournalPath() {
 }
 
 /**
+ * A journal line as the library reads it: a JSON object, or — a torn record that a later
+ * append joined to the next one on the same line — the whole record after the fragment.
+ * Null when the line holds no record (a torn one).
+ */
+function journalRecord(line) {
+  const object = (text) => {
+    try {
+      const v = JSON.parse(text);
+      return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : null;
+    } catch {
+      return null;
+    }
+  };
+  const whole = object(line);
+  if (whole) return whole;
+  const at = line.lastIndexOf('{"at":');
+  return at > 0 ? object(line.slice(at)) : null;
+}
+
+/**
  * The run's journal as a file of JSON lines. Lines are appended with appendFileSync; a token
  * record (the clientToken of an OpenHttps about to be sent) is also fsync'ed — and, for a new
  * file, its folder — before append returns, so it is on disk before the request leaves. The
  * file is opened at the first line, which is when the library has read the old lines and
- * said whether the last one was torn: that line is then cut off (and kept as a record of its
- * own), so that later lines never follow a broken one.
+ * said whether it dropped a torn record. A torn last line (no record in it) is then cut off
+ * (and kept as a record of its own), so that later lines never follow a broken one. A torn
+ * record that an earlier append joined to the next one is left as it is: the library keeps
+ * the joined record (a clientToken, maybe) and drops only the fragment, and so must we.
  */
 function fileJournal(path, { write }) {
   const existed = existsSync(path);
   let fd;
   let loaded = null; // the bytes read by load()
   let tornLastLine = false; // set from the start event, before the first append
+  let lastLineTorn = false; // what load() found: the last non-empty line holds no record
   let dirSynced = existed;
   let tokens = 0;
 
@@ -650,7 +704,7 @@ function fileJournal(path, { write }) {
     fd = openSync(path, 'a');
     if (!loaded || loaded.length === 0) return;
     const text = loaded.toString('utf8');
-    if (tornLastLine) {
+    if (tornLastLine && lastLineTorn) {
       // Cut the last non-empty line (what the library dropped) and what follows it.
       const lines = text.split('\n');
       let last = lines.length - 1;
@@ -673,10 +727,19 @@ function fileJournal(path, { write }) {
     setTornLastLine(torn) {
       tornLastLine = torn;
     },
+    /** What the library dropped, for the start line (when it says it dropped a torn record). */
+    tornText() {
+      return lastLineTorn
+        ? 'a torn last line was dropped'
+        : 'a torn record was dropped (the record a later append joined to it is kept)';
+    },
     load() {
       if (!existsSync(path)) return [];
       loaded = readFileSync(path);
-      return loaded.toString('utf8');
+      const text = loaded.toString('utf8');
+      const last = text.split('\n').filter((l) => l.trim() !== '').at(-1);
+      lastLineTorn = last !== undefined && journalRecord(last) === null;
+      return text;
     },
     append(line) {
       if (!write) return undefined;
@@ -942,15 +1005,17 @@ function printSummary(result, journalPath) {
 }
 
 /** Asks a yes/no question on stderr, reading the answer from stdin; false on EOF or Ctrl-C. */
-async function confirm(question, cancel) {
+async function askYesNo(question, cancel) {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
   try {
     const answer = await Promise.race([
       rl.question(question),
-      new Promise((resolve) => rl.once('close', () => resolve(''))),
-      cancel.then(() => ''),
+      new Promise((resolve) => rl.once('close', () => resolve(null))),
+      cancel.then(() => null),
     ]);
-    return /^\s*y(es)?\s*$/i.test(answer);
+    // No line was read (Ctrl-C, or the end of the input): end the question's line.
+    if (answer === null) process.stderr.write('\n');
+    return answer !== null && /^\s*y(es)?\s*$/i.test(answer);
   } finally {
     rl.close();
     process.stdin.unref?.();
@@ -958,11 +1023,10 @@ async function confirm(question, cancel) {
 }
 
 /**
- * `ensure-https`: one ensureHttpsAll, gated. When more than one instance is to be changed and
- * neither --yes nor --dry-run was given, the run is stopped right after its plan (the plan
- * events are reported in one go, before any change starts, so stopping then changes nothing):
- * without a terminal that is a usage error; on one the user is asked, and a yes starts a second
- * run (which looks at every instance again).
+ * `ensure-https`: one ensureHttpsAll. Without --yes, its `confirm` hook is asked once the plan
+ * is complete, before any change: more than one instance to change needs a yes — asked on a
+ * terminal (y/N), a usage error without one. The plan is not made twice: a yes changes the
+ * instances as the plan saw them.
  */
 async function ensureFleet(client, cmd, args) {
   const { fleet } = cmd;
@@ -974,149 +1038,164 @@ async function ensureFleet(client, cmd, args) {
     journal = fileJournal(newJournalPath(), { write: true });
   }
 
-  let controller = null;
+  const controller = new AbortController();
+  const progress = fleetProgress(json);
   let interrupted = false;
-  let progress = null;
+  let prompting = false;
+  // Why the confirmation said no: 'usage' (no terminal to ask on, no --yes) or 'declined'.
+  let refused = null;
   let cancelPrompt;
   const promptCancelled = new Promise((resolve) => (cancelPrompt = resolve));
   const onSigint = () => {
     if (interrupted) {
-      progress?.finish();
+      progress.finish();
       process.stderr.write(`${BIN}: stopped at once${journal ? `; resume with --journal ${journal.path}` : ''}\n`);
       process.exit(130);
     }
     interrupted = true;
     cancelPrompt();
-    if (controller && !controller.signal.aborted) {
-      controller.abort();
-      const n = progress?.inFlight() ?? 0;
-      const text =
-        `${BIN}: stopping: no new instance starts; ${n} in flight end after their current request ` +
-        '(Ctrl-C again quits at once)';
-      if (progress) progress.note(text);
-      else process.stderr.write(`${text}\n`);
-    }
+    if (controller.signal.aborted) return;
+    controller.abort();
+    if (prompting) return; // the answer is no: said once the run ends
+    const n = progress.inFlight();
+    progress.note(
+      `${BIN}: stopping: no new instance starts; ${n} in flight end after their current request ` +
+        '(Ctrl-C again quits at once)',
+    );
   };
   process.on('SIGINT', onSigint);
 
-  /**
-   * One ensureHttpsAll; `gate`: stop after the plan when more than one would change. `after`:
-   * the plan of a first (gated) run: this run's start line is left out, and its plan printed
-   * only if it differs.
-   */
-  const runOnce = async (gate, after) => {
-    controller = new AbortController();
-    progress = fleetProgress(json);
-    const plan = {
-      total: 0,
-      seen: 0,
-      done: false,
-      gated: false,
-      tally: { skip: 0, open: 0, busy: 0, cannot: 0, failed: 0, interrupted: 0, resumed: 0 },
-      notes: [],
-    };
-    // The plan is complete when every instance was reported: with a plan event, or (not looked
-    // at: its describe failed, or the run was stopped first) with a result without a plan. It
-    // must be acted on synchronously, inside that event: the library looks at the signal right
-    // after the plan, before the first change starts.
-    const planned = () => {
-      plan.done = true;
-      progress.planEnd();
-      const same = after && JSON.stringify(after.tally) === JSON.stringify(plan.tally);
-      if (!json && !same) printPlan(plan);
-      const toChange = plan.tally.open + plan.tally.busy;
-      if (gate && toChange > 1 && !controller.signal.aborted) {
-        plan.gated = true;
-        controller.abort();
-        return;
-      }
-      if (!fleet.dryRun && !controller.signal.aborted) {
-        const doneSoFar = plan.tally.skip + plan.tally.cannot + plan.tally.failed + plan.tally.interrupted;
-        progress.start(plan.total, doneSoFar, toChange);
-      }
-    };
-    const onEvent = (e) => {
-      if (e.type === 'start' && journal) journal.setTornLastLine(e.journalTornLastLine === true);
-      if (json) {
-        const line = e.type === 'start' && journal ? { ...e, journal: journal.path } : e;
-        process.stdout.write(`${JSON.stringify(line)}\n`);
-      }
-      switch (e.type) {
-        case 'start':
-          plan.total = e.total;
-          if (!json && after) {
-            process.stdout.write('confirmed: changing (every instance is looked at again)\n');
-          } else if (!json) {
-            let text = `ensure-https: ${e.total} instance${e.total === 1 ? '' : 's'}`;
-            if (journal && (journal.existed || e.journalRecords > 0)) {
-              text += `; resuming ${journal.path}: ${e.journalRecords} record${e.journalRecords === 1 ? '' : 's'} read`;
-              if (e.journalTornLastLine) text += ', a torn last line was dropped';
-            } else if (journal) {
-              text += `; journal ${journal.path} (new)`;
-            }
-            process.stdout.write(`${text}\n`);
-          } else if (e.journalTornLastLine) {
-            // Said on stderr even with --json: the journal was repaired.
-            process.stderr.write(`${BIN}: journal ${journal.path}: a torn last line was dropped\n`);
+  const plan = {
+    total: 0,
+    seen: 0,
+    tally: { skip: 0, open: 0, busy: 0, cannot: 0, failed: 0, interrupted: 0, resumed: 0 },
+    notes: [],
+  };
+  let changing = false;
+  /** The changes start: the live progress switches from the plan to the changes. */
+  const startChanges = () => {
+    if (changing) return;
+    changing = true;
+    const t = plan.tally;
+    progress.start(plan.total, t.skip + t.cannot + t.failed + t.interrupted, t.open + t.busy);
+  };
+  // Whether the confirmation is asked for this many changes: more than one, without --yes.
+  const asks = (toChange) => !fleet.yes && toChange > 1;
+
+  /** The library's `planned` event: the plan is complete, nothing is changed yet. */
+  const planned = (e) => {
+    progress.planEnd();
+    if (!json) printPlan(plan);
+    if (!fleet.dryRun && !controller.signal.aborted && e.toChange > 0 && !asks(e.toChange)) startChanges();
+  };
+
+  /** The library's `confirm` hook: a yes (true) lets the changes start. */
+  const confirm = async (p) => {
+    if (!asks(p.toChange)) {
+      startChanges();
+      return true;
+    }
+    if (interrupted) return false;
+    if (process.stdin.isTTY !== true) {
+      refused = 'usage';
+      process.stderr.write(
+        `${BIN}: --yes is needed to change ${p.toChange} instances without a terminal to confirm on ` +
+          '(the plan is above; nothing was changed)\n' +
+          `Run '${BIN} --help' for usage.\n`,
+      );
+      return false;
+    }
+    prompting = true;
+    let yes;
+    try {
+      yes = await askYesNo(`Turn HTTPS on for ${p.toChange} instances? [y/N] `, promptCancelled);
+    } finally {
+      prompting = false;
+    }
+    if (!yes || interrupted) {
+      refused = 'declined';
+      return false;
+    }
+    startChanges();
+    return true;
+  };
+
+  const onEvent = (e) => {
+    if (e.type === 'start' && journal) journal.setTornLastLine(e.journalTornLastLine === true);
+    if (json) {
+      const line = e.type === 'start' && journal ? { ...e, journal: journal.path } : e;
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+    switch (e.type) {
+      case 'start': {
+        plan.total = e.total;
+        const torn = e.journalTornLastLine && journal ? journal.tornText() : '';
+        if (!json) {
+          let text = `ensure-https: ${e.total} instance${e.total === 1 ? '' : 's'}`;
+          if (journal && (journal.existed || e.journalRecords > 0)) {
+            text += `; resuming ${journal.path}: ${e.journalRecords} record${e.journalRecords === 1 ? '' : 's'} read`;
+            if (torn) text += `, ${torn}`;
+          } else if (journal) {
+            text += `; journal ${journal.path} (new)`;
           }
-          progress.planStart(e.total);
-          if (e.total === 0) planned();
-          break;
-        case 'plan':
+          process.stdout.write(`${text}\n`);
+        } else if (torn) {
+          // Said on stderr even with --json: the journal was repaired.
+          process.stderr.write(`${BIN}: journal ${journal.path}: ${torn}\n`);
+        }
+        progress.planStart(e.total);
+        break;
+      }
+      case 'plan':
+        plan.seen++;
+        plan.tally[e.plan]++;
+        if (e.resumed && (e.plan === 'open' || e.plan === 'busy')) plan.tally.resumed++;
+        if (e.plan === 'cannot') {
+          plan.notes.push({
+            instanceId: e.instanceId,
+            kind: 'cannot',
+            code: e.code ?? '-',
+            detail: `${e.status}/${e.protocol}`,
+          });
+        }
+        progress.looked(plan.seen);
+        break;
+      case 'planned':
+        planned(e);
+        break;
+      case 'result':
+        if (!changing && e.plan === undefined) {
+          // Not described (the plan's results come before `planned`): it failed, or the run
+          // was stopped first.
           plan.seen++;
-          plan.tally[e.plan]++;
-          if (e.resumed && (e.plan === 'open' || e.plan === 'busy')) plan.tally.resumed++;
-          if (e.plan === 'cannot') {
-            plan.notes.push({
-              instanceId: e.instanceId,
-              kind: 'cannot',
-              code: e.code ?? '-',
-              detail: `${e.status}/${e.protocol}`,
-            });
+          const kind = e.outcome === 'failed' ? 'failed' : 'interrupted';
+          plan.tally[kind]++;
+          if (kind === 'failed') {
+            plan.notes.push({ instanceId: e.instanceId, kind, code: e.code ?? 'Error', detail: e.message ?? '' });
           }
           progress.looked(plan.seen);
-          if (plan.seen === plan.total) planned();
-          break;
-        case 'result':
-          if (!plan.done && e.plan === undefined) {
-            // Not described: it failed, or the run was stopped first.
-            plan.seen++;
-            const kind = e.outcome === 'failed' ? 'failed' : 'interrupted';
-            plan.tally[kind]++;
-            if (kind === 'failed') {
-              plan.notes.push({ instanceId: e.instanceId, kind, code: e.code ?? 'Error', detail: e.message ?? '' });
-            }
-            progress.looked(plan.seen);
-            if (plan.seen === plan.total) planned();
-          } else if (plan.done && !plan.gated) {
-            // (After the gate, the instances to change are reported interrupted: not news.)
-            progress.result(e);
-          }
-          break;
-        case 'planned':
-          // The library's own "plan complete, the changes start now" (newer builds). The count
-          // above got there first (at the last plan event, or the last result of an instance
-          // not looked at); this is the fallback should it not have.
-          if (!plan.done) planned();
-          break;
-        case 'phase':
-          progress.phase(e);
-          break;
-      }
-    };
-    const options = {
-      dryRun: fleet.dryRun,
-      signal: controller.signal,
-      onEvent,
-    };
-    if (journal) options.journal = journal;
-    if (fleet.concurrency !== undefined) options.concurrency = fleet.concurrency;
-    if (fleet.maxRps !== undefined) options.maxRps = fleet.maxRps;
-    if (cmd.pollIntervalMs !== undefined) options.pollIntervalMs = cmd.pollIntervalMs;
-    if (cmd.waitTimeoutMs !== undefined) options.waitTimeoutMs = cmd.waitTimeoutMs;
+        } else if (changing) {
+          progress.result(e);
+        }
+        break;
+      case 'phase':
+        progress.phase(e);
+        break;
+    }
+  };
+
+  const options = { dryRun: fleet.dryRun, signal: controller.signal, onEvent };
+  if (!fleet.yes) options.confirm = confirm;
+  if (journal) options.journal = journal;
+  if (fleet.concurrency !== undefined) options.concurrency = fleet.concurrency;
+  if (fleet.maxRps !== undefined) options.maxRps = fleet.maxRps;
+  if (cmd.pollIntervalMs !== undefined) options.pollIntervalMs = cmd.pollIntervalMs;
+  if (cmd.waitTimeoutMs !== undefined) options.waitTimeoutMs = cmd.waitTimeoutMs;
+
+  try {
+    let result;
     try {
-      const result = await client.ensureHttpsAll(fleet.target, options);
-      return { result, plan };
+      result = await client.ensureHttpsAll(fleet.target, options);
     } catch (e) {
       // Say which file a journal error is about.
       if (e?.field === 'journal' && journal && typeof e.message === 'string' && !e.message.startsWith(journal.path)) {
@@ -1131,31 +1210,13 @@ async function ensureFleet(client, cmd, args) {
       progress.finish();
       journal?.close();
     }
-  };
 
-  try {
-    const gate = !fleet.yes && !fleet.dryRun;
-    let { result, plan } = await runOnce(gate);
-    if (plan.gated && !interrupted) {
-      const n = plan.tally.open + plan.tally.busy;
-      if (process.stdin.isTTY !== true) {
-        journal?.discardIfNew();
-        process.stderr.write(
-          `${BIN}: --yes is needed to change ${n} instances without a terminal to confirm on ` +
-            '(the plan is above; nothing was changed)\n' +
-            `Run '${BIN} --help' for usage.\n`,
-        );
-        return 2;
-      }
-      const yes = await confirm(`Turn HTTPS on for ${n} instances? [y/N] `, promptCancelled);
-      if (!yes || interrupted) {
-        journal?.discardIfNew();
-        process.stderr.write(`${BIN}: nothing was changed\n`);
-        return 4;
-      }
-      ({ result, plan } = await runOnce(false, plan));
-    } else if (plan.gated) {
-      journal?.discardIfNew(); // Ctrl-C during the plan of a gated run: nothing to resume
+    if (refused) {
+      // Nothing was changed: a journal this run created has nothing worth resuming.
+      journal?.discardIfNew();
+      if (refused === 'usage') return 2;
+      process.stderr.write(`${BIN}: nothing was changed\n`);
+      return 4;
     }
 
     const stopped = result.stopped && interrupted;
@@ -1191,6 +1252,11 @@ async function ensureFleet(client, cmd, args) {
 }
 
 async function main(args) {
+  if (args.length === 0) {
+    // Nothing asked: the usage, as an error (a script that lost its arguments must not pass).
+    process.stderr.write(USAGE);
+    return 2;
+  }
   let cmd;
   try {
     cmd = readCommandLine(args);

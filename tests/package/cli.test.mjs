@@ -552,9 +552,9 @@ test('--wait and describe-instance usage errors: exit 2, a one-line hint, nothin
   assert.equal(emulator.log.length, before);
 });
 
-test('--help, -h, help and no arguments print the usage, environment and exit codes (exit 0)', async () => {
+test('--help, -h and help print the usage, environment and exit codes (exit 0); no arguments print it on stderr (exit 2)', async () => {
   const outputs = [];
-  for (const args of [['--help'], ['-h'], ['help'], [], ['open-https', '--help'], ['open-https', freshId('help'), '-h']]) {
+  for (const args of [['--help'], ['-h'], ['help'], ['open-https', '--help'], ['open-https', freshId('help'), '-h'], ['--help', '--help']]) {
     const r = await cli(args, KEY);
     assert.equal(r.code, 0, args.join(' '));
     assert.equal(r.stderr, '');
@@ -572,6 +572,86 @@ test('--help, -h, help and no arguments print the usage, environment and exit co
     assert.ok(help.includes(v), v);
   }
   assert.match(help, /Exit codes:\n {2}0 .*\n {2}1 [^]*\n {2}2 [^]*\n {2}3 /);
+  assert.match(help, /\n {2}2 {2}usage error: no arguments at all/);
+
+  // `npx aliyun-es-https` alone: a script that lost its arguments must not pass.
+  const none = await cli([], KEY);
+  assert.equal(none.code, 2);
+  assert.equal(none.stdout, '');
+  assert.equal(none.stderr, help);
+  // Flags but no command: a usage error like the others.
+  const noCommand = await cli(['--region', 'cn-hangzhou', '--json'], KEY);
+  assert.equal(noCommand.code, 2);
+  assert.equal(noCommand.stdout, '');
+  assert.equal(
+    noCommand.stderr,
+    "aliyun-es-https: missing the command: open-https, describe-instance or ensure-https\nRun 'aliyun-es-https --help' for usage.\n",
+  );
+});
+
+test('a flag given twice is a usage error (exit 2, nothing sent), for every flag of every command; --instance-id repeats for ensure-https only', async () => {
+  const before = emulator.log.length;
+  const id = freshId('repeat');
+  // [flag, first, second]: a boolean has no values.
+  const common = [
+    ['--region', 'cn-hangzhou', 'cn-shanghai'],
+    ['--endpoint', emulator.url, fakeUrl],
+    ['--network', 'public', 'vpc'],
+    ['--signature-version', 'v3', 'v1'],
+    ['--json'],
+  ];
+  const byCommand = {
+    'open-https': [...common, ['--client-token', 't1', 't2'], ['--wait'], ['--wait-timeout', '1000', '2000'], ['--poll-interval', '100', '200']],
+    'describe-instance': common,
+    'ensure-https': [
+      ...common,
+      ['--all'],
+      ['--description', 'prod', 'test'],
+      ['--instances-file', 'a.txt', 'b.txt'],
+      ['--concurrency', '2', '3'],
+      ['--max-rps', '10', '20'],
+      ['--dry-run'],
+      ['--yes'],
+      ['--journal', 'a.jsonl', 'b.jsonl'],
+      ['--wait-timeout', '1000', '2000'],
+      ['--poll-interval', '100', '200'],
+    ],
+  };
+  const target = { 'open-https': [id], 'describe-instance': [id], 'ensure-https': ['--all'] };
+  const cases = [];
+  for (const [command, flags] of Object.entries(byCommand)) {
+    for (const [flag, first, second] of flags) {
+      const twice = first === undefined ? [flag, flag] : [flag, first, `${flag}=${second}`];
+      // --all is the target of ensure-https: give it only as the repeated flag.
+      const base = flag === '--all' ? [] : target[command];
+      // An endpoint that answers, so that a command that went on would be seen sending.
+      const tail = flag === '--endpoint' ? [] : onEmulator();
+      cases.push([[command, ...base, ...twice, ...tail], new RegExp(`^aliyun-es-https: ${flag} is given twice: give it once$`)]);
+    }
+  }
+  // Other spellings and counts.
+  cases.push(
+    [['ensure-https', '--all', '--yes', '-y', ...onEmulator()], /^aliyun-es-https: --yes is given twice \(as --yes and -y\): give it once$/],
+    [['ensure-https', '--all', '-y', '-y', ...onEmulator()], /^aliyun-es-https: --yes is given twice: give it once$/],
+    [['describe-instance', id, '--json', '--json', '--json', ...onEmulator()], /^aliyun-es-https: --json is given 3 times: give it once$/],
+    [['open-https', id, '--region=cn-hangzhou', '--region=cn-hangzhou'], /^aliyun-es-https: --region is given twice: give it once$/],
+    [['open-https', '--instance-id', id, '--instance-id', id, ...onEmulator()], /^aliyun-es-https: give --instance-id once for open-https/],
+    [['describe-instance', '--instance-id', id, '--instance-id', id, ...onEmulator()], /^aliyun-es-https: give --instance-id once for describe-instance/],
+  );
+  assert.ok(cases.length >= 30, `${cases.length} cases`);
+  // (In parallel: each is a process of its own, and none may send anything.)
+  await Promise.all(
+    cases.map(async ([args, hint]) => {
+      const r = await cli(args, KEY);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.stdout, '', args.join(' '));
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(lines[0], hint, args.join(' '));
+      assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
+    }),
+  );
+  assert.equal(emulator.log.length, before);
 });
 
 test('--version prints the installed package version', async () => {

@@ -58,10 +58,12 @@ function prng(seed) {
   };
 }
 
-function childEnv() {
+function childEnv({ tty = false } = {}) {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('ALIBABA_CLOUD_')) delete env[k];
   delete env.NODE_OPTIONS;
+  // Make the command believe stdin and stderr are terminals (the confirmation is asked).
+  if (tty) env.NODE_OPTIONS = '--import=data:text/javascript,process.stdin.isTTY=true;process.stderr.isTTY=true';
   env.PATH = `${join(installed.project, 'node_modules', '.bin')}${delimiter}${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}`;
   return { ...env, ...KEY };
 }
@@ -69,12 +71,12 @@ function childEnv() {
 /**
  * Starts the command (or, with `shell`, a shell command line). Returns the child, its output so
  * far, a promise of its exit, and `changing`: resolves at the first progress line on stderr
- * (the plan is made and the changes have begun) or at the exit.
+ * (the plan is made and the changes have begun) or at the exit. `tty`: stdin and stderr seem
+ * terminals, and stdin stays open (until the child exits) for the question to wait on.
  */
-function start(args, cwd, { shell = false } = {}) {
-  const child = shell
-    ? spawn('/bin/sh', ['-c', args], { cwd, env: childEnv() })
-    : spawn(bin, args, { cwd, env: childEnv() });
+function start(args, cwd, { shell = false, tty = false } = {}) {
+  const env = childEnv({ tty });
+  const child = shell ? spawn('/bin/sh', ['-c', args], { cwd, env }) : spawn(bin, args, { cwd, env });
   const out = { stdout: '', stderr: '' };
   let onChanging;
   const changing = new Promise((resolve) => (onChanging = resolve));
@@ -83,7 +85,7 @@ function start(args, cwd, { shell = false } = {}) {
     out.stderr += d;
     if (/^es-\S+ (opening|waiting) /m.test(out.stderr)) onChanging();
   });
-  child.stdin.end();
+  if (!tty) child.stdin.end();
   const guard = setTimeout(() => child.kill('SIGKILL'), CHILD_LIMIT_MS);
   const exited = new Promise((resolve) =>
     child.on('close', (code, signal) => {
@@ -283,4 +285,32 @@ test('a second Ctrl-C quits at once (exit 130) while a request hangs; the journa
     assert.equal(emu.applied(id), 1, id);
     assert.deepEqual(openTokens(id), [firstTokens(journal).get(id)], id);
   }
+});
+
+test('Ctrl-C at the confirmation question: nothing changed, exit 4, no journal left', async () => {
+  const ids = ELIGIBLE.slice(0, 3);
+  const args = ['ensure-https', ...ids.flatMap((id) => ['--instance-id', id]), '--poll-interval', '100', '--endpoint', emu.url];
+  const asked = (run) =>
+    new Promise((resolve) => {
+      const check = setInterval(() => {
+        if (run.out.stderr.includes('[y/N] ') || run.child.exitCode !== null) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 10);
+    });
+
+  const dir = mkdtempSync(join(installed.project, 'question-'));
+  const run = start(args, dir, { tty: true });
+  await asked(run);
+  assert.match(run.out.stderr, /Turn HTTPS on for 3 instances\? \[y\/N\] $/);
+  assert.match(run.out.stdout, /^plan: 3 instances: 0 skip, 3 open, 0 busy, 0 cannot, 0 failed$/m);
+  assert.equal(run.child.exitCode, null, 'waiting for the answer');
+  run.child.kill('SIGINT');
+  const { code, signal } = await run.exited;
+  assert.deepEqual([code, signal], [4, null], run.out.stdout + run.out.stderr);
+  assert.match(run.out.stderr, /\naliyun-es-https: nothing was changed\n$/);
+  assert.doesNotMatch(run.out.stderr, /stopping:|Resume with/, 'nothing to stop or resume');
+  assert.equal(emu.counts().OpenHttps, 0);
+  assert.deepEqual(readdirSync(dir), [], 'the new journal is removed');
 });

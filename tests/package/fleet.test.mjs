@@ -204,6 +204,189 @@ test('library: ensureHttpsAll over the catalogue — plan, one OpenHttps each, i
   assert.equal(records.filter((r) => r.event === 'failed').length, 10);
 });
 
+const libraryClient = () => new pkg.Client({ endpoint: emu.url, credentials: CREDENTIALS });
+
+test('library: confirm(plan) is asked once, after the plan and before any change; a no changes nothing, a yes changes all', async () => {
+  const ids = [...OF('http').slice(0, 3), OF('https')[0], OF('noclient')[0]];
+  const counts = { type: 'planned', toChange: 3, https: 1, cannot: 1, failed: 0, interrupted: 0 };
+  const run = async (answer) => {
+    const asked = [];
+    const events = [];
+    const result = await libraryClient().ensureHttpsAll(
+      { instanceIds: ids },
+      {
+        pollIntervalMs: 100,
+        maxRps: 200,
+        onEvent: (e) => events.push(e),
+        confirm: (plan) => {
+          asked.push({ plan, opensSoFar: emu.counts().OpenHttps, eventsSoFar: events.map((e) => e.type) });
+          return answer();
+        },
+      },
+    );
+    return { asked, events, result };
+  };
+  for (const [label, answer] of [
+    ['false', () => false],
+    ['undefined', () => undefined],
+    ['a throw', () => {
+      throw new Error('no');
+    }],
+    ['a rejection', () => Promise.reject(new Error('no'))],
+    ['a Promise of false', () => new Promise((resolve) => setTimeout(() => resolve(false), 20))],
+  ]) {
+    const { asked, events, result } = await run(answer);
+    assert.equal(asked.length, 1, label);
+    assert.deepEqual(asked[0].plan, counts, label);
+    assert.equal(asked[0].opensSoFar, 0, label);
+    assert.deepEqual(asked[0].eventsSoFar.at(-1), 'planned', `${label}: asked right after the planned event`);
+    assert.deepEqual(events.find((e) => e.type === 'planned'), counts, label);
+    assert.equal(emu.counts().OpenHttps, 0, `${label}: nothing sent`);
+    assert.deepEqual(
+      [result.total, result.https, result.changed, result.cannot, result.failed, result.interrupted, result.stopped],
+      [5, 1, 0, 1, 0, 3, false],
+      label,
+    );
+    for (const id of ids.slice(0, 3)) {
+      const r = result.results.find((x) => x.instanceId === id);
+      assert.deepEqual([r.outcome, r.plan, r.code, r.changed], ['interrupted', 'open', 'NotConfirmed', false], `${label}: ${id}`);
+    }
+    assert.ok(!events.some((e) => e.type === 'phase'), `${label}: no change started`);
+  }
+  const yes = await run(() => new Promise((resolve) => setTimeout(() => resolve(true), 50)));
+  assert.equal(yes.asked.length, 1);
+  assert.deepEqual([yes.result.https, yes.result.changed, yes.result.interrupted], [4, 3, 0]);
+  for (const id of ids.slice(0, 3)) assert.equal(emu.applied(id), 1, id);
+  assert.equal(emu.requests(ids[3], 'DescribeInstance'), 5 + 1, 'one look per run at the HTTPS one');
+});
+
+test('library: a confirm answer that is truthy but not true changes nothing (as documented)', async () => {
+  const ids = OF('http').slice(0, 2);
+  const result = await libraryClient().ensureHttpsAll({ instanceIds: ids }, { pollIntervalMs: 100, confirm: () => 'yes' });
+  assert.equal(result.changed, 0);
+  assert.equal(emu.counts().OpenHttps, 0);
+});
+
+test('library: confirm is not asked in a dry run, nor when nothing is to change', async () => {
+  let asked = 0;
+  const confirm = () => {
+    asked++;
+    return false;
+  };
+  const dry = await libraryClient().ensureHttpsAll({ instanceIds: OF('http').slice(0, 2) }, { dryRun: true, confirm });
+  assert.equal(dry.planned, 2);
+  const nothing = await libraryClient().ensureHttpsAll({ instanceIds: [OF('https')[0], OF('inactive')[0]] }, { confirm });
+  assert.deepEqual([nothing.https, nothing.cannot, nothing.interrupted], [1, 1, 0]);
+  assert.equal(asked, 0);
+  assert.equal(emu.counts().OpenHttps, 0);
+});
+
+test('library: a dry run writes no journal record (an earlier journal is only read)', async () => {
+  const lines = [];
+  const earlier = [JSON.stringify({ at: 1, instanceId: OF('http')[0], event: 'token', clientToken: 'T-dry' })];
+  const events = [];
+  const result = await libraryClient().ensureHttpsAll(
+    { instanceIds: [...OF('http').slice(0, 2), OF('https')[0], OF('noclient')[0]] },
+    { dryRun: true, onEvent: (e) => events.push(e), journal: { load: () => earlier, append: (line) => void lines.push(line) } },
+  );
+  assert.deepEqual([result.planned, result.https, result.cannot, result.dryRun], [2, 1, 1, true]);
+  assert.deepEqual(lines, [], 'append is never called');
+  assert.equal(events[0].journalRecords, 1);
+  assert.equal(events.find((e) => e.type === 'plan' && e.instanceId === OF('http')[0]).resumed, true);
+  assert.equal(emu.counts().OpenHttps, 0);
+});
+
+test('library: an append that rejects (or throws) for other records is ignored — no unhandled rejection, the run completes', async () => {
+  const unhandled = [];
+  const onUnhandled = (reason) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const tokens = [];
+    let other = 0;
+    const ids = [...OF('http').slice(0, 3), OF('https')[0], OF('inactive')[0]];
+    const result = await libraryClient().ensureHttpsAll(
+      { instanceIds: ids },
+      {
+        concurrency: 3,
+        pollIntervalMs: 100,
+        journal: {
+          load: () => [],
+          append: (line) => {
+            const record = JSON.parse(line);
+            if (record.event === 'token') {
+              tokens.push(record);
+              return new Promise((resolve) => setTimeout(resolve, 5));
+            }
+            // Every other record: a failed write, as a rejection or a throw by turns.
+            if (other++ % 2 === 0) return Promise.reject(new Error('disk full'));
+            throw new Error('disk full (thrown)');
+          },
+        },
+      },
+    );
+    assert.deepEqual([result.https, result.changed, result.cannot, result.failed, result.interrupted], [4, 3, 1, 0, 0]);
+    assert.deepEqual(tokens.map((t) => t.instanceId).sort(), ids.slice(0, 3).sort());
+    assert.ok(other >= 5, `${other} other records`);
+    // Unhandled rejections are reported after the microtask queue drains: give them a turn.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
+
+test('library: a torn record that a later append joined to the next one is dropped; the joined record is kept and resumed', async () => {
+  const [a, b, c] = OF('http');
+  const events = [];
+  const lines = [
+    JSON.stringify({ at: 1, event: 'run', total: 3 }),
+    // A crash tore b's token record; the next run's first append went on the same line.
+    `{"at":2,"instanceId":"${b}","event":"tok${JSON.stringify({ at: 3, instanceId: c, event: 'token', clientToken: 'T-c' })}`,
+    JSON.stringify({ at: 4, instanceId: a, event: 'token', clientToken: 'T-a' }),
+  ];
+  const result = await libraryClient().ensureHttpsAll(
+    { instanceIds: [a, b, c] },
+    { pollIntervalMs: 100, onEvent: (e) => events.push(e), journal: { load: () => lines.join('\n'), append: () => undefined } },
+  );
+  assert.deepEqual(events[0], { type: 'start', total: 3, journalRecords: 3, journalTornLastLine: true });
+  assert.equal(result.changed, 3);
+  assert.deepEqual([...openTokens(a)], ['T-a']);
+  assert.deepEqual([...openTokens(c)], ['T-c'], 'the joined record is kept: its token reused');
+  assert.match([...openTokens(b)][0], UUID, 'the torn one is forgotten: a new token');
+  for (const id of [a, b, c]) assert.deepEqual(result.results.find((r) => r.instanceId === id).resumed, id !== b, id);
+});
+
+test('library: maxRps is 1–10000 and the run starts at it (30 instances planned at 50/s, not at the default 20/s)', async () => {
+  for (const maxRps of [0.5, 0, 10_001]) {
+    await assert.rejects(
+      libraryClient().ensureHttpsAll({ instanceIds: OF('http').slice(0, 1) }, { maxRps }),
+      (e) => e.code === 'InvalidArgument' && e.field === 'maxRps' && /\b1\b/.test(e.message),
+      String(maxRps),
+    );
+  }
+  assert.equal(emu.log.length, 0, 'refused before anything is sent');
+
+  let startedAt;
+  let plannedAt;
+  const result = await libraryClient().ensureHttpsAll(
+    { instanceIds: ALL.slice(0, 30) },
+    {
+      dryRun: true,
+      maxRps: 50,
+      onEvent: (e) => {
+        if (e.type === 'start') startedAt = performance.now();
+        if (e.type === 'planned') plannedAt = performance.now();
+      },
+    },
+  );
+  assert.equal(result.total, 30);
+  assert.equal(emu.counts().DescribeInstance, 30);
+  const ms = plannedAt - startedAt;
+  // 30 requests spaced evenly at 50/s: about 0.6 s (at the default start, 20/s: about 1.45 s).
+  assert.ok(ms < 1100, `planned in ${Math.round(ms)} ms`);
+  assert.ok(ms >= 450, `planned in ${Math.round(ms)} ms: faster than 50/s`);
+});
+
 // --- the CLI -----------------------------------------------------------------------------------
 
 test('ensure-https --all: every instance of the region; the never-ending one fails (exit 1), the others are HTTPS', async () => {
@@ -324,16 +507,43 @@ test('ensure-https --dry-run: the plan (counts, the cannot ones with codes), not
 
 test('without a terminal, more than one change needs --yes: exit 2 after the plan, nothing changed; one change needs none', async () => {
   const dir = freshDir();
-  const r = await cli(['ensure-https', '--all', '--description', 'catalogue-http-', ...FAST, ...onEmulator()], { cwd: dir });
+  const args = ['ensure-https', '--all', '--description', 'catalogue-http-', '--max-rps', '100', ...FAST, ...onEmulator()];
+  const refusal =
+    "aliyun-es-https: --yes is needed to change 15 instances without a terminal to confirm on (the plan is above; nothing was changed)\nRun 'aliyun-es-https --help' for usage.\n";
+  const r = await cli(args, { cwd: dir });
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.deepEqual(planCounts(r.stdout), { total: 15, skip: 0, open: 15, busy: 0, cannot: 0, failed: 0 });
-  assert.equal(
-    r.stderr,
-    "aliyun-es-https: --yes is needed to change 15 instances without a terminal to confirm on (the plan is above; nothing was changed)\nRun 'aliyun-es-https --help' for usage.\n",
-  );
+  assert.equal(r.stderr, refusal);
+  assert.doesNotMatch(r.stdout, /^result: /m, 'no summary');
   assert.equal(emu.counts().OpenHttps, 0);
   assert.equal(emu.counts().DescribeInstance, 15, 'planned once');
   assert.deepEqual(readdirSync(dir), [], 'the new journal of a refused run is removed');
+
+  // --json: the same refusal on stderr; stdout has the plan's events, `planned` with the counts
+  // the confirmation was asked with, then the instances not changed (NotConfirmed).
+  const json = await cli([...args, '--json'], { cwd: dir });
+  assert.equal(json.code, 2, json.stdout + json.stderr);
+  assert.equal(json.stderr, refusal);
+  const events = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+  const planned = events.findIndex((e) => e.type === 'planned');
+  assert.deepEqual(events[planned], { type: 'planned', toChange: 15, https: 0, cannot: 0, failed: 0, interrupted: 0 });
+  assert.equal(events.slice(0, planned).filter((e) => e.type === 'plan').length, 15);
+  const after = events.slice(planned + 1);
+  assert.equal(after.length, 15, JSON.stringify(after.slice(0, 2)));
+  for (const e of after) assert.deepEqual([e.type, e.outcome, e.code], ['result', 'interrupted', 'NotConfirmed']);
+  assert.equal(emu.counts().OpenHttps, 0);
+  assert.deepEqual(readdirSync(dir), []);
+
+  // An existing journal (an earlier run's clientToken in it) is kept, whatever the answer.
+  const path = join(dir, 'kept.jsonl');
+  const earlier = `${JSON.stringify({ at: 1, instanceId: OF('http')[0], event: 'token', clientToken: 'T-kept' })}\n`;
+  writeFileSync(path, earlier);
+  const kept = await cli([...args, '--journal', path], { cwd: dir });
+  assert.equal(kept.code, 2, kept.stdout + kept.stderr);
+  assert.equal(kept.stderr, refusal);
+  assert.ok(readFileSync(path, 'utf8').startsWith(earlier), 'the earlier records are still there');
+  assert.deepEqual(readdirSync(dir), ['kept.jsonl']);
+  assert.equal(emu.counts().OpenHttps, 0);
 
   // One instance to change (and one already HTTPS): no confirmation needed.
   const [open] = OF('http');
@@ -345,25 +555,38 @@ test('without a terminal, more than one change needs --yes: exit 2 after the pla
   assert.equal(emu.requests(open, 'DescribeInstance') + emu.requests(skip, 'DescribeInstance') >= 3, true);
 });
 
-test('on a terminal: the plan, then one question; no → nothing changed (exit 4), yes → changed (exit 0)', async () => {
+test('on a terminal: the plan, then one question before any change; no → nothing changed (exit 4), yes → changed as planned (exit 0)', async () => {
   const ids = [...OF('http').slice(0, 2), OF('https')[0]];
   const args = ['ensure-https', ...ids.flatMap((id) => ['--instance-id', id]), ...FAST, ...onEmulator()];
-  const no = await cli(args, { tty: true, input: 'n\n', cwd: freshDir() });
+  const noDir = freshDir();
+  const no = await cli(args, { tty: true, input: 'n\n', cwd: noDir });
   assert.equal(no.code, 4, no.stdout + no.stderr);
   assert.deepEqual(planCounts(no.stdout), { total: 3, skip: 1, open: 2, busy: 0, cannot: 0, failed: 0 });
   assert.match(no.stderr, /Turn HTTPS on for 2 instances\? \[y\/N\] /);
   assert.match(no.stderr, /nothing was changed\n$/);
+  assert.doesNotMatch(no.stderr, /done, \d+ failed/, 'no progress bar: no change started');
+  assert.doesNotMatch(no.stdout, /^result: /m, 'no summary');
   assert.equal(emu.counts().OpenHttps, 0);
+  assert.equal(emu.counts().DescribeInstance, 3, 'planned once');
+  assert.deepEqual(readdirSync(noDir), [], 'the new journal of a declined run is removed');
 
   const dir = freshDir();
+  const looksBefore = emu.requests(ids[2], 'DescribeInstance');
   const yes = await cli(args, { tty: true, input: 'y\n', cwd: dir });
   assert.equal(yes.code, 0, yes.stdout + yes.stderr);
-  assert.match(yes.stdout, /^confirmed: changing \(every instance is looked at again\)$/m);
+  assert.doesNotMatch(yes.stdout, /confirmed|looked at again/);
+  assert.equal(yes.stdout.match(/^plan: /gm).length, 1, 'one plan, printed once');
   assert.equal(tableRows(yes.stdout)[ids[0]].changed, true);
   for (const id of ids.slice(0, 2)) assert.equal(emu.applied(id), 1, id);
-  // A dry run then the real run: each looked at twice before any change (as the help says).
-  assert.equal(emu.requests(ids[2], 'DescribeInstance'), 1 + 2);
-  assert.equal(readdirSync(dir).length, 1, 'one journal for both');
+  // The progress of the changes starts after the answer, not before the question.
+  const asked = yes.stderr.indexOf('Turn HTTPS on for 2 instances? [y/N] ');
+  assert.ok(asked >= 0, yes.stderr);
+  assert.doesNotMatch(yes.stderr.slice(0, asked), /done, \d+ failed/);
+  assert.match(yes.stderr.slice(asked), /\[#{20}\] 3\/3 done, 0 failed, ETA 0s\n$/);
+  // One plan, no second look: the HTTPS one is described once; the changed ones are opened
+  // from the plan's look (then polled).
+  assert.equal(emu.requests(ids[2], 'DescribeInstance'), looksBefore + 1);
+  assert.equal(readdirSync(dir).length, 1, 'one journal');
 });
 
 test('on a terminal: one line per instance in flight and the bar, redrawn in place; the bar is kept at the end', async () => {
@@ -486,6 +709,40 @@ test('a torn last line is dropped and said so; the file is mended so that the ne
   assert.equal(JSON.parse(json.stdout.split('\n')[0]).journalTornLastLine, true);
 });
 
+test('a torn record with a later record joined to it: the CLI resumes with every token, and cuts nothing', async () => {
+  const dir = freshDir();
+  const path = join(dir, 'joined.jsonl');
+  const [a, b, c, d] = OF('http');
+  const token = (at, id, t) => JSON.stringify({ at, instanceId: id, event: 'token', clientToken: t });
+  // b's token record was torn by a crash; a later append (c's token) went on the same line;
+  // d's token is the last line, whole. The library drops only the fragment.
+  const text = `${token(1, a, 'T-a')}\n{"at":2,"instanceId":"${b}","event":"tok${token(3, c, 'T-c')}\n${token(4, d, 'T-d')}\n`;
+  writeFileSync(path, text);
+  const args = ['ensure-https', ...[a, b, c, d].flatMap((id) => ['--instance-id', id]), '--yes', '--journal', path, ...FAST, ...onEmulator()];
+  const r = await cli(args, { cwd: dir });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  // Nothing cut: cutting "the torn last line" here would drop d's whole token record, and a
+  // later resume would send d a new token.
+  assert.ok(readFileSync(path, 'utf8').startsWith(text), 'the earlier lines are kept as they were');
+  assert.match(r.stdout, /: 3 records read, a torn record was dropped \(the record a later append joined to it is kept\)$/m);
+  assert.deepEqual([...openTokens(a)], ['T-a']);
+  assert.deepEqual([...openTokens(c)], ['T-c'], 'the joined record is kept');
+  assert.deepEqual([...openTokens(d)], ['T-d'], 'the whole last line is not cut');
+  assert.match([...openTokens(b)][0], UUID);
+  for (const id of [a, b, c, d]) assert.equal(emu.applied(id), 1, id);
+
+  // The joined line at the very end, without its line break: kept too, and the next record
+  // starts on a line of its own.
+  const last = `${token(1, a, 'T-a')}\n{"at":2,"instanceId":"${b}","ev${token(3, c, 'T-c')}`;
+  writeFileSync(path, last);
+  const again = await cli([...args, '--json'], { cwd: dir });
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.equal(again.stderr, `aliyun-es-https: journal ${path}: a torn record was dropped (the record a later append joined to it is kept)\n`);
+  const after = readFileSync(path, 'utf8');
+  assert.ok(after.startsWith(`${last}\n{"at":`), after.slice(0, 400));
+  assert.deepEqual([...openTokens(c)], ['T-c']);
+});
+
 test('an unreadable line before the last is refused: exit 2, the line named, nothing sent, the file untouched', async () => {
   const dir = freshDir();
   const path = join(dir, 'corrupt.jsonl');
@@ -529,25 +786,33 @@ test('ensure-https usage errors: exit 2, a one-line hint, nothing sent; the othe
     [['open-https', 'es-a', '--all', ...onEmulator()], /--all is for ensure-https, not open-https/],
     [['describe-instance', 'es-a', '--journal', 'j', ...onEmulator()], /--journal is for ensure-https, not describe-instance/],
   ];
-  for (const [args, hint] of cases) {
-    const r = await cli(args, { cwd: dir });
-    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-    assert.equal(r.stdout, '', args.join(' '));
-    const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 2, r.stderr);
-    assert.match(lines[0], hint);
-    assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
-  }
+  // (In parallel: each is a process of its own that sends nothing.)
+  await Promise.all(
+    cases.map(async ([args, hint]) => {
+      const r = await cli(args, { cwd: dir });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.stdout, '', args.join(' '));
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 2, r.stderr);
+      assert.match(lines[0], hint);
+      assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
+    }),
+  );
   // Values the library refuses: exit 2 too, before anything is sent.
-  for (const [args, code] of [
-    [['ensure-https', '--instance-id', 'es-bad!id', '--yes'], 'InvalidInstanceId'],
-    [['ensure-https', '--all', '--concurrency', '65', '--yes'], 'InvalidArgument'],
-    [['ensure-https', '--all', '--max-rps', '0', '--yes'], 'InvalidArgument'],
-  ]) {
-    const r = await cli([...args, ...onEmulator()], { cwd: dir });
-    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stderr, new RegExp(`^error: ${code}: `));
-  }
+  await Promise.all(
+    [
+      [['ensure-https', '--instance-id', 'es-bad!id', '--yes'], 'InvalidInstanceId', /instance/i],
+      [['ensure-https', '--all', '--concurrency', '65', '--yes'], 'InvalidArgument', /concurrency/],
+      [['ensure-https', '--all', '--max-rps', '0', '--yes'], 'InvalidArgument', /maxRps .*\b1 to 10000/],
+      [['ensure-https', '--all', '--max-rps', '0.5', '--yes'], 'InvalidArgument', /maxRps .*\b1 to 10000/],
+      [['ensure-https', '--all', '--max-rps', '10001', '--yes'], 'InvalidArgument', /maxRps .*\b1 to 10000/],
+    ].map(async ([args, code, message]) => {
+      const r = await cli([...args, ...onEmulator()], { cwd: dir });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^error: ${code}: `));
+      assert.match(r.stderr, message);
+    }),
+  );
   assert.equal(emu.log.length, 0);
   assert.deepEqual(readdirSync(dir), ['empty.txt']);
 });
@@ -566,9 +831,10 @@ test('--instances-file: ids one or more per line, comments and blank lines ignor
 test('--help describes ensure-https, its options and exit code 4', async () => {
   const r = await cli(['--help']);
   assert.equal(r.code, 0);
-  for (const text of ['ensure-https --all [--description D]', '--instances-file FILE', '--concurrency N', '--max-rps R', '--dry-run', '--yes', '--journal FILE', 'a dry run, then the real run']) {
+  for (const text of ['ensure-https --all [--description D]', '--instances-file FILE', '--concurrency N', '--max-rps R', '--dry-run', '--yes', '--journal FILE', 'asked once (y/N) before any change']) {
     assert.ok(r.stdout.includes(text), text);
   }
+  assert.ok(!r.stdout.includes('a dry run, then the real run'), 'one plan, no second run');
   assert.match(r.stdout, /\n {2}4 {2}ensure-https: interrupted/);
   assert.ok(existsSync(bin));
 });

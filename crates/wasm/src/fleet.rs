@@ -262,8 +262,8 @@ fn declined(fleet: &Fleet) {
     }
 }
 
-/// Asks `confirm(plan)` (a boolean, or a Promise of one); no `confirm`: yes. A failing or
-/// refusing `confirm` means no.
+/// Asks `confirm(plan)` (a boolean, or a Promise of one); no `confirm`: yes. Only `true` is
+/// a yes: a failing `confirm`, or any other answer (`"yes"`, `1`), is a no.
 async fn confirmed(fleet: &Fleet, planned: &str) -> bool {
     let Some(confirm) = &fleet.args.confirm else {
         return true;
@@ -271,7 +271,7 @@ async fn confirmed(fleet: &Fleet, planned: &str) -> bool {
     let Ok(answer) = confirm.call1(&JsValue::UNDEFINED, &js::from_json(planned)) else {
         return false;
     };
-    matches!(JsFuture::from(Promise::resolve(&answer)).await, Ok(v) if v.is_truthy())
+    matches!(JsFuture::from(Promise::resolve(&answer)).await, Ok(v) if v == JsValue::TRUE)
 }
 
 /// Reads the earlier lines (`load()`: an array of lines, a text, or a Promise of either).
