@@ -24,6 +24,8 @@ for target in response input; do
     -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 > "$log" 2>&1
   status=$?
   took=$(( $(date +%s) - start ))
+  # What failed (a panic's message is far above libFuzzer's closing lines), then the end.
+  grep -E -A6 'panicked at|ERROR: ' "$log" | head -n 20
   tail -n 25 "$log"
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -n 1)
   crashes=0

@@ -28,8 +28,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let lines: Vec<&str> = body.split('\n').collect();
     if let Ok(journal) = Journal::read(lines.iter().copied()) {
-        let records = lines.iter().filter(|l| !l.trim().is_empty()).count();
-        assert_eq!(journal.records + usize::from(journal.torn_last_line), records);
+        // Every line is a record, but for one torn last line dropped (a torn fragment with a
+        // record joined to it still counts that record).
+        let lines = lines.iter().filter(|l| !l.trim().is_empty()).count();
+        let dropped_last = journal.torn_last_line && journal.records + 1 == lines;
+        assert!(journal.records == lines || dropped_last, "{} records of {lines} lines", journal.records);
     }
     let _ = response::excerpt(&body);
 });
