@@ -6,7 +6,7 @@
 
 use super::common::*;
 use crate::Client;
-use js_sys::{Date, Reflect};
+use js_sys::{Date, Function, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
@@ -216,6 +216,39 @@ async fn a_skewed_server_clock_is_learnt_once_and_kept() {
         "two calls with two tokens, each applied once"
     );
     console_log!("| skew | success | 2, then 1 | 1 per call |");
+    // maxAttempts 1 still allows the clock correction's resend — the documented exception —
+    // and `attempts` says that two requests were sent.
+    let id = unique_id("es-fault-skew-");
+    let one = client(r#","maxAttempts":1"#);
+    let r = call(&one, &id, None).await.unwrap();
+    assert_eq!(get(&r, "attempts").as_f64(), Some(2.0));
+    assert_eq!(applied(&id).await, 1.0);
+}
+
+#[wasm_bindgen_test]
+async fn a_server_asking_to_wait_an_hour_is_not_obeyed() {
+    for (name, value) in [("retry-after", "3600"), ("x-acs-retry-after", "86400000")] {
+        let fetch = Function::new_no_args(&format!(
+            "return () => Promise.resolve(new Response(JSON.stringify({{ RequestId: 'R', Code: 'Throttling.User', \
+             Message: 'Request was denied due to user flow control.' }}), {{ status: 400, headers: {{ '{name}': '{value}' }} }}))"
+        ))
+        .call0(&JsValue::NULL)
+        .unwrap();
+        let cfg = config("");
+        Reflect::set(&cfg, &"fetch".into(), &fetch).unwrap();
+        let started = Date::now();
+        let e = call(&Client::new(cfg).unwrap(), "es-cn-1", Some("t"))
+            .await
+            .unwrap_err();
+        assert_error(&e, "Throttling.User");
+        assert!(Date::now() - started < 1_000.0, "{name}: failed at once");
+        assert!(
+            text(&e, "message").contains("asked to wait"),
+            "{}",
+            text(&e, "message")
+        );
+        console_log!("| {name}: {value} | Throttling.User at once | 1 | 0 |");
+    }
 }
 
 #[wasm_bindgen_test]
