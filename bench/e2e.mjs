@@ -1,24 +1,32 @@
 // End-to-end OpenHttps calls of one library against the emulator, in a process of its own
 // (so its peak RSS is its own):
 //
-//   node bench/e2e.mjs --client ours|official|fetch --port P --concurrency C --requests N --warmup W
-//                      [--emu-pid PID --clk-tck 100]
+//   node bench/e2e.mjs --client ours|official|limit|fetch --version v3|v1 --port P --concurrency C
+//                      --requests N --warmup W [--emu-pid PID --clk-tck 100]
 //
 // W warm-up calls, then N calls with C in flight at once; every call has a unique clientToken
 // (so the emulator applies each one) and must answer Result: true. Prints
-// { client, instanceId, concurrency, requests, seconds, rps, p50Ms, p99Ms, errors, firstError,
+// { client, version, instanceId, concurrency, requests, seconds, rps, p50Ms, p99Ms, errors, firstError,
 //   clientCpuUsPerCall, emulatorBusy, maxRssKiB }.
 // clientCpuUsPerCall: this process's CPU time (user + system) per measured call — what the
 // library costs, whatever the emulator's speed. emulatorBusy: the share of one core the
 // emulator process used during the measured calls (Linux /proc; null elsewhere) — near 1.0
 // means the emulator, not the client, set the pace.
 // The caller resets the emulator before starting this process.
+//
+// --version: v3 (ACS3-HMAC-SHA256, the default of both libraries) or v1 (ROA HMAC-SHA1: ours
+// with `signatureVersion: 'v1'`; the official SDK with `signatureAlgorithm: 'v2'`, which makes
+// openapi-core's callApi take doROARequest for this ROA/json API).
 
 import { readFileSync } from 'node:fs';
 import { args, KEY, loadOfficial, loadOurs, percentile, report } from './lib.mjs';
+import { createLimitClient } from './limit.mjs';
 
-const { client, port, concurrency = '1', requests = '1000', warmup = '100', 'emu-pid': emuPid, 'clk-tck': clkTck = '100' } = args();
-const runId = `${client}-c${concurrency}-${process.pid}`;
+const {
+  client, version = 'v3', port, concurrency = '1', requests = '1000', warmup = '100', 'emu-pid': emuPid, 'clk-tck': clkTck = '100',
+} = args();
+if (version !== 'v3' && version !== 'v1') throw new Error('--version v3|v1');
+const runId = `${client}-${version}-c${concurrency}-${process.pid}`;
 const instanceId = `es-active-bench-${runId}`;
 
 /** call(token) resolves to true when the service answered Result: true. */
@@ -26,28 +34,35 @@ let call;
 if (client === 'ours') {
   const { Client } = loadOurs();
   // One attempt, like the official SDK's default, so both do the same work per call.
-  const c = new Client({ endpoint: `http://127.0.0.1:${port}`, credentials: { ...KEY }, maxAttempts: 1 });
+  const c = new Client({ endpoint: `http://127.0.0.1:${port}`, credentials: { ...KEY }, maxAttempts: 1, signatureVersion: version });
   call = async (token) => (await c.openHttps(instanceId, token)).result === true;
+} else if (client === 'limit') {
+  // The least-work client (bench/limit.mjs): the package's request with node:crypto and
+  // node:http, nothing else — the yardstick, not a library.
+  call = createLimitClient({ port: Number(port), version, instanceId, ...KEY });
 } else if (client === 'fetch') {
   // Reference, not a library: our signer plus Node's bare global fetch (undici), no Client —
   // shows how much of our end-to-end time is the HTTP client itself.
   const { signOpenHttps } = loadOurs();
   const endpoint = `http://127.0.0.1:${port}`;
   call = async (token) => {
-    const s = signOpenHttps({ instanceId, clientToken: token, credentials: { ...KEY }, endpoint });
+    const s = signOpenHttps({ instanceId, clientToken: token, credentials: { ...KEY }, endpoint, signatureVersion: version });
     const res = await fetch(s.url, { method: s.method, headers: s.headers });
     return (await res.json()).Result === true;
   };
 } else if (client === 'official') {
   const { es, Config } = loadOfficial();
-  // V3 is its default (signatureAlgorithm unset → ACS3-HMAC-SHA256); protocol 'http' makes it
-  // send plain HTTP to the endpoint (the API's own Params say HTTPS); no retries by default.
-  const c = new es.default(
-    new Config({ ...KEY, endpoint: `127.0.0.1:${port}`, protocol: 'http', regionId: 'cn-hangzhou' }),
-  );
+  // V3 is its default (signatureAlgorithm unset → doRequest, ACS3-HMAC-SHA256); V1 is
+  // signatureAlgorithm 'v2' (→ doROARequest, ROA HMAC-SHA1; signatureVersion stays unset, 'v4'
+  // would take execute()). protocol 'http' makes it send plain HTTP to the endpoint (the API's
+  // own Params say HTTPS); no retries by default.
+  const c = new es.default(new Config({
+    ...KEY, endpoint: `127.0.0.1:${port}`, protocol: 'http', regionId: 'cn-hangzhou',
+    ...(version === 'v1' ? { signatureAlgorithm: 'v2' } : {}),
+  }));
   call = async (token) => (await c.openHttps(instanceId, new es.OpenHttpsRequest({ clientToken: token }))).body?.result === true;
 } else {
-  throw new Error('--client ours|official|fetch');
+  throw new Error('--client ours|official|limit|fetch');
 }
 
 /** Runs `total` calls, `width` at a time; returns per-call latencies (ms) and wall time. */
@@ -94,6 +109,7 @@ const cpu = process.cpuUsage(cpu0);
 const emu1 = emuPid ? emulatorCpuMs() : null;
 report({
   client,
+  version,
   instanceId,
   concurrency: width,
   requests: Number(requests),

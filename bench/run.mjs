@@ -1,6 +1,8 @@
 // The benchmark itself, started by scripts/bench.sh once everything is installed: compares
 // aliyun-es-https ("ours", the packed pkg/) with the official SDK @alicloud/elasticsearch20170613
-// ("official"), prints a table and writes bench/results/latest.json.
+// ("official") and, end to end, with the least-work client ("limit", bench/limit.mjs: the same
+// request with node:crypto and node:http, nothing more), V3 and V1; prints a table and writes
+// bench/results/latest.json.
 //
 // Environment (set by scripts/bench.sh):
 //   BENCH_OURS_DIR           project with the packed tarball installed
@@ -23,9 +25,13 @@ const here = new URL('.', import.meta.url).pathname;
 const root = join(here, '..');
 const quick = process.env.BENCH_QUICK === '1';
 const settings = quick
-  ? { signRuns: 3, signSeconds: 0.3, e2eRequests: 500, e2eWarmup: 50, e2eRounds: 1, coldLaunches: 3 }
+  // Two rounds even here, so the rotation and the per-round ratios run too.
+  ? { signRuns: 3, signSeconds: 0.3, e2eRequests: 500, e2eWarmup: 50, e2eRounds: 2, coldLaunches: 3 }
   : { signRuns: 5, signSeconds: 1, e2eRequests: 5000, e2eWarmup: 500, e2eRounds: 5, coldLaunches: 5 };
 const CONCURRENCY = [1, 32];
+const VERSIONS = ['v3', 'v1'];
+/** End to end: the package, the official SDK and the least-work client (bench/limit.mjs). */
+const CONTENDERS = ['ours', 'official', 'limit'];
 // Clock ticks per second of /proc/PID/stat CPU times (for the emulator's CPU use).
 let CLK_TCK = '100';
 try { CLK_TCK = execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim(); } catch { /* keep 100 */ }
@@ -60,7 +66,13 @@ async function startEmulator() {
   const port = Number(readFileSync(portFile, 'utf8').trim());
   rmSync(dir, { recursive: true, force: true });
   const admin = async (method, path) => (await fetch(`http://127.0.0.1:${port}${path}`, { method })).json();
-  return { port, child, reset: () => admin('POST', '/__emulator/reset'), instance: (id) => admin('GET', `/__emulator/instances/${id}`) };
+  return {
+    port,
+    child,
+    reset: () => admin('POST', '/__emulator/reset'),
+    instance: (id) => admin('GET', `/__emulator/instances/${id}`),
+    log: () => admin('GET', '/__emulator/log'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,42 +99,63 @@ async function signing() {
   return out;
 }
 
+/** One e2e.mjs process against the emulator, reset first; checked against the emulator's records. */
+async function e2eRun(emu, { client, version, concurrency, requests, warmup, measure = true }) {
+  await emu.reset(); // fresh nonce table, log and clientToken records for every run
+  const r = lastJson(await node(['bench/e2e.mjs', '--client', client, '--version', version, '--port', String(emu.port),
+    '--concurrency', String(concurrency), '--requests', String(requests), '--warmup', String(warmup),
+    ...(measure ? ['--emu-pid', String(emu.child.pid), '--clk-tck', CLK_TCK] : [])]));
+  // The emulator's own count: every call applied exactly once. And its own word on how each
+  // call was signed (its log keeps the last 1000 requests): the version asked for, only.
+  r.emulatorApplied = (await emu.instance(r.instanceId)).applied;
+  r.emulatorSignatureVersions = [...new Set((await emu.log()).filter((e) => e.instanceId === r.instanceId).map((e) => e.signatureVersion))];
+  r.expected = requests + warmup;
+  r.ok = !r.errors && r.emulatorApplied === r.expected &&
+    r.emulatorSignatureVersions.length === 1 && r.emulatorSignatureVersions[0] === version;
+  if (!r.ok) failed = true;
+  return r;
+}
+
+/** The figures compared per end-to-end row, and which way is better. */
+const E2E_METRICS = [
+  ['rps', 'higher'], ['p50Ms', 'lower'], ['p99Ms', 'lower'], ['clientCpuUsPerCall', 'lower'],
+];
+
 async function endToEnd(emu) {
-  // The emulator's own warm-up (its JIT), discarded: otherwise the first measured run pays
-  // for it — the emulator then used about 50% more CPU per request than in later runs.
-  for (const client of ['official', 'ours']) {
-    await emu.reset();
-    await node(['bench/e2e.mjs', '--client', client, '--port', String(emu.port), '--concurrency', '8',
-      '--requests', String(settings.e2eRequests), '--warmup', '0']);
+  // The emulator's own warm-up (its JIT, both signature checks), discarded: otherwise the
+  // first measured run pays for it — the emulator then used about 50% more CPU per request
+  // than in later runs.
+  for (const version of VERSIONS) {
+    for (const client of CONTENDERS) {
+      await e2eRun(emu, { client, version, concurrency: 8, requests: settings.e2eRequests, warmup: 0, measure: false });
+    }
   }
-  console.log('  (emulator warmed up with a discarded run of each client)');
+  console.log('  (emulator warmed up with a discarded run of each contender, V3 and V1)');
   const runs = {};
   for (const concurrency of CONCURRENCY) {
-    // Several rounds, the contenders' order swapped every round: whoever runs first on this
-    // 2-core machine was seen to gain or lose up to 10% (CPU clocks, caches, the emulator's
-    // warm-up), so one run each would measure the order as much as the libraries.
-    for (let round = 0; round < settings.e2eRounds; round += 1) {
-      // 'fetch' is a reference (our signer + bare fetch), not a contender.
-      const order = round % 2 === 0 ? ['ours', 'official', 'fetch'] : ['official', 'ours', 'fetch'];
-      for (const client of order) {
-        await emu.reset(); // fresh nonce table, log and clientToken records for every run
-        const r = lastJson(await node(['bench/e2e.mjs', '--client', client, '--port', String(emu.port),
-          '--concurrency', String(concurrency), '--requests', String(settings.e2eRequests), '--warmup', String(settings.e2eWarmup),
-          '--emu-pid', String(emu.child.pid), '--clk-tck', CLK_TCK]));
-        // The emulator's own count: every call applied exactly once.
-        r.emulatorApplied = (await emu.instance(r.instanceId)).applied;
-        const expected = settings.e2eRequests + settings.e2eWarmup;
-        if (r.errors || r.emulatorApplied !== expected) failed = true;
-        (runs[`${client}.c${concurrency}`] ??= []).push(r);
-        console.log(`  e2e c=${String(concurrency).padEnd(2)} round ${round + 1} ${client.padEnd(8)} ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, ` +
-          `p99 ${r.p99Ms.toFixed(2)} ms, client CPU ${r.clientCpuUsPerCall.toFixed(0)} µs/call, ` +
-          `emulator busy ${r.emulatorBusy === null ? '?' : `${(r.emulatorBusy * 100).toFixed(0)}%`}, max RSS ${(r.maxRssKiB / 1024).toFixed(1)} MiB, errors ${r.errors}` +
-          `${r.firstError ? ` (${r.firstError})` : ''}, emulator applied ${r.emulatorApplied}/${expected}`);
+    for (const version of VERSIONS) {
+      // Several rounds, the contenders' order rotated every round: whoever runs first on this
+      // 2-core machine was seen to gain or lose up to 10% (CPU clocks, caches, the emulator's
+      // warm-up), so one run each would measure the order as much as the libraries.
+      for (let round = 0; round < settings.e2eRounds; round += 1) {
+        const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]);
+        // 'fetch' is a reference (our signer + bare fetch), not a contender: V3 only, last.
+        if (version === 'v3') order.push('fetch');
+        for (const client of order) {
+          const r = await e2eRun(emu, { client, version, concurrency, requests: settings.e2eRequests, warmup: settings.e2eWarmup });
+          (runs[`${client}.${version}.c${concurrency}`] ??= []).push(r);
+          console.log(`  e2e ${version.toUpperCase()} c=${String(concurrency).padEnd(2)} round ${round + 1} ${client.padEnd(8)} ` +
+            `${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ` +
+            `client CPU ${r.clientCpuUsPerCall.toFixed(0)} µs/call, ` +
+            `emulator busy ${r.emulatorBusy === null ? '?' : `${(r.emulatorBusy * 100).toFixed(0)}%`}, max RSS ${(r.maxRssKiB / 1024).toFixed(1)} MiB, errors ${r.errors}` +
+            `${r.firstError ? ` (${r.firstError})` : ''}, emulator applied ${r.emulatorApplied}/${r.expected}, ` +
+            `signed ${r.emulatorSignatureVersions.join('+') || 'nothing logged'}${r.ok ? '' : ' ✗'}`);
+        }
       }
     }
   }
-  // Per client and concurrency: the median of each figure over the rounds (peak RSS: the
-  // highest), with every round kept for the JSON.
+  // Per client, version and concurrency: the median of each figure over the rounds (peak
+  // RSS: the highest), with every round kept for the JSON.
   const out = {};
   for (const [key, rs] of Object.entries(runs)) {
     const med = (f) => median(rs.map(f));
@@ -138,7 +171,24 @@ async function endToEnd(emu) {
       rounds: rs,
     };
   }
-  return out;
+  // The ratios ours/official and ours/limit per row: the median of the per-round ratios (each
+  // round's runs are minutes apart at most, so a slow spell of the machine cancels out).
+  const ratios = {};
+  for (const version of VERSIONS) {
+    for (const c of CONCURRENCY) {
+      const row = `${version}.c${c}`;
+      const [o, t, l] = CONTENDERS.map((k) => out[`${k}.${row}`].rounds);
+      const perRound = (other) => Object.fromEntries(E2E_METRICS.map(([m]) => [m, o.map((r, i) => r[m] / other[i][m])]));
+      const rounds = { oursOverOfficial: perRound(t), oursOverLimit: perRound(l) };
+      const medians = (x) => Object.fromEntries(Object.entries(x).map(([m, values]) => [m, median(values)]));
+      ratios[row] = {
+        oursOverOfficial: medians(rounds.oursOverOfficial),
+        oursOverLimit: medians(rounds.oursOverLimit),
+        rounds,
+      };
+    }
+  }
+  return { runs: out, ratios };
 }
 
 async function coldStart(emu) {
@@ -175,44 +225,55 @@ const fmtInt = (v) => Math.round(v).toLocaleString('en-US');
 const fmtMs = (v) => v.toFixed(v < 10 ? 2 : 1);
 const fmtBytes = (v) => (v >= 1024 * 1024 ? `${(v / 1048576).toFixed(2)} MiB` : `${(v / 1024).toFixed(1)} KiB`);
 
-/** A row: [metric, ours, official, ratio ours/official, which is better]. */
-function row(metric, ours, official, better, fmt) {
-  if (typeof ours !== 'number' || typeof official !== 'number') {
-    return [metric, typeof ours === 'number' ? fmt(ours) : String(ours), typeof official === 'number' ? fmt(official) : String(official), '—', '—'];
-  }
-  const ratio = ours / official;
-  const oursWins = better === 'higher' ? ratio > 1 : ratio < 1;
-  const factor = ratio >= 1 ? ratio : 1 / ratio;
-  const verdict = Math.abs(ratio - 1) < 0.02 ? 'even' : `${oursWins ? 'ours' : 'official'} ×${factor.toFixed(factor < 10 ? 2 : 1)}`;
-  return [metric, fmt(ours), fmt(official), ratio.toFixed(ratio < 0.1 ? 4 : 2), `${better} is better → ${verdict}`];
+const fmtRatio = (r) => (Number.isFinite(r) ? r.toFixed(r < 0.1 ? 4 : 2) : '—');
+
+/**
+ * A row: [metric, ours, official, limit, ours/official, ours/limit, which is better].
+ * `limit` and the ratios are optional (the limit client is only an end-to-end contender); the
+ * ratios default to the ratio of the values shown.
+ */
+function row(metric, ours, official, better, fmt, { limit, ratio, limitRatio } = {}) {
+  const cell = (v) => (v === undefined ? '' : typeof v === 'number' ? fmt(v) : String(v));
+  const cells = [metric, cell(ours), cell(official), cell(limit)];
+  const limitCell = limit === undefined ? '' : fmtRatio(limitRatio ?? ours / limit);
+  if (typeof ours !== 'number' || typeof official !== 'number') return [...cells, '—', limitCell, '—'];
+  const r = ratio ?? ours / official;
+  const oursWins = better === 'higher' ? r > 1 : r < 1;
+  const factor = r >= 1 ? r : 1 / r;
+  const verdict = Math.abs(r - 1) < 0.02 ? 'even' : `${oursWins ? 'ours' : 'official'} ×${factor.toFixed(factor < 10 ? 2 : 1)}`;
+  return [...cells, fmtRatio(r), limitCell, `${better} is better → ${verdict}`];
 }
 
 function table(results) {
-  const { sign, e2e, cold, size } = results;
+  const { sign, e2e, e2eRatios, cold, size } = results;
   const rows = [];
   const section = (title) => rows.push([title]);
   section(`signing in Node, one request each (median of ${settings.signRuns} × ${settings.signSeconds} s)`);
-  for (const v of ['v3', 'v1']) {
+  for (const v of VERSIONS) {
     rows.push(row(`  sign ${v.toUpperCase()} (ops/s)`, sign[`ours.${v}`].opsPerSec, sign[`official.${v}`].opsPerSec, 'higher', fmtInt));
   }
-  for (const v of ['v3', 'v1']) {
+  for (const v of VERSIONS) {
     const ns = (k) => 1e9 / sign[k].opsPerSec;
     if (sign[`native.${v}`]) {
-      rows.push([`  sign ${v.toUpperCase()} (ns per signature)`, `${fmtInt(ns(`ours.${v}`))}`, fmtInt(ns(`official.${v}`)), '—',
+      rows.push([`  sign ${v.toUpperCase()} (ns per signature)`, `${fmtInt(ns(`ours.${v}`))}`, fmtInt(ns(`official.${v}`)), '', '—', '',
         `ours natively (Rust, no wasm, no JS): ${fmtInt(ns(`native.${v}`))}, so ${fmtInt(ns(`ours.${v}`) - ns(`native.${v}`))} ns are the wasm and its JS boundary`]);
     }
   }
-  section(`end to end against the emulator (${settings.e2eRequests} calls after ${settings.e2eWarmup} warm-up; median of ${settings.e2eRounds} rounds)`);
-  for (const c of CONCURRENCY) {
-    const o = e2e[`ours.c${c}`];
-    const t = e2e[`official.c${c}`];
-    rows.push(row(`  concurrency ${c}: requests/s`, o.rps, t.rps, 'higher', fmtInt));
-    rows.push(row(`  concurrency ${c}: p50 latency (ms)`, o.p50Ms, t.p50Ms, 'lower', fmtMs));
-    rows.push(row(`  concurrency ${c}: p99 latency (ms)`, o.p99Ms, t.p99Ms, 'lower', fmtMs));
-    rows.push(row(`  concurrency ${c}: client CPU per call (µs)`, o.clientCpuUsPerCall, t.clientCpuUsPerCall, 'lower', fmtInt));
-  }
-  for (const c of CONCURRENCY) {
-    rows.push(row(`  peak RSS, concurrency ${c}`, e2e[`ours.c${c}`].maxRssKiB * 1024, e2e[`official.c${c}`].maxRssKiB * 1024, 'lower', fmtBytes));
+  section(`end to end against the emulator (${settings.e2eRequests} calls after ${settings.e2eWarmup} warm-up; ` +
+    `median of ${settings.e2eRounds} round${settings.e2eRounds === 1 ? '' : 's'}; ratios: median of the per-round ratios)`);
+  for (const v of VERSIONS) {
+    for (const c of CONCURRENCY) {
+      section(`  ${v.toUpperCase()}, concurrency ${c}`);
+      const [o, t, l] = CONTENDERS.map((k) => e2e[`${k}.${v}.c${c}`]);
+      const ratios = e2eRatios[`${v}.c${c}`];
+      const e2eRow = (label, m, better, fmt) => row(`    ${label}`, o[m], t[m], better, fmt,
+        { limit: l[m], ratio: ratios.oursOverOfficial[m], limitRatio: ratios.oursOverLimit[m] });
+      rows.push(e2eRow('requests/s', 'rps', 'higher', fmtInt));
+      rows.push(e2eRow('p50 latency (ms)', 'p50Ms', 'lower', fmtMs));
+      rows.push(e2eRow('p99 latency (ms)', 'p99Ms', 'lower', fmtMs));
+      rows.push(e2eRow('client CPU per call (µs)', 'clientCpuUsPerCall', 'lower', fmtInt));
+      rows.push(row('    peak RSS (highest of the rounds)', o.maxRssKiB * 1024, t.maxRssKiB * 1024, 'lower', fmtBytes, { limit: l.maxRssKiB * 1024 }));
+    }
   }
   section(`cold start: process start → first result (median of ${settings.coldLaunches} launches; node alone: ${fmtMs(cold.baseline.medianMs)} ms)`);
   rows.push(row('  to first signature (ms)', cold['ours.sign'].medianMs, cold['official.sign'].medianMs, 'lower', fmtMs));
@@ -226,36 +287,42 @@ function table(results) {
     rows.push(row(`  ${p} bundle, min+gzip (ours: JS + wasm)`,
       o.ok ? o.totalGzip : 'fails', t.ok ? t.totalGzip : 'fails to bundle', 'lower', fmtBytes));
   }
-  const widths = [44, 13, 17, 14];
-  return [
-    ['metric', 'ours', 'official', 'ours/official', 'better'],
-    ...rows,
-  ].map((r) => (r.length === 1 ? r[0] : r.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i]) : cell)).join(' ').trimEnd())).join('\n');
+  const all = [['metric', 'ours', 'official', 'limit', 'ours/official', 'ours/limit', 'better (ours vs official)'], ...rows];
+  // Every column as wide as its widest cell (the last one, free text, unpadded).
+  const widths = all[0].slice(0, -1).map((_, i) => Math.max(...all.filter((r) => r.length > 1).map((r) => r[i].length)));
+  return all.map((r) => (r.length === 1 ? r[0] : r.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd())).join('\n');
 }
 
 function notes(results) {
-  const { e2e, size } = results;
+  const { e2e, e2eRatios, size } = results;
   const lines = [];
-  for (const c of CONCURRENCY) {
-    const busy = ['ours', 'official'].map((k) => e2e[`${k}.c${c}`].emulatorBusy);
-    if (busy.every((b) => b !== null)) {
-      lines.push(`emulator CPU during the concurrency-${c} runs: ${busy.map((b) => `${(b * 100).toFixed(0)}%`).join(' (ours) / ')} (official) of one core` +
-        `${busy.some((b) => b > 0.85) ? ' — near saturation: there requests/s measure the emulator as much as the client; client CPU per call does not' : ''}`);
+  lines.push('limit: the least-work client (bench/limit.mjs) — the package\'s request, byte for byte, signed with node:crypto and ' +
+    'sent with node:http through one keep-alive Agent, no validation, no retries (checked above); ours/limit is what the package costs beyond that');
+  for (const v of VERSIONS) {
+    for (const c of CONCURRENCY) {
+      const busy = CONTENDERS.map((k) => e2e[`${k}.${v}.c${c}`].emulatorBusy);
+      if (busy.every((b) => b !== null)) {
+        lines.push(`emulator CPU during the ${v.toUpperCase()} concurrency-${c} runs: ` +
+          `${busy.map((b, i) => `${(b * 100).toFixed(0)}% (${CONTENDERS[i]})`).join(' / ')} of one core` +
+          `${busy.some((b) => b > 0.85) ? ' — near saturation: there requests/s measure the emulator as much as the client; client CPU per call does not' : ''}`);
+      }
+    }
+  }
+  if (settings.e2eRounds > 1) {
+    for (const v of VERSIONS) {
+      for (const c of CONCURRENCY) {
+        const r = e2eRatios[`${v}.c${c}`].rounds;
+        lines.push(`requests/s round by round, ${v.toUpperCase()} concurrency ${c}: ours/official ${r.oursOverOfficial.rps.map((x) => x.toFixed(2)).join(', ')}; ` +
+          `ours/limit ${r.oursOverLimit.rps.map((x) => x.toFixed(2)).join(', ')}`);
+      }
     }
   }
   for (const c of CONCURRENCY) {
-    const [o, t] = ['ours', 'official'].map((k) => e2e[`${k}.c${c}`].rounds);
-    if (o.length > 1) {
-      lines.push(`requests/s ours/official round by round, concurrency ${c}: ` +
-        o.map((r, i) => (r.rps / t[i].rps).toFixed(2)).join(', '));
-    }
-  }
-  for (const c of CONCURRENCY) {
-    const f = e2e[`fetch.c${c}`];
-    const o = e2e[`ours.c${c}`];
-    lines.push(`reference, concurrency ${c}: signOpenHttps + bare fetch (no Client) ${f.rps.toFixed(0)} req/s, p50 ${fmtMs(f.p50Ms)} ms, ` +
+    const f = e2e[`fetch.v3.c${c}`];
+    const o = e2e[`ours.v3.c${c}`];
+    lines.push(`reference, V3 concurrency ${c}: signOpenHttps + bare fetch (no Client) ${f.rps.toFixed(0)} req/s, p50 ${fmtMs(f.p50Ms)} ms, ` +
       `client CPU ${fmtInt(f.clientCpuUsPerCall)} µs/call — ` +
-      `the Client runs at ${((o.rps / f.rps) * 100).toFixed(0)}% of that; both clients send with node:http in Node (the official SDK through httpx, ours through its own keep-alive transport)`);
+      `the Client runs at ${((o.rps / f.rps) * 100).toFixed(0)}% of that; all three contenders send with node:http in Node (the official SDK through httpx, ours through its own keep-alive transport, the limit through a bare Agent)`);
   }
   const mib = (name) => `${(results.cold[name].maxRssKiB / 1024).toFixed(1)} MiB`;
   lines.push(`peak RSS of a fresh process: node alone ${mib('baseline')}; after the first signature ours ${mib('ours.sign')}, ` +
@@ -291,7 +358,7 @@ try {
 console.log(`bench: aliyun-es-https ${versions.ours} (${commit ?? 'no git'}) vs @alicloud/elasticsearch20170613 ${versions.official} ` +
   `(openapi-core ${versions.openapiCore}), node ${versions.node}, ${os.cpus().length} CPUs${quick ? ', QUICK settings' : ''}`);
 
-const check = runCheck();
+const check = await runCheck();
 console.log(check.lines.join('\n'));
 if (!check.ok) failed = true;
 
@@ -301,7 +368,7 @@ try {
   console.log('signing throughput…');
   results.sign = await signing();
   console.log(`end to end (emulator on 127.0.0.1:${emu.port}, separate process)…`);
-  results.e2e = await endToEnd(emu);
+  ({ runs: results.e2e, ratios: results.e2eRatios } = await endToEnd(emu));
   console.log('cold start…');
   results.cold = await coldStart(emu);
   console.log('footprint…');
