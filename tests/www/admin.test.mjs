@@ -12,7 +12,7 @@ import { describe, test, before, after, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../chromium.mjs';
+import { launchChromium, watchProblems } from '../chromium.mjs';
 import { startDemo } from '../../www/server.mjs';
 import { DEFAULT_CATALOGUE } from '../../emulator/emulator.mjs';
 
@@ -46,16 +46,7 @@ describe('admin page: the instance list in Chromium', { timeout: 60_000 }, () =>
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.stack ?? err}`));
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      // Chromium logs every 4xx answer to fetch; the API's documented errors are such answers.
-      const url = msg.location()?.url ?? '';
-      const path = new URL(url, demo.url).pathname;
-      const isApi = path === '/openapi/instances' || path.startsWith('/openapi/instances/');
-      if (isApi && /^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) return;
-      problems.push(`console.error: ${msg.text()} (${url})`);
-    });
+    watchProblems(page, (p) => problems.push(p), demo.url);
     page.on('request', (req) => requests.push(req.url()));
   });
 

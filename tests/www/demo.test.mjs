@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../chromium.mjs';
+import { launchChromium, watchProblems } from '../chromium.mjs';
 import { startDemo } from '../../www/server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,20 +35,7 @@ describe('demo page (www/) in Chromium', { timeout: 120_000 }, () => {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.stack ?? err}`));
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      // Expected noise: Chromium logs "Failed to load resource: the server responded with a
-      // status of 400" for every fetch answered with an HTTP error, even when the page
-      // handles it. The service's documented errors (InstanceNotFound, …) are 400 answers
-      // to /openapi/ calls, so exactly those are allowed; anything else fails the test.
-      const url = msg.location()?.url ?? '';
-      const isApiAnswer = new URL(url, demo.url).pathname.startsWith('/openapi/instances/');
-      if (isApiAnswer && /^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) {
-        return;
-      }
-      problems.push(`console.error: ${msg.text()} (${url})`);
-    });
+    watchProblems(page, (p) => problems.push(p), demo.url);
     page.on('request', (req) => requests.push(req.url()));
   });
 

@@ -13,7 +13,7 @@ import { describe, test, before, after, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../chromium.mjs';
+import { launchChromium, watchProblems } from '../chromium.mjs';
 import { startDemo } from '../../www/server.mjs';
 import { ACTIVE_INSTANCE_ID, ACTIVATING_INSTANCE_ID, generateCatalogue } from '../../emulator/emulator.mjs';
 
@@ -78,10 +78,7 @@ describe('admin page: Enable HTTPS on all shown (ensureHttpsAll) in Chromium', {
     // A fresh context per test: its own, empty localStorage.
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.stack ?? err}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console.error: ${msg.text()} (${msg.location()?.url ?? ''})`);
-    });
+    watchProblems(page, (p) => problems.push(p));
     await page.goto(demo.url);
     await page.waitForSelector('body[data-ready="true"]', { timeout: TIMEOUT });
   });
