@@ -6,8 +6,11 @@
 // failure shapes (TypeError `fetch failed` with a `cause`; the signal's reason on abort).
 
 // node:http and node:https are loaded on the first request, not with the package: a script
-// that only signs (signOpenHttps) starts about 2 ms sooner.
-const protocolModule = (protocol) => require(protocol === 'https:' ? 'node:https' : 'node:http');
+// that only signs (signOpenHttps) starts about 2 ms sooner. Each once: `require` costs a few
+// microseconds even when cached.
+const modules = {};
+const protocolModule = (protocol) =>
+  (modules[protocol] ??= require(protocol === 'https:' ? 'node:https' : 'node:http'));
 
 /**
  * Longest answer read, in bytes. The API's answers are well under 64 KB; past this the body is
@@ -15,6 +18,9 @@ const protocolModule = (protocol) => require(protocol === 'https:' ? 'node:https
  * package reports it as a MalformedResponse).
  */
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** One decoder for every body: a whole-buffer decode() keeps no state between calls. */
+const UTF8 = new TextDecoder();
 
 /**
  * @param {{ maxSockets?: number, keepAliveTimeout?: number }} [options]
@@ -35,53 +41,101 @@ function createNodeFetch(options = {}) {
       timeout: keepAliveTimeout,
     }));
 
+  // Each origin's parts, parsed once: a client sends every request to one origin, and a whole
+  // URL parse per request costs more than signing it. The path is taken as is only when a URL
+  // parse would leave it unchanged (plain characters, no dot segments); else the URL is parsed.
+  const origins = new Map();
+  function destination(url) {
+    let plain = PLAIN_URL.exec(url);
+    if (plain?.[2] && DOT_SEGMENT.test(plain[2])) plain = null;
+    let target = plain && origins.get(plain[1]);
+    if (!target) {
+      try {
+        target = new URL(plain ? plain[1] : url);
+      } catch (err) {
+        return new TypeError(`Failed to parse URL from ${url}`, { cause: err });
+      }
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+        return new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${target.protocol}`) });
+      }
+      target = {
+        protocol: target.protocol,
+        // node:http wants an IPv6 address without its brackets.
+        hostname: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
+        port: target.port,
+        host: target.host,
+        path: `${target.pathname}${target.search}`,
+      };
+      if (!plain) return target;
+      if (origins.size >= 16) origins.clear(); // a cache, not a record of every origin
+      origins.set(plain[1], target);
+    }
+    return { ...target, path: plain[2] || '/' };
+  }
+
   return function nodeFetch(url, init = {}) {
     return new Promise((resolve, reject) => {
       const { signal } = init;
       if (signal?.aborted) return reject(abortReason(signal));
 
-      let target;
-      try {
-        target = new URL(url);
-      } catch (err) {
-        return reject(new TypeError(`Failed to parse URL from ${url}`, { cause: err }));
-      }
-      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-        return reject(new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${target.protocol}`) }));
-      }
+      const dest = destination(url);
+      if (dest instanceof Error) return reject(dest);
+      const method = init.method ?? 'GET';
+      const body = init.body ?? undefined;
 
-      // The request is signed over the URL's authority, so `host` is that (written like
-      // fetch: no default port) unless the caller names a host header itself.
-      const headers = {};
+      // A flat [name, value, …] list: Node writes it as is, without a setHeader call (and its
+      // checks) per header. The request is signed over the URL's authority, so `host` is that
+      // (written like fetch: no default port) unless the caller names a host header itself.
+      // With a list Node adds no Content-Length, so it is added here as fetch sends it: the
+      // body's byte length, and 0 for a body-less request other than GET or HEAD.
+      const headers = [];
       let hasHost = false;
+      let hasLength = false;
       for (const [name, value] of headerPairs(init.headers)) {
-        headers[name] = value;
-        if (name.toLowerCase() === 'host') hasHost = true;
+        headers.push(name, value);
+        const lower = name.toLowerCase();
+        if (lower === 'host') hasHost = true;
+        else if (lower === 'content-length') hasLength = true;
       }
-      if (!hasHost) headers.host = target.host;
+      if (!hasHost) headers.push('host', dest.host);
+      if (!hasLength && (body !== undefined || (method !== 'GET' && method !== 'HEAD'))) {
+        headers.push('content-length', String(body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength));
+      }
 
       let req;
       let settleBody = null; // once headers arrived, failures go to text() instead
-      const onAbort = () => {
-        const reason = abortReason(signal);
+      let over = false;
+      const stop = (reason) => {
+        if (over) return; // the socket may serve another request by now
         if (settleBody) settleBody(reason);
         else reject(reason);
         req.destroy(); // drops the socket (never pooled mid-request): the server sees it close
       };
+      const onAbort = () => stop(abortReason(signal));
       // Called once the exchange is over, so a long-lived signal keeps no listener per call.
-      const done = () => signal?.removeEventListener('abort', onAbort);
+      const done = () => {
+        over = true;
+        signal?.removeEventListener('abort', onAbort);
+      };
 
       try {
-        req = protocolModule(target.protocol).request(target, {
-          method: init.method ?? 'GET',
+        req = protocolModule(dest.protocol).request({
+          protocol: dest.protocol,
+          hostname: dest.hostname,
+          port: dest.port,
+          path: dest.path,
+          method,
           headers,
-          agent: agentFor(target.protocol),
+          agent: agentFor(dest.protocol),
         });
       } catch (err) {
         // Invalid header name/value or method: fetch throws a TypeError for these too.
         return reject(new TypeError('fetch failed', { cause: err }));
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) signal.addEventListener('abort', onAbort, { once: true });
+      // Without a signal, the cheaper way the package stops its own requests: it calls
+      // `init.cancel()` (an AbortController per request costs more than this whole function).
+      else init.cancel = () => stop(new DOMException('This operation was aborted', 'AbortError'));
 
       // Stays attached for the request's life: after an abort or a response, late socket
       // errors land here instead of becoming an uncaught 'error' event.
@@ -114,7 +168,7 @@ function createNodeFetch(options = {}) {
             let text;
             try {
               // TextDecoder, like fetch's text(): UTF-8, a leading BOM dropped, bad bytes → U+FFFD.
-              text = new TextDecoder().decode(Buffer.concat(chunks));
+              text = UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
             } catch (err) {
               return settleBody(err); // never a throw out of an event handler
             }
@@ -159,11 +213,18 @@ function createNodeFetch(options = {}) {
         });
       });
 
-      // Node adds Content-Length (also 0 for a body-less POST, as fetch does).
-      req.end(init.body ?? undefined);
+      req.end(body);
     });
   };
 }
+
+/**
+ * `origin` and `path` of a URL whose path and query a URL parse would not change: http(s), no
+ * user info, only characters that need no encoding (no quote, space or non-ASCII), no fragment.
+ * DOT_SEGMENT finds what a parse would resolve away (`/./`, `/../`, also percent-encoded).
+ */
+const PLAIN_URL = /^(https?:\/\/[A-Za-z0-9.\-:[\]]+)(\/[A-Za-z0-9\-_.~%!$&()*+,;=:@/]*(?:\?[A-Za-z0-9\-_.~%!$&()*+,;=:@/?]*)?)?$/i;
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?]|$)/i;
 
 /** fetch rejects with the signal's reason: an `AbortError` DOMException for a plain abort(). */
 function abortReason(signal) {

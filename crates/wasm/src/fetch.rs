@@ -62,7 +62,11 @@ pub async fn send(
     timeout_ms: f64,
     abort: Option<&Trigger>,
 ) -> Result<Answer, Error> {
-    let controller = AbortController::new().ok();
+    let transport = custom.cloned();
+    // The package's own transport (node.cjs) is stopped through the `cancel` it puts on `init`:
+    // no AbortController per request for it. Any other fetch gets a signal.
+    let own = transport.is_none() && DEFAULT_FETCH.borrow().is_some();
+    let controller = if own { None } else { AbortController::new().ok() };
     let headers = js_sys::Object::new();
     for (name, value) in &signed.headers {
         js::set(&headers, name, &JsValue::from_str(value));
@@ -85,8 +89,13 @@ pub async fn send(
     let network =
         |e: JsValue| Error::network(cat!("no HTTP answer from ", target, ": ", js::describe(&e)));
     let stopped = |race: Race| {
-        if let Some(c) = &controller {
-            c.abort();
+        match &controller {
+            Some(c) => c.abort(),
+            None => {
+                if let Ok(cancel) = js::get(&init, "cancel").dyn_into::<Function>() {
+                    let _ = cancel.call0(&JsValue::UNDEFINED);
+                }
+            }
         }
         match race {
             Race::Aborted => Error::aborted(),
@@ -94,7 +103,7 @@ pub async fn send(
         }
     };
 
-    let transport = custom.cloned().or_else(|| DEFAULT_FETCH.borrow().clone());
+    let transport = transport.or_else(|| DEFAULT_FETCH.borrow().clone());
     let pending = match transport {
         Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), &init),
         None => global_fetch(url, &init),
