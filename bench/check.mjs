@@ -242,7 +242,7 @@ function mask(head) {
  * then one to percent-encode), V3 and V1: the heads must be the same bytes but for the nonce,
  * the date and the signature. Then the limit client with a fixed time and nonce must send
  * exactly the bytes of signOpenHttps for the same inputs (signature included) plus the three
- * headers node:http adds for the package's transport (host, Connection, Content-Length).
+ * headers the package's transport adds (host, content-length, and node:http's Connection).
  */
 async function limitWireCheck() {
   const { Client, signOpenHttps } = loadOurs();
@@ -283,7 +283,7 @@ async function limitWireCheck() {
       const url = new URL(s.url);
       const expected = `POST ${url.pathname}${url.search} HTTP/1.1\r\n` +
         Object.entries(s.headers).map(([n, v]) => `${n}: ${v}\r\n`).join('') +
-        `host: ${url.host}\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n`;
+        `host: ${url.host}\r\ncontent-length: 0\r\nConnection: keep-alive\r\n\r\n`;
       const exact = fixedHead === expected;
 
       const pass = same && fresh && oneConnection && answered && exact;

@@ -8,12 +8,13 @@
 // Same wire bytes as the package's Client (checked by bench/check.mjs limitWireCheck: nonce,
 // date and signature masked):
 //   V3: accept, x-acs-action, x-acs-version, x-acs-signature-nonce, x-acs-date,
-//       x-acs-content-sha256, authorization, host, Connection: keep-alive, Content-Length: 0
+//       x-acs-content-sha256, authorization, host, content-length: 0, Connection: keep-alive
 //   V1: accept, x-acs-action, x-acs-version, x-acs-signature-nonce, date,
-//       x-acs-signature-method, x-acs-signature-version, authorization, host, Connection, Content-Length
+//       x-acs-signature-method, x-acs-signature-version, authorization, host, content-length,
+//       Connection
 // The headers go to `request` as a raw [name, value, …] array (what `message.rawHeaders`
-// looks like), so node:http writes them as given, without building its header map; naming
-// Connection and Content-Length there gives the bytes node:http adds for the package.
+// looks like), so node:http writes them as given, without building its header map, and adds
+// Connection itself: the package's transport does the same.
 //
 // Not a library: the constants are OpenHttps's, and only what that request needs is there.
 
@@ -102,10 +103,10 @@ export function createLimitClient({
     const headers = v1
       ? ['accept', ACCEPT, 'x-acs-action', ACTION, 'x-acs-version', API_VERSION, 'x-acs-signature-nonce', nonce,
         'date', date, 'x-acs-signature-method', 'HMAC-SHA1', 'x-acs-signature-version', '1.0',
-        'authorization', authorization, 'host', host, 'Connection', 'keep-alive', 'Content-Length', '0']
+        'authorization', authorization, 'host', host, 'content-length', '0']
       : ['accept', ACCEPT, 'x-acs-action', ACTION, 'x-acs-version', API_VERSION, 'x-acs-signature-nonce', nonce,
         'x-acs-date', date, 'x-acs-content-sha256', EMPTY_SHA256,
-        'authorization', authorization, 'host', host, 'Connection', 'keep-alive', 'Content-Length', '0'];
+        'authorization', authorization, 'host', host, 'content-length', '0'];
     return new Promise((resolve, reject) => {
       const req = http.request({
         hostname, port, method: 'POST', path: `${pathname}?clientToken=${percentEncode(clientToken)}`, headers, agent,
