@@ -181,8 +181,16 @@ fn too_large(status: u16) -> Error {
 }
 
 /// Whether this runtime's `fetch` silently drops a `Date` request header, as browsers do
-/// (it is a forbidden header name there; Node keeps it). Tested, not guessed from globals.
+/// (it is a forbidden header name there; Node keeps it). Tested, not guessed from globals,
+/// once: building a `Request` costs more than a whole V1 call otherwise.
 pub fn drops_date_header() -> bool {
+    static DROPS: OneThread<core::cell::Cell<Option<bool>>> = OneThread(core::cell::Cell::new(None));
+    let drops = DROPS.get().unwrap_or_else(test_date_header);
+    DROPS.set(Some(drops));
+    drops
+}
+
+fn test_date_header() -> bool {
     let Ok(request) = js::get(&js_sys::global(), "Request").dyn_into::<Function>() else {
         return false;
     };
