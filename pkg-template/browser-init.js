@@ -4,6 +4,11 @@
 // module itself (not in a wrapper that re-exports it) so that a bundler honouring
 // `"sideEffects": false` cannot skip the wrapper and drop this line.
 guardClient(Client);
+// The build minifies this file's identifiers: the public names are given back, so that
+// `Client.name`, a logged client and stack traces' function names read as in the docs.
+for (const [name, value] of Object.entries({ Client, InstanceIterator, configure, signOpenHttps })) {
+  Object.defineProperty(value, 'name', { value: name });
+}
 export { isOpenHttpsError };
 export const { openHttps, closeHttps, describeInstance, listInstances, instances, ensureHttps, ensureHttpsAll } =
   topLevel(__defaultClient);

@@ -38,8 +38,8 @@ const CALLS = ['openHttps', 'closeHttps', 'describeInstance', 'listInstances', '
  * in Node, of one built from the ALIBABA_CLOUD_* environment (`defaultClient`).
  */
 function topLevel(defaultClient) {
-  const onDefault = (name) =>
-    function (...args) {
+  const onDefault = (name) => {
+    const call = function (...args) {
       let client;
       try {
         client = defaultClient();
@@ -53,6 +53,8 @@ function topLevel(defaultClient) {
         client.free();
       }
     };
+    return Object.defineProperty(call, 'name', { value: name });
+  };
   return Object.fromEntries(CALLS.map((name) => [name, onDefault(name)]));
 }
 

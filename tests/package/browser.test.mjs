@@ -160,6 +160,8 @@ function pageTests(label, state) {
     page();
     assert.deepEqual(state.page.problems, []);
     assert.deepEqual(page().exports, ['function', 'function', 'function']);
+    // The shipped file is minified, identifiers included: the public names are given back.
+    assert.deepEqual(page().names, ['Client', 'configure', 'openHttps', 'Client']);
   });
 
   test(`${label}: openHttps turns HTTPS on for an active instance, once, cross-origin`, () => {
