@@ -445,6 +445,47 @@ describe('node transport only', () => {
     );
   });
 
+  test('without a signal, init.cancel() stops the request as an abort does; once the answer is read it does nothing', async () => {
+    await withServer(
+      (req, res) => {
+        if (req.url === '/hold') return; // never answers
+        if (req.url === '/drip') {
+          res.writeHead(200, { 'content-length': '100000' }).write('x');
+          return;
+        }
+        res.end('ok');
+      },
+      async (server) => {
+        const f = createNodeFetch();
+        // Waiting for the headers. (With a signal there is no cancel: the signal is the way.)
+        const withSignal = { method: 'GET', headers: {}, signal: new AbortController().signal };
+        await (await f(`${server.url}/`, withSignal)).text();
+        assert.equal(withSignal.cancel, undefined);
+        const init = { method: 'POST', headers: {} };
+        const pending = f(`${server.url}/hold`, init);
+        assert.equal(typeof init.cancel, 'function');
+        while (!server.requests.some((r) => r.url === '/hold')) await sleep(5);
+        const connection = server.closes[server.connections - 1];
+        init.cancel();
+        await within(1000, assert.rejects(pending, isAbortError), 'rejection');
+        await within(1000, connection, 'server-side close');
+        // While the body streams: text() rejects.
+        const dripInit = { method: 'GET', headers: {} };
+        const dripping = await f(`${server.url}/drip`, dripInit);
+        dripInit.cancel();
+        await within(1000, assert.rejects(dripping.text(), isAbortError), 'text() rejection');
+        // After a whole answer: a no-op, and the pooled connection serves the next request.
+        const doneInit = { method: 'GET', headers: {} };
+        const res = await f(`${server.url}/`, doneInit);
+        assert.equal(await res.text(), 'ok');
+        const before = server.connections;
+        doneInit.cancel();
+        assert.equal(await (await f(`${server.url}/`, { method: 'GET', headers: {} })).text(), 'ok');
+        assert.equal(server.connections, before);
+      },
+    );
+  });
+
   test('malformed input rejects (no throw) with a TypeError', async () => {
     const f = createNodeFetch();
     await assert.rejects(f('not a url', { method: 'GET', headers: {} }), TypeError);
