@@ -27,7 +27,7 @@ const quick = process.env.BENCH_QUICK === '1';
 const settings = quick
   // Two rounds even here, so the rotation and the per-round ratios run too.
   ? { signRuns: 3, signSeconds: 0.3, e2eRequests: 500, e2eWarmup: 50, e2eRounds: 2, coldLaunches: 3 }
-  : { signRuns: 5, signSeconds: 1, e2eRequests: 5000, e2eWarmup: 500, e2eRounds: 5, coldLaunches: 5 };
+  : { signRuns: 5, signSeconds: 1, e2eRequests: 5000, e2eWarmup: 500, e2eRounds: 5, coldLaunches: 11 };
 const CONCURRENCY = [1, 32];
 const VERSIONS = ['v3', 'v1'];
 /** End to end: the package, the official SDK and the least-work client (bench/limit.mjs). */
