@@ -1,7 +1,7 @@
 // End-to-end OpenHttps calls of one library against the emulator, in a process of its own
 // (so its peak RSS is its own):
 //
-//   node bench/e2e.mjs --client ours|official|limit|fetch --version v3|v1 --port P --concurrency C
+//   node bench/e2e.mjs --client ours|official|limit|bare --version v3|v1 --port P --concurrency C
 //                      --requests N --warmup W [--emu-pid PID --clk-tck 100]
 //
 // W warm-up calls, then N calls with C in flight at once; every call has a unique clientToken
@@ -19,7 +19,7 @@
 // openapi-core's callApi take doROARequest for this ROA/json API).
 
 import { readFileSync } from 'node:fs';
-import { args, KEY, loadOfficial, loadOurs, percentile, report } from './lib.mjs';
+import { args, KEY, loadOfficial, loadOurs, loadTransport, percentile, report } from './lib.mjs';
 import { createLimitClient } from './limit.mjs';
 
 const {
@@ -40,15 +40,19 @@ if (client === 'ours') {
   // The least-work client (bench/limit.mjs): the package's request with node:crypto and
   // node:http, nothing else — the yardstick, not a library.
   call = createLimitClient({ port: Number(port), version, instanceId, ...KEY });
-} else if (client === 'fetch') {
-  // Reference, not a library: our signer plus Node's bare global fetch (undici), no Client —
-  // shows how much of our end-to-end time is the HTTP client itself.
+} else if (client === 'bare') {
+  // Reference, not a library: signOpenHttps plus the package's own Node transport, no Client
+  // (no call machine, timers, retries or futures) — roughly what a plain-JS driver calling
+  // the wasm only to sign would cost (an upper bound: signOpenHttps reads its options anew
+  // each call).
   const { signOpenHttps } = loadOurs();
+  const { createNodeFetch } = loadTransport();
+  const send = createNodeFetch();
   const endpoint = `http://127.0.0.1:${port}`;
   call = async (token) => {
     const s = signOpenHttps({ instanceId, clientToken: token, credentials: { ...KEY }, endpoint, signatureVersion: version });
-    const res = await fetch(s.url, { method: s.method, headers: s.headers });
-    return (await res.json()).Result === true;
+    const res = await send(s.url, { method: s.method, headers: s.headers });
+    return JSON.parse(await res.text()).Result === true;
   };
 } else if (client === 'official') {
   const { es, Config } = loadOfficial();
@@ -62,7 +66,7 @@ if (client === 'ours') {
   }));
   call = async (token) => (await c.openHttps(instanceId, new es.OpenHttpsRequest({ clientToken: token }))).body?.result === true;
 } else {
-  throw new Error('--client ours|official|limit|fetch');
+  throw new Error('--client ours|official|limit|bare');
 }
 
 /** Runs `total` calls, `width` at a time; returns per-call latencies (ms) and wall time. */

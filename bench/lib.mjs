@@ -25,6 +25,14 @@ export function loadOurs() {
 }
 
 /**
+ * The package's Node transport (node-transport.cjs: not an export of the package, so loaded
+ * by its path in the installed copy), for the `bare` reference of bench/e2e.mjs.
+ */
+export function loadTransport() {
+  return requireFrom(OURS_DIR)(join(OURS_DIR, 'node_modules', 'aliyun-es-https', 'node-transport.cjs'));
+}
+
+/**
  * The official SDK: the Elasticsearch client and the openapi-core module under it.
  * openapi-core 1.0.8 signs with its own dist/utils.js (exported as `$OpenApiUtil`, whose
  * default export is the class with the static helpers `getAuthorization`, `hash`,

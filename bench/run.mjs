@@ -139,8 +139,9 @@ async function endToEnd(emu) {
       // warm-up), so one run each would measure the order as much as the libraries.
       for (let round = 0; round < settings.e2eRounds; round += 1) {
         const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]);
-        // 'fetch' is a reference (our signer + bare fetch), not a contender: V3 only, last.
-        if (version === 'v3') order.push('fetch');
+        // 'bare' is a reference (our signer + our transport, no Client), not a contender:
+        // V3 only, last.
+        if (version === 'v3') order.push('bare');
         for (const client of order) {
           const r = await e2eRun(emu, { client, version, concurrency, requests: settings.e2eRequests, warmup: settings.e2eWarmup });
           (runs[`${client}.${version}.c${concurrency}`] ??= []).push(r);
@@ -331,11 +332,12 @@ function notes(results) {
     }
   }
   for (const c of CONCURRENCY) {
-    const f = e2e[`fetch.v3.c${c}`];
+    const f = e2e[`bare.v3.c${c}`];
     const o = e2e[`ours.v3.c${c}`];
-    lines.push(`reference, V3 concurrency ${c}: signOpenHttps + bare fetch (no Client) ${f.rps.toFixed(0)} req/s, p50 ${fmtMs(f.p50Ms)} ms, ` +
-      `client CPU ${fmtInt(f.clientCpuUsPerCall)} µs/call — ` +
-      `the Client runs at ${((o.rps / f.rps) * 100).toFixed(0)}% of that; all three contenders send with node:http in Node (the official SDK through httpx, ours through its own keep-alive transport, the limit through a bare Agent)`);
+    const l = e2e[`limit.v3.c${c}`];
+    lines.push(`reference, V3 concurrency ${c}: signOpenHttps + the package's Node transport, no Client (no call machine, timers or futures) ` +
+      `${f.rps.toFixed(0)} req/s (${(f.rps / l.rps).toFixed(2)} of the limit), p50 ${fmtMs(f.p50Ms)} ms, client CPU ${fmtInt(f.clientCpuUsPerCall)} µs/call — ` +
+      `the Client runs at ${((o.rps / f.rps) * 100).toFixed(0)}% of that`);
   }
   const mib = (name) => `${(results.cold[`require.${name}`].maxRssKiB / 1024).toFixed(1)} MiB`;
   lines.push(`peak RSS of a fresh process (require): node alone ${mib('baseline')}; after the first signature ours ${mib('ours.sign')}, ` +
