@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // aliyun-es-https: turn on HTTPS for an Alibaba Cloud Elasticsearch instance from the shell
-// (open-https, optionally --wait until it is on), look at one (describe-instance), or make sure
-// HTTPS is on for many at once (ensure-https: plan, confirm, journal, resume).
+// (open-https, optionally --wait until it is on), turn it off (close-https), look at one
+// (describe-instance) or at all of a region (list-instances), or make sure HTTPS is on for many
+// at once (ensure-https: plan, confirm, journal, resume).
 // Shaped like `aliyun elasticsearch open-https --instance-id …` so ops people type what they
 // already know. Node ≥ 20, standard library only; the work is done by the package itself.
 import {
@@ -24,7 +25,10 @@ const USAGE = `Usage:
   ${BIN} open-https --instance-id ID [options]
   ${BIN} open-https ID [options]
   ${BIN} open-https --instance-id ID --wait [--wait-timeout MS] [--poll-interval MS] [options]
+  ${BIN} close-https --instance-id ID [options]
+  ${BIN} close-https ID [options]
   ${BIN} describe-instance --instance-id ID [options]
+  ${BIN} list-instances [--description D] [options]
   ${BIN} ensure-https --all [--description D] [fleet options] [options]
   ${BIN} ensure-https --instance-id A --instance-id B … [fleet options] [options]
   ${BIN} ensure-https --instances-file FILE [fleet options] [options]
@@ -36,8 +40,13 @@ Commands:
                       in the background; with --wait, looks at the instance first (nothing is
                       sent if HTTPS is already on) and waits until it is active and serves
                       HTTPS
+  close-https         turns off HTTPS (the CloseHttps API), the mirror of open-https: the
+                      service accepts the change at once and applies it in the background
   describe-instance   prints the instance's id, status, protocol, description and version
                       (the DescribeInstance API)
+  list-instances      lists every instance of the region (all pages of ListInstance),
+                      optionally only those whose description contains D: a table of id,
+                      status, protocol, version and description, then the count
   ensure-https        makes sure HTTPS is on for many instances: every instance of the region
                       (--all, optionally only those whose description contains D), the ids
                       given (--instance-id, repeatable) or the ids in a file (--instances-file:
@@ -51,9 +60,9 @@ Commands:
 
 Options:
   --instance-id ID             the instance, e.g. es-cn-n6w1o1x0w001c (or give it positionally)
-  --client-token T             (open-https) idempotency token, 1-64 printable ASCII characters;
-                               the same token never applies the change twice. Default: a new
-                               UUID, printed so that you can retry with it
+  --client-token T             (open-https, close-https) idempotency token, 1-64 printable
+                               ASCII characters; the same token never applies the change
+                               twice. Default: a new UUID, printed so that you can retry with it
   --wait                       (open-https) wait until HTTPS is on. Progress goes to stderr:
                                on a terminal one status line redrawn in place
                                ("activating activating/HTTP 1m05s"), otherwise one line per
@@ -63,6 +72,7 @@ Options:
                                milliseconds (default 3600000, an hour; at most 86400000)
   --poll-interval MS           (with --wait, and ensure-https) time between two
                                DescribeInstance calls of an instance (default 10000)
+  --description D              (list-instances) only instances whose description contains D
   --region R                   region, e.g. cn-hangzhou (default: ALIBABA_CLOUD_REGION_ID)
   --endpoint URL               host, host:port or http(s)://host[:port] instead of the
                                region's endpoint; not together with --region or --network
@@ -77,7 +87,10 @@ Options:
                                "clientToken","requestId","elapsedMs","polls"} (no progress
                                lines unless stderr is a terminal); describe-instance:
                                {"instanceId","status","protocol","description","esVersion",
-                               "haveClientNode","requestId"}
+                               "haveClientNode","requestId"}; close-https: as open-https;
+                               list-instances: one {"instanceId","status","protocol",
+                               "description","esVersion","haveClientNode"} per line per
+                               instance (NDJSON), printed once every page is in
   -h, --help                   this help (also: ${BIN} help)
   --version                    the package version
   Each flag may be given once (a second --region, --json, … is a usage error), but
@@ -140,13 +153,16 @@ history):
 Empty variables count as unset. The secret and the token are never printed.
 
 Output: "HTTPS enabled on ID (RequestId …, clientToken …)" on stdout (with --wait, once
-HTTPS is on; "HTTPS already enabled on ID" when it was on before). describe-instance prints
-one "name  value" line each for instance, status, protocol, description and version. On
-failure, without --json: "error: <code>: <message>" on stderr, then RequestId, HTTP status,
+HTTPS is on; "HTTPS already enabled on ID" when it was on before); close-https: "HTTPS
+disable accepted on ID (RequestId …, clientToken …)". describe-instance prints one
+"name  value" line each for instance, status, protocol, description and version;
+list-instances a table (instance, status, protocol, version, description) and "N instances".
+On failure, without --json: "error: <code>: <message>" on stderr, then RequestId, HTTP status,
 Recommend and clientToken where known; an answer of Result: false is reported the same way.
 
 Exit codes:
-  0  HTTPS enabled (with --wait: HTTPS is on); describe-instance: the instance was described
+  0  HTTPS enabled (with --wait: HTTPS is on); close-https: HTTPS disable accepted;
+     describe-instance: the instance was described; list-instances: every page was listed
   1  the call failed: an error from the service (InstanceNotFound, InstanceActivating, …),
      the network, a malformed answer, or missing/invalid credentials or region in the
      environment; with --wait also InstanceNotActive, HttpsNeedClientNode and WaitTimeout
@@ -158,7 +174,7 @@ Exit codes:
      is sent (InvalidInstanceId, InvalidClientToken, InvalidRegion, InvalidEndpoint,
      InvalidArgument; printed like other errors); ensure-https: more than one instance to
      change without --yes and without a terminal
-  3  the service answered Result: false: it did not enable HTTPS
+  3  the service answered Result: false: it did not enable HTTPS (close-https: disable)
   4  ensure-https: interrupted by Ctrl-C (resume with the printed command), or not confirmed
      (anything but y at the question: nothing was changed)
   130  interrupted (Ctrl-C) while waiting; ensure-https: a second Ctrl-C
@@ -170,6 +186,8 @@ Examples:
   ALIBABA_CLOUD_ACCESS_KEY_ID=… ALIBABA_CLOUD_ACCESS_KEY_SECRET=… \\
     npx ${BIN} open-https --instance-id es-cn-n6w1o1x0w001c --region cn-hangzhou --wait
   npx ${BIN} describe-instance es-cn-n6w1o1x0w001c --region cn-hangzhou --json | jq -r .protocol
+  npx ${BIN} close-https es-cn-n6w1o1x0w001c --region cn-hangzhou --client-token close-1
+  npx ${BIN} list-instances --region cn-hangzhou --json | jq -r 'select(.protocol == "HTTP") | .instanceId'
   npx ${BIN} ensure-https --all --description prod- --region cn-hangzhou --dry-run
   npx ${BIN} ensure-https --instances-file ids.txt --region cn-hangzhou --yes --concurrency 8
 `;
@@ -188,7 +206,7 @@ const OPTIONS = {
   'poll-interval': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
-  // ensure-https
+  // ensure-https (--description: list-instances too)
   all: { type: 'boolean' },
   description: { type: 'string' },
   'instances-file': { type: 'string' },
@@ -217,14 +235,18 @@ const FLAG_FIELDS = new Set([
   'journal',
 ]);
 
-const COMMANDS = ['open-https', 'describe-instance', 'ensure-https'];
+const COMMANDS = ['open-https', 'close-https', 'describe-instance', 'list-instances', 'ensure-https'];
 
 // The flags that only make sense for some commands (or with --wait).
 const COMMAND_FLAGS = {
-  'client-token': ['open-https'],
+  'instance-id': ['open-https', 'close-https', 'describe-instance', 'ensure-https'],
+  'client-token': ['open-https', 'close-https'],
   wait: ['open-https'],
+  // Refused here rather than with "needs --wait" for the commands that cannot wait at all.
+  'wait-timeout': ['open-https', 'ensure-https'],
+  'poll-interval': ['open-https', 'ensure-https'],
   all: ['ensure-https'],
-  description: ['ensure-https'],
+  description: ['ensure-https', 'list-instances'],
   'instances-file': ['ensure-https'],
   concurrency: ['ensure-https'],
   'max-rps': ['ensure-https'],
@@ -274,13 +296,15 @@ function readCommandLine(args) {
 
   const [command, ...rest] = positionals;
   if (command === undefined) {
-    throw new UsageError('missing the command: open-https, describe-instance or ensure-https');
+    throw new UsageError(
+      'missing the command: open-https, describe-instance or ensure-https; also close-https or list-instances',
+    );
   }
   if (!COMMANDS.includes(command)) {
-    // The first two named as before (scripts and tests may match that text), then the fleet one.
+    // The first two named as before (scripts and tests may match that text), then the others.
     throw new UsageError(
       `unknown command '${command}' (the commands are open-https and describe-instance), ` +
-        'or ensure-https for many instances',
+        'or ensure-https for many instances; also close-https and list-instances',
     );
   }
   refuseRepeatedFlags(tokens);
@@ -291,6 +315,10 @@ function readCommandLine(args) {
       throw new UsageError(
         `unexpected arguments: ${rest.join(' ')} (ensure-https takes --all, --instance-id or --instances-file)`,
       );
+    }
+  } else if (command === 'list-instances') {
+    if (rest.length > 0) {
+      throw new UsageError(`unexpected arguments: ${rest.join(' ')} (list-instances takes no instance id)`);
     }
   } else {
     if (rest.length > 1) throw new UsageError(`unexpected arguments: ${rest.slice(1).join(' ')}`);
@@ -305,10 +333,11 @@ function readCommandLine(args) {
   }
   for (const [flag, commands] of Object.entries(COMMAND_FLAGS)) {
     if (values[flag] !== undefined && !commands.includes(command)) {
-      throw new UsageError(`--${flag} is for ${commands.join(' and ')}, not ${command}`);
+      const names = commands.length > 1 ? `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)}` : commands[0];
+      throw new UsageError(`--${flag} is for ${names}, not ${command}`);
     }
   }
-  if (command !== 'ensure-https') {
+  if (command === 'open-https') {
     for (const flag of WAIT_FLAGS) {
       if (values[flag] !== undefined && values.wait !== true) throw new UsageError(`--${flag} needs --wait`);
     }
@@ -343,6 +372,7 @@ function readCommandLine(args) {
     waitTimeoutMs,
     pollIntervalMs,
     json: values.json === true,
+    description: values.description,
     fleet,
     config: {
       regionId: values.region,
@@ -490,17 +520,65 @@ function printFailure(error, json) {
   process.stderr.write(lines.join('\n') + '\n');
 }
 
-function printAnswer({ result, requestId, clientToken }, instanceId, json) {
+// What the answer of open-https and close-https says: the change accepted, or not made.
+const ANSWER_WORDS = {
+  'open-https': { accepted: 'HTTPS enabled', refused: 'HTTPS was not enabled' },
+  'close-https': { accepted: 'HTTPS disable accepted', refused: 'HTTPS was not disabled' },
+};
+
+/** The answer of one OpenHttps or CloseHttps call (`command` picks the words). */
+function printAnswer({ result, requestId, clientToken }, command, instanceId, json) {
+  const words = ANSWER_WORDS[command];
   if (json) {
     process.stdout.write(JSON.stringify({ RequestId: requestId, Result: result }) + '\n');
   } else if (result) {
-    process.stdout.write(`HTTPS enabled on ${instanceId} (RequestId ${requestId}, clientToken ${clientToken})\n`);
+    process.stdout.write(`${words.accepted} on ${instanceId} (RequestId ${requestId}, clientToken ${clientToken})\n`);
   } else {
     process.stderr.write(
-      `error: HTTPS was not enabled on ${instanceId}: the service answered Result: false\n` +
+      `error: ${words.refused} on ${instanceId}: the service answered Result: false\n` +
         `RequestId: ${requestId}\nclientToken: ${clientToken} (reuse it to retry safely)\n`,
     );
   }
+}
+
+/**
+ * A table as lines: each column as wide as its widest cell, two spaces apart; the last column
+ * is not padded (a long description or error does not push trailing blanks).
+ */
+function tableLines(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? String(c) : String(c).padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+/**
+ * `list-instances`: every page of ListInstance (the library's iterator fetches one at a time).
+ * Printed only once the last page is in, so that a failure on a later page prints the error
+ * alone rather than a partial list a script could take for the whole region.
+ */
+async function listInstances(client, cmd) {
+  const query = cmd.description === undefined ? {} : { description: cmd.description };
+  const instances = [];
+  for await (const instance of client.instances(query)) instances.push(instance);
+  if (cmd.json) {
+    // One object per line for jq; the instance's fields only (no requestId: the pages have theirs).
+    const lines = instances.map(({ instanceId, status, protocol, description, esVersion, haveClientNode }) =>
+      JSON.stringify({ instanceId, status, protocol, description, esVersion, haveClientNode }),
+    );
+    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  }
+  const header = ['instance', 'status', 'protocol', 'version', 'description'];
+  const rows = instances.map((i) =>
+    [i.instanceId, i.status, i.protocol, i.esVersion, i.description].map((v) => v ?? '-'),
+  );
+  const count = `${instances.length} instance${instances.length === 1 ? '' : 's'}`;
+  process.stdout.write(`${[...tableLines(header, rows), count].join('\n')}\n`);
+  return 0;
 }
 
 /** Milliseconds as a short duration: "0.4s", "12.0s", "1m05s", "1h02m03s". */
@@ -979,13 +1057,7 @@ function printSummary(result, journalPath) {
     r.elapsedMs > 0 ? duration(r.elapsedMs) : '-',
     r.code ?? r.requestId ?? '-',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? String(c) : String(c).padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  const out = [line(header), ...rows.map(line)];
+  const out = tableLines(header, rows);
   const failures = result.results.filter((r) => r.outcome === 'failed');
   if (failures.length > 0) {
     out.push('errors:');
@@ -1277,9 +1349,13 @@ async function main(args) {
       printInstance(await client.describeInstance(cmd.instanceId), cmd.json);
       return 0;
     }
+    if (cmd.command === 'list-instances') return await listInstances(client, cmd);
     if (cmd.wait) return await openAndWait(client, cmd);
-    const answer = await client.openHttps(cmd.instanceId, cmd.clientToken);
-    printAnswer(answer, cmd.instanceId, cmd.json);
+    const answer =
+      cmd.command === 'close-https'
+        ? await client.closeHttps(cmd.instanceId, cmd.clientToken)
+        : await client.openHttps(cmd.instanceId, cmd.clientToken);
+    printAnswer(answer, cmd.command, cmd.instanceId, cmd.json);
     return answer.result ? 0 : 3;
   } catch (e) {
     printFailure(e, cmd.json);

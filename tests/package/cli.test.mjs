@@ -25,7 +25,23 @@ let bin;
 let emulator;
 let fake; // a stand-in gateway for answers the emulator never gives
 let fakeUrl;
+const fakeListPages = []; // the ListInstance pages the fake was asked for
 let closedUrl; // nothing listens there
+let listing; // an emulator of its own for list-instances, so that what it lists is known
+
+// instances() asks for pages of 100 (the largest): 250 instances are three ListInstance pages.
+const LISTED = Array.from({ length: 250 }, (_, i) => {
+  const n = String(i + 1).padStart(3, '0');
+  return {
+    id: `es-cn-list${n}`,
+    // Halves that --description tells apart; spaces, since the description is the last column.
+    description: i % 2 === 0 ? `team-a search ${n}` : `team-b logs ${n}`,
+    status: i % 40 === 7 ? 'inactive' : 'active',
+    protocol: i % 3 === 0 ? 'HTTPS' : 'HTTP',
+    esVersion: ['7.10_with_X-Pack', '6.7_with_X-Pack', '8.5_with_X-Pack'][i % 3],
+    haveClientNode: i % 5 !== 0,
+  };
+});
 
 before(async () => {
   installed = installPacked('cli');
@@ -42,6 +58,28 @@ before(async () => {
     } else if (req.url.includes('/es-false-')) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{"RequestId":"FAKE-REQUEST-1","Result":false}');
+    } else if (req.method === 'GET' && req.url.startsWith('/openapi/instances?')) {
+      // ListInstance: a full first page of 150, then a service error on page 2.
+      const page = new URL(req.url, 'http://fake').searchParams.get('page');
+      fakeListPages.push(page);
+      res.writeHead(page === '1' ? 200 : 403, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          page === '1'
+            ? {
+                RequestId: 'FAKE-LIST-1',
+                Headers: { 'X-Total-Count': 150 },
+                Result: Array.from({ length: 100 }, (_, i) => ({ instanceId: `es-cn-fake${i}`, status: 'active', protocol: 'HTTP' })),
+              }
+            : {
+                RequestId: 'FAKE-LIST-2',
+                HostId: 'fake',
+                Code: 'Forbidden.RAM',
+                Message: 'User not authorized to operate on the specified resource.',
+                Recommend: 'https://api.aliyun.com/troubleshoot?q=Forbidden.RAM',
+              },
+        ),
+      );
     } else {
       res.writeHead(502, { 'Content-Type': 'text/html' });
       res.end('<html><body>Bad Gateway</body></html>');
@@ -53,10 +91,14 @@ before(async () => {
   await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
   closedUrl = `http://127.0.0.1:${probe.address().port}`;
   await new Promise((resolve) => probe.close(resolve));
+  // No default catalogue: ListInstance lists LISTED and the emulator's two seeded ids.
+  listing = await startEmulator({ catalogue: false });
+  listing.addInstances(LISTED);
 });
 
 after(async () => {
   await emulator?.close();
+  await listing?.close();
   await new Promise((resolve) => (fake ? fake.close(resolve) : resolve()));
   installed?.remove();
 });
@@ -529,7 +571,7 @@ test('--wait and describe-instance usage errors: exit 2, a one-line hint, nothin
     [['open-https', id, '--wait', '--wait-timeout', ...onEmulator().slice(1)], /--wait-timeout must be a number/],
     [['describe-instance', ...onEmulator()], /missing the instance id: describe-instance --instance-id ID/],
     [['describe-instance', id, '--wait', ...onEmulator()], /--wait is for open-https, not describe-instance/],
-    [['describe-instance', id, '--client-token', 't', ...onEmulator()], /--client-token is for open-https, not describe-instance/],
+    [['describe-instance', id, '--client-token', 't', ...onEmulator()], /--client-token is for open-https and close-https, not describe-instance/],
     [['describe-instance', id, 'extra', ...onEmulator()], /unexpected arguments: extra/],
     [['describe-instances', id], /unknown command 'describe-instances' \(the commands are open-https and describe-instance\)/],
   ];
@@ -552,6 +594,245 @@ test('--wait and describe-instance usage errors: exit 2, a one-line hint, nothin
   assert.equal(emulator.log.length, before);
 });
 
+// --- close-https and list-instances ------------------------------------------------------------
+
+/** Waits until `check()` holds, polling; fails after `ms`. */
+async function eventually(check, what, ms = 5000) {
+  const deadline = performance.now() + ms;
+  while (!check()) {
+    assert.ok(performance.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const closeCalls = (id) => emulator.log.filter((e) => e.instanceId === id && e.action === 'CloseHttps');
+
+test('close-https --instance-id: HTTPS disable accepted, printed, applied once, HTTP after activation; the same --client-token does not apply twice', async () => {
+  const id = `es-https-cli-${randomUUID()}`;
+  const args = ['close-https', '--instance-id', id, '--client-token', 'close-token-1', ...onEmulator()];
+  const first = await cli(args, KEY);
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.stderr, '');
+  const [call] = closeCalls(id);
+  assert.equal(first.stdout, `HTTPS disable accepted on ${id} (RequestId ${call.requestId}, clientToken close-token-1)\n`);
+  assert.equal(call.clientToken, 'close-token-1');
+  assert.equal(emulator.closed(id), 1);
+  assert.equal(emulator.requests(id, 'OpenHttps'), 0, 'CloseHttps, not OpenHttps');
+  await eventually(() => emulator.instance(id).status === 'active' && emulator.instance(id).protocol === 'HTTP', 'HTTP');
+
+  const again = await cli(args, KEY);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout, first.stdout, 'the service replays the first answer (same RequestId)');
+  assert.deepEqual(closeCalls(id).map((e) => [e.clientToken, e.replayed]), [['close-token-1', false], ['close-token-1', true]]);
+  assert.equal(emulator.closed(id), 1);
+});
+
+test('close-https ID: a generated clientToken is printed; --json prints the API answer {"RequestId","Result":true}', async () => {
+  const id = `es-https-cli-${randomUUID()}`;
+  const r = await cli(['close-https', id, ...onEmulator()], KEY);
+  assert.equal(r.code, 0, r.stderr);
+  const m = /^HTTPS disable accepted on (\S+) \(RequestId (\S+), clientToken (\S+)\)\n$/.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  assert.equal(m[1], id);
+  assert.match(m[3], UUID);
+  assert.deepEqual(closeCalls(id).map((e) => [e.requestId, e.clientToken]), [[m[2], m[3]]], 'the token sent is the one printed');
+  assert.equal(emulator.closed(id), 1);
+
+  const jsonId = `es-https-cli-${randomUUID()}`;
+  const json = await cli(['close-https', jsonId, '--json', ...onEmulator()], KEY);
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(json.stderr, '');
+  const answer = JSON.parse(json.stdout);
+  assert.deepEqual(Object.keys(answer), ['RequestId', 'Result']);
+  assert.equal(answer.RequestId, closeCalls(jsonId)[0].requestId);
+  assert.equal(answer.Result, true);
+  assert.equal(emulator.closed(jsonId), 1);
+});
+
+test('close-https: an unknown instance is exit 1 with the service error and the clientToken (its JSON shape with --json)', async () => {
+  const id = `es-cn-nosuch-${randomUUID()}`;
+  const r = await cli(['close-https', id, '--client-token', 'close-missing', ...onEmulator()], KEY);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines[0], 'error: InstanceNotFound: The instanceId provided does not exist.');
+  assert.equal(lines[1], `RequestId: ${closeCalls(id)[0].requestId}`);
+  assert.equal(lines[2], 'HTTP status: 400');
+  assert.match(lines[3], /^Recommend: https:\/\/api\.aliyun\.com\/troubleshoot\?q=InstanceNotFound/);
+  assert.equal(lines[4], 'clientToken: close-missing (reuse it to retry safely)');
+  assert.equal(lines.length, 5);
+
+  const json = await cli(['close-https', id, '--json', ...onEmulator()], KEY);
+  assert.equal(json.code, 1);
+  assert.equal(json.stderr, '');
+  const body = JSON.parse(json.stdout);
+  assert.deepEqual(Object.keys(body), ['RequestId', 'HostId', 'Code', 'Message', 'Recommend']);
+  assert.equal(body.Code, 'InstanceNotFound');
+  assert.equal(body.RequestId, closeCalls(id)[1].requestId);
+  assert.equal(emulator.closed(id), 0);
+});
+
+test('close-https: Result: false from the service is exit 3, as for open-https', async () => {
+  const human = await cli(['close-https', 'es-false-1', '--endpoint', fakeUrl, '--client-token', 'close-false'], KEY);
+  assert.equal(human.code, 3);
+  assert.equal(human.stdout, '');
+  assert.equal(
+    human.stderr,
+    'error: HTTPS was not disabled on es-false-1: the service answered Result: false\n' +
+      'RequestId: FAKE-REQUEST-1\nclientToken: close-false (reuse it to retry safely)\n',
+  );
+
+  const json = await cli(['close-https', 'es-false-1', '--endpoint', fakeUrl, '--json'], KEY);
+  assert.equal(json.code, 3);
+  assert.equal(json.stdout, '{"RequestId":"FAKE-REQUEST-1","Result":false}\n');
+});
+
+/** The table list-instances should print for these emulator views, built from the spec. */
+function expectedTable(views) {
+  const header = ['instance', 'status', 'protocol', 'version', 'description'];
+  const cells = views.map((v) => [v.instanceId, v.status, v.protocol, v.esVersion, v.description]);
+  // Every column as wide as its widest cell, two spaces apart; the last one not padded.
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const row = (c) => c.map((cell, i) => (i < c.length - 1 ? cell.padEnd(widths[i]) : cell)).join('  ');
+  return `${[row(header), ...cells.map(row)].join('\n')}\n${views.length} instances\n`;
+}
+
+/** The ListInstance queries the listing emulator received since `from` log entries. */
+const listQueries = (from) => listing.log.slice(from).filter((e) => e.action === 'ListInstance').map((e) => e.query);
+
+test('list-instances: every page (three ListInstance calls), each instance once in a fitted table, then the count', async () => {
+  const from = listing.log.length;
+  const r = await cli(['list-instances', '--endpoint', listing.url], KEY);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.deepEqual(listQueries(from), ['page=1&size=100', 'page=2&size=100', 'page=3&size=100']);
+  const views = listing.instances();
+  assert.equal(views.length, LISTED.length + 2, 'the seeded instances and the emulator\'s two');
+  assert.equal(r.stdout, expectedTable(views));
+  // The same, said plainly: every seeded instance exactly once, and the count.
+  const lines = r.stdout.trimEnd().split('\n');
+  const ids = lines.slice(1, -1).map((l) => l.split(' ')[0]);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const { id } of LISTED) assert.ok(ids.includes(id), id);
+  assert.equal(lines.at(-1), '252 instances');
+});
+
+test('list-instances --description: only the instances whose description contains D; none: the header and "0 instances"', async () => {
+  const from = listing.log.length;
+  const r = await cli(['list-instances', '--description', 'team-b', '--endpoint', listing.url], KEY);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const teamB = LISTED.filter((i) => i.description.startsWith('team-b')).map((i) => i.id);
+  assert.equal(teamB.length, 125);
+  assert.equal(r.stdout, expectedTable(listing.instances().filter((v) => teamB.includes(v.instanceId))));
+  assert.deepEqual(listQueries(from), ['page=1&size=100&description=team-b', 'page=2&size=100&description=team-b']);
+
+  const none = await cli(['list-instances', '--description', 'no-such-team', '--endpoint', listing.url], KEY);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(none.stdout, 'instance  status  protocol  version  description\n0 instances\n');
+  assert.equal(none.stderr, '');
+});
+
+test('list-instances --json: one Instance object per line (NDJSON, no requestId), nothing on stderr; none: nothing', async () => {
+  const r = await cli(['list-instances', '--json', '--endpoint', listing.url], KEY);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.ok(r.stdout.endsWith('}\n'), r.stdout.slice(-100));
+  const objects = r.stdout.slice(0, -1).split('\n').map((line) => JSON.parse(line));
+  const keys = ['instanceId', 'status', 'protocol', 'description', 'esVersion', 'haveClientNode'];
+  for (const o of objects) assert.deepEqual(Object.keys(o), keys);
+  const expected = listing.instances().map((v) => Object.fromEntries(keys.map((k) => [k, v[k]])));
+  assert.equal(objects.length, 252);
+  assert.deepEqual(objects, expected);
+  // The seeded values came through (not only the emulator's defaults).
+  assert.deepEqual(objects.find((o) => o.instanceId === 'es-cn-list008'), {
+    instanceId: 'es-cn-list008',
+    status: 'inactive',
+    protocol: 'HTTP',
+    description: 'team-b logs 008',
+    esVersion: '6.7_with_X-Pack',
+    haveClientNode: true,
+  });
+
+  const teamA = await cli(['list-instances', '--json', '--description', 'team-a', '--endpoint', listing.url], KEY);
+  assert.equal(teamA.code, 0, teamA.stderr);
+  const ids = teamA.stdout.trimEnd().split('\n').map((line) => JSON.parse(line).instanceId);
+  assert.deepEqual(ids, LISTED.filter((i) => i.description.startsWith('team-a')).map((i) => i.id));
+
+  const none = await cli(['list-instances', '--json', '--description', 'no-such-team', '--endpoint', listing.url], KEY);
+  assert.deepEqual(none, { code: 0, stdout: '', stderr: '' });
+});
+
+test('list-instances: an error on page 2 is exit 1 with the service error, and no partial list', async () => {
+  fakeListPages.length = 0;
+  const r = await cli(['list-instances', '--endpoint', fakeUrl], KEY);
+  assert.deepEqual(fakeListPages, ['1', '2'], 'page 1 was listed, page 2 failed');
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr,
+    'error: Forbidden.RAM: User not authorized to operate on the specified resource.\n' +
+      'RequestId: FAKE-LIST-2\nHTTP status: 403\nRecommend: https://api.aliyun.com/troubleshoot?q=Forbidden.RAM\n',
+  );
+
+  const json = await cli(['list-instances', '--json', '--endpoint', fakeUrl], KEY);
+  assert.equal(json.code, 1);
+  assert.equal(json.stderr, '');
+  assert.equal(
+    json.stdout,
+    '{"RequestId":"FAKE-LIST-2","HostId":"fake","Code":"Forbidden.RAM",' +
+      '"Message":"User not authorized to operate on the specified resource.",' +
+      '"Recommend":"https://api.aliyun.com/troubleshoot?q=Forbidden.RAM"}\n',
+  );
+});
+
+test('close-https and list-instances usage errors: exit 2, a one-line hint, nothing sent', async () => {
+  const sent = () => emulator.requests() + listing.requests();
+  const before = sent();
+  const id = `es-https-cli-${randomUUID()}`;
+  const toEmulator = ['--endpoint', emulator.url];
+  const toListing = ['--endpoint', listing.url];
+  const cases = [
+    [['close-https', ...toEmulator], /^aliyun-es-https: missing the instance id: close-https --instance-id ID$/],
+    [['close-https', '--json', ...toEmulator], /missing the instance id: close-https/],
+    [['close-https', id, '--wait', ...toEmulator], /^aliyun-es-https: --wait is for open-https, not close-https$/],
+    [['close-https', id, '--wait-timeout', '1000', ...toEmulator], /^aliyun-es-https: --wait-timeout is for open-https and ensure-https, not close-https$/],
+    [['close-https', id, '--poll-interval', '100', ...toEmulator], /^aliyun-es-https: --poll-interval is for open-https and ensure-https, not close-https$/],
+    [['close-https', id, '--all', ...toEmulator], /--all is for ensure-https, not close-https/],
+    [['close-https', id, '--yes', ...toEmulator], /--yes is for ensure-https, not close-https/],
+    [['close-https', id, '--description', 'prod', ...toEmulator], /--description is for ensure-https and list-instances, not close-https/],
+    [['close-https', id, 'extra', ...toEmulator], /unexpected arguments: extra/],
+    [['close-https', id, '--instance-id', id, ...toEmulator], /give the instance id once/],
+    [['close-https', '--instance-id', id, '--instance-id', id, ...toEmulator], /give --instance-id once for close-https/],
+    [['close-https', id, '--client-token', 'a', '--client-token', 'b', ...toEmulator], /--client-token is given twice: give it once/],
+    [['close-https', id], /no region: pass --region/],
+    [['list-instances', '--wait', ...toListing], /^aliyun-es-https: --wait is for open-https, not list-instances$/],
+    [['list-instances', '--wait-timeout', '1000', ...toListing], /--wait-timeout is for open-https and ensure-https, not list-instances/],
+    [['list-instances', '--poll-interval', '100', ...toListing], /--poll-interval is for open-https and ensure-https, not list-instances/],
+    [['list-instances', '--client-token', 't', ...toListing], /--client-token is for open-https and close-https, not list-instances/],
+    [['list-instances', '--instance-id', id, ...toListing], /--instance-id is for open-https, close-https, describe-instance and ensure-https, not list-instances/],
+    [['list-instances', id, ...toListing], /unexpected arguments: \S+ \(list-instances takes no instance id\)/],
+    [['list-instances', '--all', ...toListing], /--all is for ensure-https, not list-instances/],
+    [['list-instances', '--dry-run', ...toListing], /--dry-run is for ensure-https, not list-instances/],
+    [['list-instances', '--concurrency', '2', ...toListing], /--concurrency is for ensure-https, not list-instances/],
+    [['list-instances', '--journal', 'j.jsonl', ...toListing], /--journal is for ensure-https, not list-instances/],
+    [['list-instances', '--description', 'a', '--description', 'b', ...toListing], /--description is given twice: give it once/],
+    [['list-instances', '--json', '--json', ...toListing], /--json is given twice: give it once/],
+    [['list-instances', '--region', 'cn-hangzhou', ...toListing], /--region and --endpoint/],
+    [['list-instances'], /no region: pass --region/],
+  ];
+  for (const [args, hint] of cases) {
+    const r = await cli(args, KEY);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.equal(r.stdout, '', args.join(' '));
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 2, r.stderr);
+    assert.match(lines[0], hint, args.join(' '));
+    assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
+  }
+  assert.equal(sent(), before);
+});
+
 test('--help, -h and help print the usage, environment and exit codes (exit 0); no arguments print it on stderr (exit 2)', async () => {
   const outputs = [];
   for (const args of [['--help'], ['-h'], ['help'], ['open-https', '--help'], ['open-https', freshId('help'), '-h'], ['--help', '--help']]) {
@@ -565,13 +846,18 @@ test('--help, -h and help print the usage, environment and exit codes (exit 0); 
   assert.match(help, /aliyun-es-https open-https --instance-id ID/);
   assert.match(help, /aliyun-es-https open-https --instance-id ID --wait \[--wait-timeout MS\] \[--poll-interval MS\]/);
   assert.match(help, /aliyun-es-https describe-instance --instance-id ID/);
+  assert.match(help, /\n {2}aliyun-es-https close-https --instance-id ID \[options\]\n {2}aliyun-es-https close-https ID \[options\]\n/);
+  assert.match(help, /\n {2}aliyun-es-https list-instances \[--description D\] \[options\]\n/);
+  assert.match(help, /\nCommands:\n[^]*\n {2}close-https {9}turns off HTTPS[^]*\n {2}list-instances {6}lists every instance[^]*\nOptions:\n/);
+  // --json says what the two print.
+  assert.match(help, /close-https: as open-https;\s+list-instances: one \{"instanceId","status","protocol",\s+"description","esVersion","haveClientNode"\} per line/);
   for (const flag of ['--client-token', '--region', '--endpoint', '--network', '--signature-version', '--json', '--version', '--wait', '--wait-timeout', '--poll-interval']) {
     assert.ok(help.includes(flag), flag);
   }
   for (const v of ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'ALIBABA_CLOUD_REGION_ID']) {
     assert.ok(help.includes(v), v);
   }
-  assert.match(help, /Exit codes:\n {2}0 .*\n {2}1 [^]*\n {2}2 [^]*\n {2}3 /);
+  assert.match(help, /Exit codes:\n {2}0 [^]*\n {2}1 [^]*\n {2}2 [^]*\n {2}3 /);
   assert.match(help, /\n {2}2 {2}usage error: no arguments at all/);
 
   // `npx aliyun-es-https` alone: a script that lost its arguments must not pass.
@@ -585,12 +871,14 @@ test('--help, -h and help print the usage, environment and exit codes (exit 0); 
   assert.equal(noCommand.stdout, '');
   assert.equal(
     noCommand.stderr,
-    "aliyun-es-https: missing the command: open-https, describe-instance or ensure-https\nRun 'aliyun-es-https --help' for usage.\n",
+    'aliyun-es-https: missing the command: open-https, describe-instance or ensure-https; also close-https or list-instances\n' +
+      "Run 'aliyun-es-https --help' for usage.\n",
   );
 });
 
 test('a flag given twice is a usage error (exit 2, nothing sent), for every flag of every command; --instance-id repeats for ensure-https only', async () => {
-  const before = emulator.log.length;
+  // Counted requests (the log keeps only its last 1000 entries).
+  const before = emulator.requests();
   const id = freshId('repeat');
   // [flag, first, second]: a boolean has no values.
   const common = [
@@ -602,7 +890,9 @@ test('a flag given twice is a usage error (exit 2, nothing sent), for every flag
   ];
   const byCommand = {
     'open-https': [...common, ['--client-token', 't1', 't2'], ['--wait'], ['--wait-timeout', '1000', '2000'], ['--poll-interval', '100', '200']],
+    'close-https': [...common, ['--client-token', 't1', 't2']],
     'describe-instance': common,
+    'list-instances': [...common, ['--description', 'prod', 'test']],
     'ensure-https': [
       ...common,
       ['--all'],
@@ -617,7 +907,13 @@ test('a flag given twice is a usage error (exit 2, nothing sent), for every flag
       ['--poll-interval', '100', '200'],
     ],
   };
-  const target = { 'open-https': [id], 'describe-instance': [id], 'ensure-https': ['--all'] };
+  const target = {
+    'open-https': [id],
+    'close-https': [id],
+    'describe-instance': [id],
+    'list-instances': [],
+    'ensure-https': ['--all'],
+  };
   const cases = [];
   for (const [command, flags] of Object.entries(byCommand)) {
     for (const [flag, first, second] of flags) {
@@ -637,8 +933,9 @@ test('a flag given twice is a usage error (exit 2, nothing sent), for every flag
     [['open-https', id, '--region=cn-hangzhou', '--region=cn-hangzhou'], /^aliyun-es-https: --region is given twice: give it once$/],
     [['open-https', '--instance-id', id, '--instance-id', id, ...onEmulator()], /^aliyun-es-https: give --instance-id once for open-https/],
     [['describe-instance', '--instance-id', id, '--instance-id', id, ...onEmulator()], /^aliyun-es-https: give --instance-id once for describe-instance/],
+    [['close-https', '--instance-id', id, '--instance-id', id, ...onEmulator()], /^aliyun-es-https: give --instance-id once for close-https/],
   );
-  assert.ok(cases.length >= 30, `${cases.length} cases`);
+  assert.ok(cases.length >= 45, `${cases.length} cases`);
   // (In parallel: each is a process of its own, and none may send anything.)
   await Promise.all(
     cases.map(async ([args, hint]) => {
@@ -651,7 +948,7 @@ test('a flag given twice is a usage error (exit 2, nothing sent), for every flag
       assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
     }),
   );
-  assert.equal(emulator.log.length, before);
+  assert.equal(emulator.requests(), before);
 });
 
 test('--version prints the installed package version', async () => {

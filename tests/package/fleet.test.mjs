@@ -775,7 +775,7 @@ test('ensure-https usage errors: exit 2, a one-line hint, nothing sent; the othe
     [['ensure-https', '--all', '--max-rps', 'fast', ...onEmulator()], /--max-rps must be a number/],
     [['ensure-https', '--all', '--poll-interval', '1s', ...onEmulator()], /--poll-interval must be a number of milliseconds/],
     [['ensure-https', '--all', '--wait', ...onEmulator()], /--wait is for open-https, not ensure-https/],
-    [['ensure-https', '--all', '--client-token', 't', ...onEmulator()], /--client-token is for open-https, not ensure-https/],
+    [['ensure-https', '--all', '--client-token', 't', ...onEmulator()], /--client-token is for open-https and close-https, not ensure-https/],
     [['ensure-https', '--instances-file', 'missing.txt', ...onEmulator()], /cannot read --instances-file missing\.txt: ENOENT/],
     [['ensure-https', '--instances-file', 'empty.txt', ...onEmulator()], /no instance id in --instances-file empty\.txt/],
     [['ensure-https', '--all', '--journal', '', ...onEmulator()], /--journal needs a file name/],
