@@ -142,6 +142,7 @@ list.rows.addEventListener('click', (event) => {
   const row = button?.closest('tr[data-instance-id]');
   if (!button || !row || button.disabled) return;
   if (button.dataset.action === 'enable') ensureOnRow(row.dataset.instanceId);
+  else if (button.dataset.action === 'disable') disableOnRow(row.dataset.instanceId);
   else if (button.dataset.action === 'cancel') ops.get(row.dataset.instanceId)?.controller?.abort();
 });
 fleetEls.run.addEventListener('click', () => runFleet(instancesShown.map((i) => i.instanceId), 'all'));
@@ -475,7 +476,8 @@ function safeHttpUrl(value) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The instance list (ListInstance) and, per row, Enable HTTPS (ensureHttps)
+// The instance list (ListInstance) and, per row, Enable HTTPS (ensureHttps) and Disable HTTPS
+// (CloseHttps, then DescribeInstance until the instance is back on HTTP)
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -500,6 +502,16 @@ const PHASES = {
   done: { label: 'HTTPS on', step: 4 },
 };
 
+/**
+ * Disable HTTPS's phases (the page's own: the library has no "ensure HTTP"), on the same bar.
+ * It starts where Enable's request does: there is nothing to check first.
+ */
+const DISABLE_PHASES = {
+  closing: { label: 'Sending CloseHttps', step: 2 },
+  activating: { label: 'Switching back to HTTP', step: 3 },
+  done: { label: 'HTTP on', step: 4 },
+};
+
 const STATUS_TONES = { active: 'ok', activating: 'info', inactive: 'muted', invalid: 'err' };
 
 /** A line of advice under a row's error, for the errors a row is likely to meet. */
@@ -512,6 +524,13 @@ const ROW_ADVICE = {
   NetworkError: 'No answer. Enable again to retry: the same client token is sent, so nothing is applied twice.',
 };
 
+/** The same for Disable HTTPS, where it has to say something else. */
+const DISABLE_ADVICE = {
+  ...ROW_ADVICE,
+  WaitTimeout: 'CloseHttps was accepted but the instance was not back on HTTP in time; the change may still finish: Refresh later.',
+  NetworkError: 'No answer. Disable again to retry: the same client token is sent, so nothing is applied twice.',
+};
+
 /** The instances shown, in the service's order (as ListInstance gave them, then kept up to date). */
 let instancesShown = [];
 /** What the shown list was loaded from (see targetKey), or null before the first load. */
@@ -521,7 +540,8 @@ let loadedInfo = null;
 let loading = false;
 /**
  * The last ensureHttps per instance id: { state: 'running' | 'done' | 'error' | 'cancelled',
- * phase, startedAt, elapsedMs, controller, result, error, openedAt }.
+ * phase, startedAt, elapsedMs, controller, result, error, openedAt }; or the last Disable
+ * HTTPS: the same with kind: 'disable', closedAt instead of openedAt, and polls.
  */
 const ops = new Map();
 /**
@@ -530,6 +550,14 @@ const ops = new Map();
  * service is not applied a second time. Dropped after a success.
  */
 const retryTokens = new Map();
+/**
+ * The clientToken of a Disable HTTPS per instance id, from its first CloseHttps until it is
+ * settled: pressing Disable again after a failure or a cancel is a retry of the same operation,
+ * so a CloseHttps that did reach the service is not applied twice. Dropped once the instance is
+ * seen active on HTTP (the close is done) or HTTPS is turned on again (a new close is a new
+ * operation: the old token would only replay the old answer).
+ */
+const closeTokens = new Map();
 /** Refreshes the elapsed time of the running rows. */
 let ticker = null;
 
@@ -585,6 +613,7 @@ async function loadInstances() {
   }
   loadedFrom = key;
   instancesShown = found;
+  for (const instance of found) settleClose(instance);
   loading = false;
   setListBusy(false);
   if (found.length === 0) setPlaceholder(`No instances at ${target}.`);
@@ -605,11 +634,12 @@ function renderSummary() {
   if (list.summary.textContent !== text) list.summary.textContent = text;
 }
 
-/** Cancels every running ensureHttps and forgets all outcomes and retry tokens. */
+/** Cancels every running operation and forgets all outcomes and retry tokens. */
 function forgetOperations() {
   for (const op of ops.values()) op.controller?.abort();
   ops.clear();
   retryTokens.clear();
+  closeTokens.clear();
 }
 
 function setListBusy(on) {
@@ -684,6 +714,14 @@ function buildRow(instance) {
     'aria-label': `Enable HTTPS on ${id}`,
   });
   enable.append(el('span', 'spinner', { 'aria-hidden': 'true' }), el('span', 'btn-label', {}, 'Enable HTTPS'));
+  // Secondary (not the accent colour): turning HTTPS off is the rare way, not to be hit by mistake.
+  const disable = el('button', 'btn btn-small btn-ghost btn-disable', {
+    type: 'button',
+    'data-action': 'disable',
+    'data-testid': 'disable-https',
+    'aria-label': `Disable HTTPS on ${id}`,
+  });
+  disable.append(el('span', 'spinner spinner-dark', { 'aria-hidden': 'true' }), el('span', 'btn-label', {}, 'Disable HTTPS'));
   const cancel = el('button', 'btn btn-small btn-ghost', {
     type: 'button',
     'data-action': 'cancel',
@@ -693,7 +731,7 @@ function buildRow(instance) {
   const note = el('span', 'op-note', { 'data-testid': 'op-note' });
   // Fleet mode: what the run decided for this instance.
   const plan = el('span', 'badge op-plan', { 'data-testid': 'op-plan', 'data-kind': 'plan', hidden: '' });
-  actions.append(enable, cancel, plan, note);
+  actions.append(enable, disable, cancel, plan, note);
 
   // Progress: the phase is announced (a polite live region); the elapsed time, which changes
   // four times a second, is shown but not announced.
@@ -738,6 +776,7 @@ function updateRow(tr, instance, op) {
   tr.dataset.status = statusText;
   tr.dataset.protocol = protocolText;
   tr.dataset.op = op?.state ?? '';
+  tr.dataset.opKind = op ? (op.kind ?? (op.fleet ? 'fleet' : 'enable')) : '';
   tr.dataset.phase = op?.phase ?? '';
   tr.dataset.plan = op?.plan ?? '';
 
@@ -752,26 +791,36 @@ function updateRow(tr, instance, op) {
   protocol.dataset.tone = isHttps(instance) ? 'ok' : protocolText.toUpperCase() === 'HTTP' ? 'warn' : 'other';
 
   const running = op?.state === 'running';
+  const disabling = op?.kind === 'disable';
   // A fleet run's row before its own ensure starts: planning, or planned and waiting for a slot.
   const queued = op?.state === 'queued';
   const enable = tr.querySelector('[data-action="enable"]');
+  const disable = tr.querySelector('[data-action="disable"]');
   const cancel = tr.querySelector('[data-action="cancel"]');
-  enable.hidden = isHttps(instance) && !running;
+  enable.hidden = running ? disabling : isHttps(instance);
   // While a fleet run goes, no row starts an operation of its own.
   enable.disabled = running || fleetRunning();
-  enable.setAttribute('aria-busy', String(running));
-  enable.querySelector('.btn-label').textContent = running ? 'Enabling…' : 'Enable HTTPS';
+  enable.setAttribute('aria-busy', String(running && !disabling));
+  enable.querySelector('.btn-label').textContent = running && !disabling ? 'Enabling…' : 'Enable HTTPS';
+  // Only an active instance can change its protocol: an activating one gets no Disable.
+  disable.hidden = running ? !disabling : !(isHttps(instance) && instance.status === 'active');
+  disable.disabled = running || queued || fleetRunning();
+  disable.setAttribute('aria-busy', String(running && disabling));
+  disable.querySelector('.btn-label').textContent = running && disabling ? 'Disabling…' : 'Disable HTTPS';
   cancel.hidden = !running || op.fleet === true; // a fleet run has one Stop for all its rows
   cancel.disabled = !running || op.controller?.signal.aborted === true;
+  cancel.setAttribute('aria-label', `Cancel ${disabling ? 'disabling' : 'enabling'} HTTPS on ${instance.instanceId}`);
   const note = tr.querySelector('.op-note');
-  note.textContent = isHttps(instance) && !running && !queued && op?.state !== 'done' && !op?.plan ? 'Nothing to do' : '';
+  // "Nothing to do" explains a row without a button; with Disable offered it would contradict it.
+  note.textContent = isHttps(instance) && disable.hidden && !running && !queued && op?.state !== 'done' && !op?.plan && !disabling ? 'Nothing to do' : '';
   renderPlan(tr.querySelector('.op-plan'), op);
 
   const progress = tr.querySelector('.op-progress');
   progress.hidden = !running && !queued;
   if (op) {
-    const phase = PHASES[op.phase] ?? { label: op.phase, step: 0 };
+    const phase = (disabling ? DISABLE_PHASES : PHASES)[op.phase] ?? { label: op.phase, step: 0 };
     const bar = tr.querySelector('.op-bar');
+    bar.setAttribute('aria-label', `${disabling ? 'Disabling' : 'Enabling'} HTTPS on ${instance.instanceId}`);
     bar.dataset.step = String(phase.step);
     bar.dataset.running = String(running || queued);
     bar.setAttribute('aria-valuenow', String(phase.step));
@@ -796,6 +845,8 @@ function renderOutcome(box, op) {
   const parts = [];
   if (op?.fleet) {
     parts.push(...fleetOutcome(op));
+  } else if (op?.kind === 'disable') {
+    parts.push(...disableOutcome(op));
   } else if (state === 'done') {
     const r = op.result;
     parts.push(el('p', 'op-success', { 'data-testid': 'op-success' },
@@ -867,6 +918,7 @@ async function ensureOnRow(instanceId) {
     op.result = result;
     op.elapsedMs = result.elapsedMs;
     retryTokens.delete(instanceId);
+    closeTokens.delete(instanceId); // HTTPS on again: a later Disable is a new operation
     noteInstance(instanceId, result);
   } catch (err) {
     const error = normaliseError(err);
@@ -907,12 +959,152 @@ async function describeIntoRow(instanceId, config, op) {
   }
 }
 
+/**
+ * Disable HTTPS for one row: one CloseHttps (its clientToken kept until the close is settled,
+ * so a retry cannot apply twice), then DescribeInstance every POLL_INTERVAL_MS until the
+ * instance is active on HTTP, bounded by WAIT_TIMEOUT_MS; Cancel aborts whichever call or wait
+ * is under way. The library has no "ensure HTTP", so the page follows the change itself.
+ */
+async function disableOnRow(instanceId) {
+  if (!lib || ops.get(instanceId)?.state === 'running' || fleetRunning()) return;
+  const controller = new AbortController();
+  const clientToken = closeTokens.get(instanceId) ?? uuid();
+  closeTokens.set(instanceId, clientToken);
+  const op = {
+    kind: 'disable',
+    state: 'running',
+    phase: 'closing',
+    startedAt: performance.now(),
+    elapsedMs: 0,
+    controller,
+    result: null,
+    error: null,
+    closedAt: 'closing', // the furthest of 'closing' / 'activating' reached: CloseHttps goes out at once
+    polls: 0,
+  };
+  ops.set(instanceId, op);
+  refreshRow(instanceId);
+  startTicker();
+  updateFleetControls(); // no fleet run while a row runs
+
+  const signal = controller.signal;
+  const current = () => ops.get(instanceId) === op && op.state === 'running';
+  const config = buildConfig();
+  let client;
+  try {
+    client = new lib.Client(config);
+    const answer = await client.closeHttps(instanceId, clientToken, { signal });
+    if (!answer.result) {
+      // Not an error of the call, but nothing will change: no point in waiting for HTTP.
+      throw { code: 'CloseHttpsRejected', message: 'The service answered Result: false: HTTPS was not turned off.', requestId: answer.requestId };
+    }
+    op.result = { requestId: answer.requestId };
+    op.closedAt = 'activating';
+    if (current()) {
+      op.phase = 'activating';
+      refreshRow(instanceId);
+    }
+    const deadline = op.startedAt + WAIT_TIMEOUT_MS;
+    let seen = null;
+    for (;;) {
+      await sleep(POLL_INTERVAL_MS, signal);
+      if (performance.now() >= deadline) {
+        const last = seen ? ` (last seen: ${seen.status}, ${seen.protocol})` : '';
+        throw {
+          code: 'WaitTimeout',
+          message: `CloseHttps was accepted, but the instance was not active on HTTP after ${duration(WAIT_TIMEOUT_MS)}${last}.`,
+          requestId: answer.requestId,
+        };
+      }
+      seen = await client.describeInstance(instanceId, { signal });
+      op.polls += 1;
+      if (!current()) return; // another list (or operation) took the row over
+      noteInstance(instanceId, seen);
+      if (seen.status === 'active' && !isHttps(seen)) break;
+      // Only `activating` (or `active` still on HTTPS, before the change shows) leads to HTTP.
+      if (seen.status !== 'active' && seen.status !== 'activating') {
+        throw { code: 'InstanceNotActive', message: `HTTPS not turned off: the instance is ${seen.status}.`, requestId: answer.requestId };
+      }
+      refreshRow(instanceId);
+    }
+    op.state = 'done';
+    op.phase = 'done';
+    op.elapsedMs = performance.now() - op.startedAt;
+    closeTokens.delete(instanceId);
+    retryTokens.delete(instanceId); // HTTP again: a later Enable is a new operation
+  } catch (err) {
+    const error = normaliseError(err);
+    op.elapsedMs = performance.now() - op.startedAt;
+    if (error.code === 'Aborted' && signal.aborted) {
+      op.state = 'cancelled';
+    } else {
+      op.state = 'error';
+      op.error = error;
+    }
+  } finally {
+    client?.free();
+    op.controller = null;
+    if (ops.get(instanceId) === op) refreshRow(instanceId);
+    stopTickerIfIdle();
+    updateFleetControls();
+  }
+  // Cancelled after CloseHttps went out: the instance may be changing; show what it is now.
+  if (op.state === 'cancelled' && ops.get(instanceId) === op) await describeIntoRow(instanceId, config, op);
+}
+
+/** What a Disable HTTPS row says once it is over. */
+function disableOutcome(op) {
+  const parts = [];
+  if (op.state === 'done') {
+    parts.push(el('p', 'op-success', { 'data-testid': 'op-success' }, `HTTPS disabled in ${seconds(op.elapsedMs)}`));
+    const meta = [`${op.polls} ${op.polls === 1 ? 'poll' : 'polls'}`, `RequestId ${op.result.requestId}`];
+    parts.push(el('p', 'op-meta mono', {}, meta.join(' · ')));
+  } else if (op.state === 'cancelled') {
+    let text = 'Cancelled while CloseHttps was being sent: it may have reached the service. Refresh to see; Disable again retries it with the same client token.';
+    if (op.closedAt === 'activating') {
+      text = 'Cancelled. CloseHttps had been accepted: the instance goes on activating and turns back to HTTP by itself. Refresh to see.';
+    }
+    parts.push(el('p', 'op-cancelled', { 'data-testid': 'op-cancelled' }, text));
+  } else if (op.state === 'error') {
+    const e = op.error;
+    parts.push(el('p', 'error-code error-code-small', { 'data-testid': 'op-error-code' }, e.code));
+    parts.push(el('p', 'op-error-message', { 'data-testid': 'op-error-message' }, e.message));
+    if (DISABLE_ADVICE[e.code]) parts.push(el('p', 'op-advice', {}, DISABLE_ADVICE[e.code]));
+    const meta = [e.httpStatus !== undefined ? `HTTP ${e.httpStatus}` : null, e.requestId ? `RequestId ${e.requestId}` : null];
+    if (meta.some(Boolean)) parts.push(el('p', 'op-meta mono', {}, meta.filter(Boolean).join(' · ')));
+  }
+  return parts;
+}
+
+/** setTimeout as a promise, cut short by `signal` with the library's own `Aborted` code. */
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    let timer;
+    const abort = () => {
+      clearTimeout(timer);
+      reject({ code: 'Aborted', message: 'Cancelled.', retryable: false });
+    };
+    if (signal.aborted) return abort();
+    timer = setTimeout(() => {
+      signal.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', abort, { once: true });
+  });
+}
+
 /** Keeps the shown instance up to date with what ensureHttps saw (status, protocol). */
 function noteInstance(instanceId, seen) {
   const instance = instancesShown.find((i) => i.instanceId === instanceId);
   if (!instance) return;
   if (seen.status !== undefined) instance.status = seen.status;
   if (seen.protocol !== undefined) instance.protocol = seen.protocol;
+  settleClose(instance);
+}
+
+/** An instance seen active on HTTP has no Disable HTTPS left to retry: its token is spent. */
+function settleClose(instance) {
+  if (instance.status === 'active' && String(instance.protocol).toUpperCase() === 'HTTP') closeTokens.delete(instance.instanceId);
 }
 
 function startTicker() {
@@ -1053,8 +1245,10 @@ function updateFleetControls() {
   fleetEls.stop.textContent = fleet?.state === 'stopping' ? 'Stopping…' : 'Stop';
   list.refresh.disabled = loading || !lib || running;
   for (const tr of list.rows.children) {
-    const enable = tr.querySelector?.('[data-action="enable"]');
-    if (enable) enable.disabled = running || ops.get(tr.dataset.instanceId)?.state === 'running';
+    const rowRunning = ops.get(tr.dataset.instanceId)?.state === 'running';
+    for (const button of tr.querySelectorAll?.('[data-action="enable"], [data-action="disable"]') ?? []) {
+      button.disabled = running || rowRunning;
+    }
   }
 
   let hint = '';
@@ -1063,7 +1257,10 @@ function updateFleetControls() {
   else if (loadedFrom === null || loading) hint = 'Load the instances first.';
   else if (!current) hint = 'The target or the key changed since the list was loaded: Refresh it first.';
   else if (n === 0) hint = 'No instances shown.';
-  else if (rowBusy) hint = 'A row is being enabled: wait for it to finish (or cancel it).';
+  else if (rowBusy) {
+    const disabling = [...ops.values()].some((op) => op.kind === 'disable' && op.state === 'running');
+    hint = `${disabling ? 'A row’s HTTPS is being turned off' : 'A row is being enabled'}: wait for it to finish (or cancel it).`;
+  }
   else {
     hint = `All ${n} shown, ${FLEET_CONCURRENCY} at a time: each is looked at first, and only those on HTTP get OpenHttps.`;
   }
@@ -1339,6 +1536,7 @@ function applyFleetResult(run, result) {
   if (outcome === 'https') {
     noteInstance(id, { status: 'active', protocol: 'HTTPS' });
     retryTokens.delete(id); // a row's earlier failed attempt is settled
+    closeTokens.delete(id); // and a later Disable is a new operation
   }
   if (run.record) {
     run.record.outcomes[id] = outcome;

@@ -1,6 +1,7 @@
 // The demo page's instance list (www/, the "Instances" card) in headless Chromium, against the
-// emulator behind www/server.mjs: ListInstance into a table with badges, and per row Enable
-// HTTPS (ensureHttps) with live progress, errors and Cancel.
+// emulator behind www/server.mjs: ListInstance into a table with badges, per row Enable HTTPS
+// (ensureHttps) with live progress, errors and Cancel, and per HTTPS row Disable HTTPS
+// (CloseHttps, then DescribeInstance until HTTP) the same way.
 //
 //   node --test tests/www/
 //
@@ -30,6 +31,14 @@ const INACTIVE_ID = 'es-cn-archive000001';
 const INVALID_ID = 'es-cn-legacy0000001';
 const SEEDED_ACTIVE = 'es-cn-n6w1o1x0w001c';
 const SEEDED_ACTIVATING = 'es-cn-activating0001';
+// Added through the emulator's control endpoint by the Disable HTTPS tests (after the others,
+// which see only the catalogue).
+const RETRY_ID = 'es-cn-disableretry01'; // active, HTTPS
+const STUCK_ID = 'es-cn-disablestuck01'; // active, HTTPS, a change never finishes
+const TIMEOUT_ID = 'es-cn-disabletimeout1'; // the same, for the wait's time limit
+/** www/app.js's POLL_INTERVAL_MS and WAIT_TIMEOUT_MS. */
+const POLL_INTERVAL_MS = 500;
+const WAIT_TIMEOUT_MS = 15 * 60 * 1000;
 
 let demo;
 let browser;
@@ -39,7 +48,7 @@ let requests = [];
 
 const row = (id) => `tr[data-instance-id="${id}"]`;
 
-describe('admin page: the instance list in Chromium', { timeout: 60_000 }, () => {
+describe('admin page: the instance list in Chromium', { timeout: 120_000 }, () => {
   before(async () => {
     mkdirSync(`${ROOT}${SHOTS}`, { recursive: true });
     demo = await startDemo({ activationMs: ACTIVATION_MS });
@@ -80,6 +89,32 @@ describe('admin page: the instance list in Chromium', { timeout: 60_000 }, () =>
     return res.json();
   }
 
+  /** Adds lifecycle instances to the emulator (its control endpoint), as ListInstance lists them. */
+  async function seed(records) {
+    const res = await fetch(new URL('/__emulator/instances', demo.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(records),
+    });
+    const body = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(body));
+  }
+
+  /** Changes an instance at the emulator (its control endpoint): status, stuck… */
+  async function patchInstance(id, patch) {
+    const res = await fetch(new URL(`/__emulator/instances/${id}`, demo.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(patch),
+    });
+    const body = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(body));
+    return body;
+  }
+
+  /** The emulator's log entries for one instance and action. */
+  const logOf = (id, action) => demo.emulator.log.filter((e) => e.instanceId === id && e.action === action);
+
   async function load() {
     await page.click('#refresh-instances');
     await page.waitForSelector('#instances[data-state="loaded"]', { timeout: TIMEOUT });
@@ -94,6 +129,7 @@ describe('admin page: the instance list in Chromium', { timeout: 60_000 }, () =>
         const status = tr.querySelector('[data-kind="status"]');
         const protocol = tr.querySelector('[data-kind="protocol"]');
         const enable = tr.querySelector('[data-action="enable"]');
+        const disable = tr.querySelector('[data-action="disable"]');
         return {
           id: tr.querySelector('th[scope="row"]').textContent.trim(),
           description: tr.children[1].textContent.trim(),
@@ -103,6 +139,7 @@ describe('admin page: the instance list in Chromium', { timeout: 60_000 }, () =>
           protocolTone: protocol.dataset.tone,
           version: tr.children[4].textContent.trim(),
           enable: enable.hidden ? 'hidden' : enable.disabled ? 'disabled' : 'enabled',
+          disable: disable.hidden ? 'hidden' : disable.disabled ? 'disabled' : 'enabled',
         };
       }),
     );
@@ -179,7 +216,9 @@ describe('admin page: the instance list in Chromium', { timeout: 60_000 }, () =>
         id,
       );
     }
-    assert.equal(await text(`${row(HTTPS_ID)} [data-testid="op-note"]`), 'Nothing to do');
+    // An active HTTPS row offers Disable HTTPS instead of "Nothing to do" (tested further down).
+    assert.equal(await text(`${row(HTTPS_ID)} [data-testid="op-note"]`), '');
+    assert.equal(await page.isVisible(`${row(HTTPS_ID)} [data-action="disable"]`), true);
     assert.match(await text('#instances-summary'), /^8 instances at http:\/\/127\.0\.0\.1:\d+ · 7 without HTTPS · loaded at /);
     assert.equal(demo.emulator.counts().ListInstance, 1, 'one ListInstance call (a page of up to 100)');
     await screenshot('before');
@@ -351,5 +390,255 @@ describe('admin page: the instance list in Chromium', { timeout: 60_000 }, () =>
     const opened = demo.emulator.log.filter((e) => e.instanceId === CANCEL_ID && e.action === 'OpenHttps');
     assert.equal(new Set(opened.map((e) => e.clientToken)).size, 1, 'one client token for both presses');
     assert.equal((await emulatorView(CANCEL_ID)).applied, 1, 'applied once');
+  });
+
+  test('Disable HTTPS on an HTTPS instance: live progress, then HTTP and Enable offered again; one CloseHttps applied', async () => {
+    await load();
+    const before = await readRows();
+    const byId = Object.fromEntries(before.map((r) => [r.id, r]));
+    assert.equal(byId[HTTPS_ID].disable, 'enabled', 'Disable is offered on an active HTTPS row');
+    // Every HTTP row (and the activating one) has no Disable; only active HTTPS rows have it.
+    for (const r of before) {
+      const expected = r.protocol === 'HTTPS' && r.status === 'active' ? 'enabled' : 'hidden';
+      assert.equal(r.disable, expected, `${r.id} (${r.status}, ${r.protocol}): Disable ${expected}`);
+    }
+    assert.ok(before.filter((r) => r.protocol === 'HTTP').length >= 5, 'HTTP rows were checked');
+    // Secondary, not the accent colour of Enable HTTPS.
+    const colours = await page.evaluate(([httpsRow, httpRow]) => {
+      const bg = (selector) => getComputedStyle(document.querySelector(selector)).backgroundColor;
+      return { disable: bg(`${httpsRow} [data-action="disable"]`), enable: bg(`${httpRow} [data-action="enable"]`) };
+    }, [row(HTTPS_ID), row(INACTIVE_ID)]);
+    assert.notEqual(colours.disable, colours.enable, `Disable does not look like Enable: ${JSON.stringify(colours)}`);
+    assert.equal(await page.getAttribute(`${row(HTTPS_ID)} [data-action="disable"]`, 'aria-label'), `Disable HTTPS on ${HTTPS_ID}`);
+
+    const view0 = await emulatorView(HTTPS_ID);
+    assert.deepEqual([view0.closed, view0.protocol, view0.status], [0, 'HTTPS', 'active']);
+    const httpBefore = before.filter((r) => r.protocol === 'HTTP').length;
+    await watchRow(HTTPS_ID);
+    const started = Date.now();
+    await page.click(`${row(HTTPS_ID)} [data-action="disable"]`);
+
+    await page.waitForSelector(`${row(HTTPS_ID)}[data-op="running"][data-op-kind="disable"]`, { timeout: TIMEOUT });
+    assert.equal(await page.isDisabled(`${row(HTTPS_ID)} [data-action="disable"]`), true, 'Disable is disabled while running');
+    assert.equal(await text(`${row(HTTPS_ID)} [data-action="disable"]`), 'Disabling…');
+    assert.equal(await page.isHidden(`${row(HTTPS_ID)} [data-action="enable"]`), true, 'no Enable while disabling');
+    assert.equal(await page.isVisible(`${row(HTTPS_ID)} [data-action="cancel"]`), true, 'Cancel is offered while running');
+    assert.equal(await page.getAttribute(`${row(HTTPS_ID)} [data-action="cancel"]`, 'aria-label'), `Cancel disabling HTTPS on ${HTTPS_ID}`);
+    assert.equal(await page.isDisabled('#fleet-run'), true, 'no fleet run while a row is being changed');
+
+    // The emulator keeps the instance activating for ACTIVATION_MS after CloseHttps.
+    await page.waitForSelector(`${row(HTTPS_ID)}[data-phase="activating"][data-status="activating"]`, { timeout: TIMEOUT });
+    assert.equal(await text(`${row(HTTPS_ID)} [data-testid="op-phase"]`), 'Switching back to HTTP…');
+    assert.equal(await text(`${row(HTTPS_ID)} [data-testid="instance-status"]`), 'activating');
+    assert.equal(await text(`${row(HTTPS_ID)} [data-testid="instance-protocol"]`), 'HTTPS');
+    assert.equal(await page.getAttribute(`${row(HTTPS_ID)} [role="progressbar"]`, 'aria-valuenow'), '3');
+    assert.equal(await page.getAttribute(`${row(HTTPS_ID)} [role="progressbar"]`, 'aria-label'), `Disabling HTTPS on ${HTTPS_ID}`);
+    const elapsed1 = await text(`${row(HTTPS_ID)} [data-testid="op-elapsed"]`);
+    assert.match(elapsed1, /^\d+\.\d s$/);
+    await screenshot('disable-during');
+    await page.waitForFunction(
+      ([selector, before]) => document.querySelector(selector).textContent !== before,
+      [`${row(HTTPS_ID)} [data-testid="op-elapsed"]`, elapsed1],
+      { timeout: TIMEOUT },
+    );
+    assert.ok(parseFloat(await text(`${row(HTTPS_ID)} [data-testid="op-elapsed"]`)) > parseFloat(elapsed1), 'the elapsed time runs');
+
+    await page.waitForSelector(`${row(HTTPS_ID)}[data-op="done"][data-protocol="HTTP"]`, { timeout: TIMEOUT });
+    const took = Date.now() - started;
+    assert.ok(took >= ACTIVATION_MS - 100, `done after the activation (${took} ms)`);
+    assert.equal(await text(`${row(HTTPS_ID)} [data-testid="instance-status"]`), 'active');
+    assert.equal(await text(`${row(HTTPS_ID)} [data-testid="instance-protocol"]`), 'HTTP');
+    assert.equal(await page.getAttribute(`${row(HTTPS_ID)} [data-testid="instance-protocol"]`, 'data-tone'), 'warn');
+    assert.equal(await page.isVisible(`${row(HTTPS_ID)} [data-action="enable"]`), true, 'Enable HTTPS offered again');
+    assert.equal(await page.isEnabled(`${row(HTTPS_ID)} [data-action="enable"]`), true);
+    assert.equal(await text(`${row(HTTPS_ID)} [data-action="enable"]`), 'Enable HTTPS');
+    assert.equal(await page.isHidden(`${row(HTTPS_ID)} [data-action="disable"]`), true, 'no Disable on an HTTP row');
+    assert.equal(await page.isHidden(`${row(HTTPS_ID)} [data-action="cancel"]`), true);
+    assert.equal(await page.isHidden(`${row(HTTPS_ID)} [data-testid="op-progress"]`), true);
+    assert.match(await text(`${row(HTTPS_ID)} [data-testid="op-success"]`), /^HTTPS disabled in \d+\.\d s$/);
+    assert.match(await text('#instances-summary'), new RegExp(` · ${httpBefore + 1} without HTTPS · `), 'the summary follows the rows');
+    assert.equal(await page.isEnabled('#fleet-run'), true, 'the fleet button is back');
+
+    const values = await rowLog();
+    const phases = values('data-phase');
+    assert.deepEqual(phases, ['closing', 'activating', 'done'], `phases ${JSON.stringify(phases)}`);
+    assert.ok(values('data-status').includes('activating'), `status activating seen: ${JSON.stringify(values('data-status'))}`);
+    assert.deepEqual(values('data-protocol'), ['HTTP'], 'the protocol changed once, to HTTP');
+
+    // The emulator applied exactly one CloseHttps (and no OpenHttps), and it is HTTP there too.
+    const view = await emulatorView(HTTPS_ID);
+    assert.equal(view.closed, 1);
+    assert.equal(view.requests.CloseHttps, 1);
+    assert.equal(view.requests.OpenHttps, 0);
+    assert.equal(view.protocol, 'HTTP');
+    assert.equal(view.status, 'active');
+    const closed = logOf(HTTPS_ID, 'CloseHttps');
+    assert.equal(closed.length, 1);
+    assert.equal(closed[0].status, 200);
+    assert.match(closed[0].clientToken ?? '', /^[0-9a-f-]{36}$/, 'a client token was sent');
+    // Followed with DescribeInstance, one poll interval apart; the row counts them.
+    const polls = logOf(HTTPS_ID, 'DescribeInstance');
+    assert.ok(polls.length >= 3 && polls.length <= ACTIVATION_MS / POLL_INTERVAL_MS + 3, `${polls.length} polls`);
+    for (let i = 1; i < polls.length; i++) {
+      const gap = Date.parse(polls[i].time) - Date.parse(polls[i - 1].time);
+      assert.ok(gap >= POLL_INTERVAL_MS - 50, `poll ${i} came ${gap} ms after the one before`);
+    }
+    assert.ok(Date.parse(polls[0].time) >= Date.parse(closed[0].time), 'the polls follow CloseHttps');
+    assert.equal(await text(`${row(HTTPS_ID)} .op-meta`), `${polls.length} polls · RequestId ${closed[0].requestId}`);
+    await page.locator(row(HTTPS_ID)).scrollIntoViewIfNeeded();
+    await screenshot('disable-after');
+
+    // Refresh: the service says HTTP too.
+    await load();
+    const rows = await readRows();
+    assert.deepEqual(
+      (({ status, protocol, enable, disable }) => ({ status, protocol, enable, disable }))(rows.find((r) => r.id === HTTPS_ID)),
+      { status: 'active', protocol: 'HTTP', enable: 'enabled', disable: 'hidden' },
+    );
+
+    // Enable again, then Disable again from the finished row: a new operation, a new token.
+    await page.click(`${row(HTTPS_ID)} [data-action="enable"]`);
+    await page.waitForSelector(`${row(HTTPS_ID)}[data-op="done"][data-protocol="HTTPS"]`, { timeout: TIMEOUT });
+    assert.equal(await page.isVisible(`${row(HTTPS_ID)} [data-action="disable"]`), true, 'Disable offered on the row just turned HTTPS');
+    assert.equal(await page.isVisible(`${row(HTTPS_ID)} [data-testid="op-success"]`), true, 'with the outcome of the Enable');
+    await page.click(`${row(HTTPS_ID)} [data-action="disable"]`);
+    await page.waitForSelector(`${row(HTTPS_ID)}[data-op="done"][data-op-kind="disable"][data-protocol="HTTP"]`, { timeout: TIMEOUT });
+    const closedTwice = logOf(HTTPS_ID, 'CloseHttps');
+    assert.equal(closedTwice.length, 2);
+    assert.notEqual(closedTwice[1].clientToken, closedTwice[0].clientToken, 'each Disable is its own operation');
+    assert.equal((await emulatorView(HTTPS_ID)).closed, 2);
+  });
+
+  test('Disable HTTPS errors show in the row; Disable again retries with the same client token, applied once', async () => {
+    await seed([{ id: RETRY_ID, description: 'disable-retry', status: 'active', protocol: 'HTTPS' }]);
+    await load();
+    assert.equal((await readRows()).find((r) => r.id === RETRY_ID)?.disable, 'enabled');
+
+    // Another change starts behind the page's back: the row still shows active, HTTPS.
+    await patchInstance(RETRY_ID, { status: 'activating' });
+    await page.click(`${row(RETRY_ID)} [data-action="disable"]`);
+    await page.waitForSelector(`${row(RETRY_ID)}[data-op="error"]`, { timeout: TIMEOUT });
+    assert.equal(await text(`${row(RETRY_ID)} [data-testid="op-error-code"]`), 'InstanceActivating');
+    assert.equal(await text(`${row(RETRY_ID)} [data-testid="op-error-message"]`), 'Instance is activating.');
+    assert.equal(await text(`${row(RETRY_ID)} .op-advice`), 'Another change is running: try again once the instance is active.');
+    const refused = logOf(RETRY_ID, 'CloseHttps');
+    assert.equal(refused.length, 1);
+    assert.equal(refused[0].code, 'InstanceActivating');
+    assert.equal(await text(`${row(RETRY_ID)} .op-meta`), `HTTP 400 · RequestId ${refused[0].requestId}`);
+    assert.equal(await page.isEnabled(`${row(RETRY_ID)} [data-action="disable"]`), true, 'Disable usable again');
+    assert.equal(await page.isHidden(`${row(RETRY_ID)} [data-action="cancel"]`), true);
+    assert.equal(await page.isHidden(`${row(RETRY_ID)} [data-testid="op-progress"]`), true);
+    assert.equal(logOf(RETRY_ID, 'DescribeInstance').length, 0, 'no polling after a refused CloseHttps');
+    await page.locator(row(RETRY_ID)).scrollIntoViewIfNeeded();
+    await screenshot('disable-error');
+
+    // Once that change is over, the next CloseHttps is applied, but its answer is lost on the
+    // way back (a proxy's page instead of the service's JSON): the row shows an error, and the
+    // instance is already turning HTTP.
+    const deadline = Date.now() + TIMEOUT;
+    while ((await emulatorView(RETRY_ID)).status !== 'active') {
+      assert.ok(Date.now() < deadline, 'the emulator’s change ended');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const closeRoute = `**/openapi/instances/${RETRY_ID}/actions/close-https*`;
+    await page.route(closeRoute, async (route) => {
+      await route.fetch(); // it reaches the service…
+      await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>Sign in</title>' });
+    });
+    try {
+      await page.click(`${row(RETRY_ID)} [data-action="disable"]`);
+      await page.waitForSelector(`${row(RETRY_ID)}[data-op="error"] [data-testid="op-error-code"]:text-is("MalformedResponse")`, { timeout: TIMEOUT });
+    } finally {
+      await page.unroute(closeRoute);
+    }
+    assert.equal(await text(`${row(RETRY_ID)} .op-meta`), 'HTTP 200');
+    const lost = await emulatorView(RETRY_ID);
+    assert.equal(lost.closed, 1, 'that CloseHttps was applied');
+    assert.equal(lost.status, 'activating');
+
+    // Disable again: the same client token, so the service replays its answer and applies
+    // nothing; the row follows the change to HTTP.
+    await page.click(`${row(RETRY_ID)} [data-action="disable"]`);
+    await page.waitForSelector(`${row(RETRY_ID)}[data-op="done"][data-protocol="HTTP"]`, { timeout: TIMEOUT });
+    const closed = logOf(RETRY_ID, 'CloseHttps');
+    assert.equal(closed.length, 3);
+    assert.equal(new Set(closed.map((e) => e.clientToken)).size, 1, `one client token for every press: ${JSON.stringify(closed.map((e) => e.clientToken))}`);
+    assert.deepEqual(closed.map((e) => [e.status, e.replayed]), [[400, false], [200, false], [200, true]]);
+    const view = await emulatorView(RETRY_ID);
+    assert.equal(view.closed, 1, 'applied once');
+    assert.deepEqual(view.closedByClientToken, { [closed[0].clientToken]: 1 });
+    assert.deepEqual([view.status, view.protocol], ['active', 'HTTP']);
+    assert.equal(await text(`${row(RETRY_ID)} [data-testid="instance-protocol"]`), 'HTTP');
+    assert.equal(await page.isVisible(`${row(RETRY_ID)} [data-action="enable"]`), true);
+  });
+
+  test('Cancel stops following a Disable HTTPS: no more polls, the row shows the instance as it is', async () => {
+    await seed([{ id: STUCK_ID, description: 'disable-stuck', status: 'active', protocol: 'HTTPS', stuck: true }]);
+    await load();
+    await page.click(`${row(STUCK_ID)} [data-action="disable"]`);
+    await page.waitForSelector(`${row(STUCK_ID)}[data-phase="activating"][data-status="activating"]`, { timeout: TIMEOUT });
+    await page.click(`${row(STUCK_ID)} [data-action="cancel"]`);
+    await page.waitForSelector(`${row(STUCK_ID)}[data-op="cancelled"]`, { timeout: TIMEOUT });
+    assert.match(await text(`${row(STUCK_ID)} [data-testid="op-cancelled"]`), /^Cancelled\. CloseHttps had been accepted/);
+    assert.equal(await page.isHidden(`${row(STUCK_ID)} [data-action="cancel"]`), true);
+    assert.equal(await page.isHidden(`${row(STUCK_ID)} [data-testid="op-progress"]`), true);
+    // After the cancel the row asks once more: activating, so neither button is offered.
+    await page.waitForSelector(`${row(STUCK_ID)}[data-status="activating"]`, { timeout: TIMEOUT });
+    assert.equal(await page.isHidden(`${row(STUCK_ID)} [data-action="disable"]`), true);
+    assert.equal(await page.isEnabled('#fleet-run'), true);
+    const polls = logOf(STUCK_ID, 'DescribeInstance').length;
+    await page.waitForTimeout(3 * POLL_INTERVAL_MS);
+    assert.equal(logOf(STUCK_ID, 'DescribeInstance').length, polls, 'no DescribeInstance after the cancel');
+    assert.equal(logOf(STUCK_ID, 'CloseHttps').length, 1);
+    await page.locator(row(STUCK_ID)).scrollIntoViewIfNeeded();
+    await screenshot('disable-cancelled');
+
+    // The change finishes by itself; Refresh shows it.
+    await patchInstance(STUCK_ID, { stuck: false });
+    await load();
+    const r = (await readRows()).find((x) => x.id === STUCK_ID);
+    assert.deepEqual([r.status, r.protocol, r.enable, r.disable], ['active', 'HTTP', 'enabled', 'hidden']);
+    assert.equal((await emulatorView(STUCK_ID)).closed, 1);
+  });
+
+  test('Disable HTTPS gives up after the wait limit with WaitTimeout in the row', async () => {
+    await seed([{ id: TIMEOUT_ID, description: 'disable-timeout', status: 'active', protocol: 'HTTPS', stuck: true }]);
+    // A page of its own with a fake clock (Date, timers, performance): the wait limit is jumped
+    // over instead of waited for, and the other tests keep the real clock.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const own = await context.newPage();
+      watchProblems(own, (p) => problems.push(p), demo.url);
+      await own.clock.install();
+      await own.goto(demo.url);
+      await own.waitForSelector('body[data-ready="true"]', { timeout: TIMEOUT });
+      await own.click('#refresh-instances');
+      await own.waitForSelector('#instances[data-state="loaded"]', { timeout: TIMEOUT });
+      await own.click(`${row(TIMEOUT_ID)} [data-action="disable"]`);
+      await own.waitForSelector(`${row(TIMEOUT_ID)}[data-phase="activating"][data-status="activating"]`, { timeout: TIMEOUT });
+      const polls = logOf(TIMEOUT_ID, 'DescribeInstance').length;
+      assert.equal(await own.isVisible(`${row(TIMEOUT_ID)} [data-testid="op-outcome"]`), false, 'no outcome yet');
+
+      await own.clock.fastForward(WAIT_TIMEOUT_MS + 60_000);
+      await own.waitForSelector(`${row(TIMEOUT_ID)}[data-op="error"]`, { timeout: TIMEOUT });
+      assert.equal(await own.textContent(`${row(TIMEOUT_ID)} [data-testid="op-error-code"]`), 'WaitTimeout');
+      assert.equal(
+        await own.textContent(`${row(TIMEOUT_ID)} [data-testid="op-error-message"]`),
+        'CloseHttps was accepted, but the instance was not active on HTTP after 15 min (last seen: activating, HTTPS).',
+      );
+      assert.match(await own.textContent(`${row(TIMEOUT_ID)} .op-advice`), /^CloseHttps was accepted but the instance was not back on HTTP in time/);
+      const closed = logOf(TIMEOUT_ID, 'CloseHttps');
+      assert.equal(closed.length, 1);
+      assert.equal(await own.textContent(`${row(TIMEOUT_ID)} .op-meta`), `RequestId ${closed[0].requestId}`);
+      assert.ok(logOf(TIMEOUT_ID, 'DescribeInstance').length <= polls + 1, 'at most the poll in flight went out after the limit');
+      assert.equal(await own.isHidden(`${row(TIMEOUT_ID)} [data-action="cancel"]`), true);
+      assert.equal(await own.isHidden(`${row(TIMEOUT_ID)} [data-testid="op-progress"]`), true);
+      await own.locator(row(TIMEOUT_ID)).scrollIntoViewIfNeeded();
+      await own.evaluate(() => window.scrollTo(0, 0));
+      await own.screenshot({ path: `${ROOT}${SHOTS}/admin-disable-timeout.png`, fullPage: true });
+      console.log(`screenshot: ${SHOTS}/admin-disable-timeout.png`);
+    } finally {
+      await context.close();
+    }
   });
 });
