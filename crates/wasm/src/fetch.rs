@@ -66,7 +66,11 @@ pub async fn send(
     // The package's own transport (node.cjs) is stopped through the `cancel` it puts on `init`:
     // no AbortController per request for it. Any other fetch gets a signal.
     let own = transport.is_none() && DEFAULT_FETCH.borrow().is_some();
-    let controller = if own { None } else { AbortController::new().ok() };
+    let controller = if own {
+        None
+    } else {
+        AbortController::new().ok()
+    };
     let headers = js_sys::Object::new();
     for (name, value) in &signed.headers {
         js::set(&headers, name, &JsValue::from_str(value));
@@ -184,7 +188,8 @@ fn too_large(status: u16) -> Error {
 /// (it is a forbidden header name there; Node keeps it). Tested, not guessed from globals,
 /// once: building a `Request` costs more than a whole V1 call otherwise.
 pub fn drops_date_header() -> bool {
-    static DROPS: OneThread<core::cell::Cell<Option<bool>>> = OneThread(core::cell::Cell::new(None));
+    static DROPS: OneThread<core::cell::Cell<Option<bool>>> =
+        OneThread(core::cell::Cell::new(None));
     let drops = DROPS.get().unwrap_or_else(test_date_header);
     DROPS.set(Some(drops));
     drops
