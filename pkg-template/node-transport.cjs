@@ -219,10 +219,11 @@ function createNodeFetch(options = {}) {
 
 /**
  * `origin` and `path` of a URL whose path and query a URL parse would not change: http(s), no
- * user info, only characters that need no encoding (no quote, space or non-ASCII), no fragment.
+ * user info, only characters that need no encoding (no quote, space or non-ASCII), no fragment,
+ * no empty query (a parse drops a lone `?`).
  * DOT_SEGMENT finds what a parse would resolve away (`/./`, `/../`, also percent-encoded).
  */
-const PLAIN_URL = /^(https?:\/\/[A-Za-z0-9.\-:[\]]+)(\/[A-Za-z0-9\-_.~%!$&()*+,;=:@/]*(?:\?[A-Za-z0-9\-_.~%!$&()*+,;=:@/?]*)?)?$/i;
+const PLAIN_URL = /^(https?:\/\/[A-Za-z0-9.\-:[\]]+)(\/[A-Za-z0-9\-_.~%!$&()*+,;=:@/]*(?:\?[A-Za-z0-9\-_.~%!$&()*+,;=:@/?]+)?)?$/i;
 const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?]|$)/i;
 
 /** fetch rejects with the signal's reason: an `AbortError` DOMException for a plain abort(). */
