@@ -707,27 +707,24 @@ function buildRow(instance) {
 
   const cell = el('td', 'cell-https');
   const actions = el('div', 'op-actions');
-  const enable = el('button', 'btn btn-small btn-accent', {
-    type: 'button',
-    'data-action': 'enable',
-    'data-testid': 'enable-https',
-    'aria-label': `Enable HTTPS on ${id}`,
-  });
-  enable.append(el('span', 'spinner', { 'aria-hidden': 'true' }), el('span', 'btn-label', {}, 'Enable HTTPS'));
+  /** A row action button: `action` for the click handler, `testid` for the tests. */
+  const button = (classes, action, testid, label, text) =>
+    el('button', `btn btn-small ${classes}`, {
+      type: 'button',
+      'data-action': action,
+      'data-testid': testid,
+      'aria-label': `${label} ${id}`,
+    }, text);
+  /** Its label in a span, after a spinner shown while the row's operation runs. */
+  const withSpinner = (node, spinner, text) => {
+    node.append(el('span', spinner, { 'aria-hidden': 'true' }), el('span', 'btn-label', {}, text));
+    return node;
+  };
+  const enable = withSpinner(button('btn-accent', 'enable', 'enable-https', 'Enable HTTPS on'), 'spinner', 'Enable HTTPS');
   // Secondary (not the accent colour): turning HTTPS off is the rare way, not to be hit by mistake.
-  const disable = el('button', 'btn btn-small btn-ghost btn-disable', {
-    type: 'button',
-    'data-action': 'disable',
-    'data-testid': 'disable-https',
-    'aria-label': `Disable HTTPS on ${id}`,
-  });
-  disable.append(el('span', 'spinner spinner-dark', { 'aria-hidden': 'true' }), el('span', 'btn-label', {}, 'Disable HTTPS'));
-  const cancel = el('button', 'btn btn-small btn-ghost', {
-    type: 'button',
-    'data-action': 'cancel',
-    'data-testid': 'cancel-https',
-    'aria-label': `Cancel enabling HTTPS on ${id}`,
-  }, 'Cancel');
+  const disable = withSpinner(button('btn-ghost btn-disable', 'disable', 'disable-https', 'Disable HTTPS on'),
+    'spinner spinner-dark', 'Disable HTTPS');
+  const cancel = button('btn-ghost', 'cancel', 'cancel-https', 'Cancel enabling HTTPS on', 'Cancel');
   const note = el('span', 'op-note', { 'data-testid': 'op-note' });
   // Fleet mode: what the run decided for this instance.
   const plan = el('span', 'badge op-plan', { 'data-testid': 'op-plan', 'data-kind': 'plan', hidden: '' });

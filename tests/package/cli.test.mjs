@@ -122,6 +122,19 @@ function cli(args, env = {}) {
   });
 }
 
+/**
+ * A usage error as the CLI prints it: exit 2, nothing on stdout, and on stderr one line that
+ * matches `hint` followed by the pointer to --help.
+ */
+function assertUsageError(r, args, hint) {
+  assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+  assert.equal(r.stdout, '', args.join(' '));
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 2, `${args.join(' ')}: ${r.stderr}`);
+  assert.match(lines[0], hint, args.join(' '));
+  assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
+}
+
 const freshId = (label) => `es-active-cli-${label}-${randomUUID()}`;
 const onEmulator = () => ['--endpoint', emulator.url];
 
@@ -273,13 +286,7 @@ test('usage errors: exit 2, a one-line hint on stderr, nothing on stdout, nothin
     [['open-https', id], /no region: pass --region/],
   ];
   for (const [args, hint] of cases) {
-    const r = await cli(args, KEY);
-    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-    assert.equal(r.stdout, '', args.join(' '));
-    const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 2, r.stderr);
-    assert.match(lines[0], hint);
-    assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
+    assertUsageError(await cli(args, KEY), args, hint);
   }
   assert.equal(emulator.log.length, before);
 });
@@ -576,13 +583,7 @@ test('--wait and describe-instance usage errors: exit 2, a one-line hint, nothin
     [['describe-instances', id], /unknown command 'describe-instances' \(the commands are open-https and describe-instance\)/],
   ];
   for (const [args, hint] of cases) {
-    const r = await cli(args, KEY);
-    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-    assert.equal(r.stdout, '', args.join(' '));
-    const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 2, r.stderr);
-    assert.match(lines[0], hint);
-    assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
+    assertUsageError(await cli(args, KEY), args, hint);
   }
   // Values in range are the library's to check: refused before sending, exit 2 like other flags.
   const zero = await cli(['open-https', id, '--wait', '--wait-timeout', '0', ...onEmulator()], KEY);
@@ -822,13 +823,7 @@ test('close-https and list-instances usage errors: exit 2, a one-line hint, noth
     [['list-instances'], /no region: pass --region/],
   ];
   for (const [args, hint] of cases) {
-    const r = await cli(args, KEY);
-    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-    assert.equal(r.stdout, '', args.join(' '));
-    const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 2, r.stderr);
-    assert.match(lines[0], hint, args.join(' '));
-    assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
+    assertUsageError(await cli(args, KEY), args, hint);
   }
   assert.equal(sent(), before);
 });
@@ -939,13 +934,7 @@ test('a flag given twice is a usage error (exit 2, nothing sent), for every flag
   // (In parallel: each is a process of its own, and none may send anything.)
   await Promise.all(
     cases.map(async ([args, hint]) => {
-      const r = await cli(args, KEY);
-      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-      assert.equal(r.stdout, '', args.join(' '));
-      const lines = r.stderr.trimEnd().split('\n');
-      assert.equal(lines.length, 2, `${args.join(' ')}: ${r.stderr}`);
-      assert.match(lines[0], hint, args.join(' '));
-      assert.equal(lines[1], "Run 'aliyun-es-https --help' for usage.");
+      assertUsageError(await cli(args, KEY), args, hint);
     }),
   );
   assert.equal(emulator.requests(), before);

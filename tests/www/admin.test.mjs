@@ -9,16 +9,12 @@
 // dependency. Screenshots go to test-results/admin-<name>.png (git-ignored). The emulator is
 // this file's own (startDemo), so the default catalogue starts fresh; activations take
 // ACTIVATION_MS. Every wait is bounded.
-import { describe, test, before, after, beforeEach, afterEach } from 'node:test';
+import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { launchChromium, watchProblems } from '../chromium.mjs';
-import { startDemo } from '../../www/server.mjs';
+import { watchProblems } from '../chromium.mjs';
+import { pageHarness, screenshot as shoot } from './harness.mjs';
 import { DEFAULT_CATALOGUE } from '../../emulator/emulator.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SHOTS = 'test-results';
 const ACTIVATION_MS = 2500;
 const TIMEOUT = 10_000;
 const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
@@ -40,47 +36,16 @@ const TIMEOUT_ID = 'es-cn-disabletimeout1'; // the same, for the wait's time lim
 const POLL_INTERVAL_MS = 500;
 const WAIT_TIMEOUT_MS = 15 * 60 * 1000;
 
-let demo;
-let browser;
-let page;
-let problems = [];
-let requests = [];
-
 const row = (id) => `tr[data-instance-id="${id}"]`;
 
 describe('admin page: the instance list in Chromium', { timeout: 120_000 }, () => {
-  before(async () => {
-    mkdirSync(`${ROOT}${SHOTS}`, { recursive: true });
-    demo = await startDemo({ activationMs: ACTIVATION_MS });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    watchProblems(page, (p) => problems.push(p), demo.url);
-    page.on('request', (req) => requests.push(req.url()));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-  });
-
-  beforeEach(async () => {
-    problems = [];
-    requests = [];
-    await page.goto(demo.url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: TIMEOUT });
-  });
-
-  afterEach(() => {
-    assert.deepEqual(problems, [], 'no page errors or console errors');
-  });
-
-  async function screenshot(name) {
-    const path = `${SHOTS}/admin-${name}.png`;
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `${ROOT}${path}`, fullPage: true });
-    console.log(`screenshot: ${path}`);
-  }
+  const h = pageHarness({ demoOptions: { activationMs: ACTIVATION_MS }, timeout: TIMEOUT });
+  const screenshot = (name) => shoot(h.page, `admin-${name}`);
+  const { problems, requests } = h; // emptied in place before each test
+  let demo;
+  let browser;
+  let page;
+  before(() => ({ demo, browser, page } = h));
 
   /** The emulator's view of an instance, asked over HTTP through the demo server. */
   async function emulatorView(id) {
@@ -633,10 +598,7 @@ describe('admin page: the instance list in Chromium', { timeout: 120_000 }, () =
       assert.ok(logOf(TIMEOUT_ID, 'DescribeInstance').length <= polls + 1, 'at most the poll in flight went out after the limit');
       assert.equal(await own.isHidden(`${row(TIMEOUT_ID)} [data-action="cancel"]`), true);
       assert.equal(await own.isHidden(`${row(TIMEOUT_ID)} [data-testid="op-progress"]`), true);
-      await own.locator(row(TIMEOUT_ID)).scrollIntoViewIfNeeded();
-      await own.evaluate(() => window.scrollTo(0, 0));
-      await own.screenshot({ path: `${ROOT}${SHOTS}/admin-disable-timeout.png`, fullPage: true });
-      console.log(`screenshot: ${SHOTS}/admin-disable-timeout.png`);
+      await shoot(own, 'admin-disable-timeout');
     } finally {
       await context.close();
     }

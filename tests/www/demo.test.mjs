@@ -4,66 +4,25 @@
 //
 // Needs the built package in pkg/, Debian's /usr/bin/chromium and the playwright-core dev
 // dependency. Screenshots go to test-results/demo-<name>.png (git-ignored).
-import { describe, test, before, after, beforeEach, afterEach } from 'node:test';
+import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { launchChromium, watchProblems } from '../chromium.mjs';
-import { startDemo } from '../../www/server.mjs';
+import { pageHarness, screenshot as shoot } from './harness.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SHOTS = 'test-results';
 const ACTIVE = 'es-cn-n6w1o1x0w001c';
 const ACTIVATING = 'es-cn-activating0001';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const TIMEOUT = 30_000;
 
-let demo;
-let browser;
-let page;
-/** Page errors and console errors of the current test (see the listeners in `before`). */
-let problems = [];
-/** Every URL the page requested in the current test. */
-let requests = [];
 
 describe('demo page (www/) in Chromium', { timeout: 120_000 }, () => {
-  before(async () => {
-    mkdirSync(`${ROOT}${SHOTS}`, { recursive: true });
-    demo = await startDemo();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    watchProblems(page, (p) => problems.push(p), demo.url);
-    page.on('request', (req) => requests.push(req.url()));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-  });
-
-  beforeEach(async () => {
-    problems = [];
-    requests = [];
-    await page.goto(demo.url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: TIMEOUT });
-  });
-
-  afterEach(() => {
-    assert.deepEqual(problems, [], 'no page errors or console errors');
-  });
-
-  /** Screenshot of the whole page, path relative to the repository root. */
-  async function screenshot(name) {
-    const path = `${SHOTS}/demo-${name}.png`;
-    // The click scrolled the button into view; from the top, the sticky result panel sits
-    // where a user sees it.
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `${ROOT}${path}`, fullPage: true });
-    console.log(`screenshot: ${path}`);
-  }
+  const h = pageHarness({ demoOptions: {}, timeout: TIMEOUT });
+  const screenshot = (name) => shoot(h.page, `demo-${name}`);
+  const { problems, requests } = h; // emptied in place before each test
+  let demo;
+  let page;
+  before(() => ({ demo, page } = h));
 
   async function set(selector, value) {
     await page.fill(selector, value);
