@@ -1,12 +1,16 @@
-// The built package the way users get it: `npm pack` of pkg/ (run scripts/build.sh first),
+// The built package the way users get it: `npm pack` of pkg/ (run scripts/build.sh first; or
+// of the folder in $PKG_DIR),
 // installed into a new throwaway project under the system's temporary folder.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const pkgDir = fileURLToPath(new URL('../../pkg/', import.meta.url));
+/** pkg/, or the folder in `PKG_DIR` (e.g. a copy of an earlier build). */
+export const pkgDir = process.env.PKG_DIR
+  ? resolve(process.env.PKG_DIR) + sep
+  : fileURLToPath(new URL('../../pkg/', import.meta.url));
 export const repoDir = fileURLToPath(new URL('../../', import.meta.url));
 
 /**

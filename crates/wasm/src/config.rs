@@ -10,15 +10,14 @@ use aliyun_es_https_core::ensure::EnsureOptions;
 use aliyun_es_https_core::error::{codes, Error};
 use aliyun_es_https_core::operation::MAX_PAGE_SIZE;
 use aliyun_es_https_core::retry::{RetryPolicy, MAX_ATTEMPTS_LIMIT};
-use aliyun_es_https_core::signing::{Credentials, SignatureVersion};
+use aliyun_es_https_core::signing::SignatureVersion;
 use aliyun_es_https_core::validate;
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::credentials::{CredentialSource, NoCredentials};
+use crate::credentials::CredentialSource;
 use crate::js;
 use crate::random;
-use crate::timer::Trigger;
 
 /// The options `Client` and `signOpenHttps` share: credentials and where to send and sign.
 pub(crate) const SHARED_OPTIONS: [&str; 6] = [
@@ -45,7 +44,8 @@ pub struct ClientState {
     pub policy: CallPolicy,
     /// Added to `Date.now()` when signing: learnt from the server after a clock-skew error.
     pub clock_offset_ms: Cell<f64>,
-    credentials: CredentialSource,
+    /// Where the credentials come from.
+    pub credentials: CredentialSource,
 }
 
 impl ClientState {
@@ -108,15 +108,6 @@ impl ClientState {
             clock_offset_ms: Cell::new(0.0),
             credentials,
         })
-    }
-
-    /// The credentials for one attempt, unless `timer` or `abort` fires first.
-    pub async fn credentials(
-        &self,
-        timer: &Trigger,
-        abort: Option<&Trigger>,
-    ) -> Result<Credentials, NoCredentials> {
-        self.credentials.get(timer, abort).await
     }
 }
 

@@ -13,17 +13,6 @@ use js_sys::{Date, Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js;
-use crate::timer::{race, Race, Trigger};
-
-/// Why an attempt got no credentials.
-pub enum NoCredentials {
-    /// The function failed or returned something unusable.
-    Failed(Error),
-    /// The attempt's timer fired first.
-    TimedOut,
-    /// The caller aborted first.
-    Aborted,
-}
 
 /// The configured source of credentials.
 pub enum CredentialSource {
@@ -64,85 +53,71 @@ impl CredentialSource {
         }
     }
 
-    /// The credentials for one attempt, unless `timer` or `abort` fires first.
-    pub async fn get(
-        &self,
-        timer: &Trigger,
-        abort: Option<&Trigger>,
-    ) -> Result<Credentials, NoCredentials> {
+    /// The credentials to sign with now, when known without asking the function: the static
+    /// ones, or the function's last answer until shortly before it expires.
+    pub fn current(&self) -> Option<Credentials> {
         match self {
-            CredentialSource::Static(c) => Ok(c.clone()),
-            CredentialSource::Provider(p) => p.get(timer, abort).await,
+            CredentialSource::Static(c) => Some(c.clone()),
+            CredentialSource::Provider(p) => match &*p.cache.borrow() {
+                Cache::Ready {
+                    credentials,
+                    refresh_at,
+                } if Date::now() < *refresh_at => Some(credentials.clone()),
+                _ => None,
+            },
         }
     }
-}
 
-impl Provider {
-    async fn get(
-        &self,
-        timer: &Trigger,
-        abort: Option<&Trigger>,
-    ) -> Result<Credentials, NoCredentials> {
-        let failed = |e: JsValue| {
-            let msg = cat!("the credentials function failed: ", js::describe(&e));
-            Error::invalid(codes::MISSING_CREDENTIALS, "credentials", msg)
+    /// The function's answer to wait for: the invocation under way, shared by concurrent
+    /// calls, or a new one. A function that throws gives a rejected Promise.
+    pub fn invoke(&self) -> Promise {
+        let CredentialSource::Provider(p) = self else {
+            return Promise::resolve(&JsValue::UNDEFINED);
         };
         // No borrow is held while JS runs: the function may call back into this client.
-        let pending = match &*self.cache.borrow() {
-            Cache::Ready {
-                credentials,
-                refresh_at,
-            } if Date::now() < *refresh_at => return Ok(credentials.clone()),
-            Cache::Pending(p) => Some(p.clone()),
-            _ => None,
-        };
-        let pending = match pending {
-            Some(p) => p,
-            None => {
-                let value = self
-                    .function
-                    .call0(&JsValue::UNDEFINED)
-                    .map_err(|e| NoCredentials::Failed(failed(e)))?;
-                let p = Promise::resolve(&value);
-                *self.cache.borrow_mut() = Cache::Pending(p.clone());
-                p
-            }
-        };
-        let outcome = match race(&pending, Some(timer), abort).await {
-            Race::Done(v) => from_js(&v),
-            Race::Failed(e) => Err(failed(e)),
-            stopped => {
-                // An invocation that outlived an attempt is not waited for again: the next
-                // attempt or call asks afresh, so one stuck invocation cannot wedge them all.
-                self.forget(&pending);
-                return Err(match stopped {
-                    Race::Aborted => NoCredentials::Aborted,
-                    _ => NoCredentials::TimedOut,
-                });
-            }
-        };
-        // The first caller to finish records the outcome of this round, if still current.
-        let mut cache = self.cache.borrow_mut();
-        if matches!(&*cache, Cache::Pending(p) if js_sys::Object::is(p, &pending)) {
-            *cache = match &outcome {
-                Ok((credentials, expiration)) => match reuse_until(*expiration, Date::now()) {
-                    Some(refresh_at) => Cache::Ready {
-                        credentials: credentials.clone(),
-                        refresh_at,
-                    },
-                    None => Cache::Empty,
-                },
-                Err(_) => Cache::Empty,
-            };
+        if let Cache::Pending(pending) = &*p.cache.borrow() {
+            return pending.clone();
         }
-        outcome.map(|(c, _)| c).map_err(NoCredentials::Failed)
+        let pending = match p.function.call0(&JsValue::UNDEFINED) {
+            Ok(value) => Promise::resolve(&value),
+            Err(e) => Promise::reject(&e),
+        };
+        *p.cache.borrow_mut() = Cache::Pending(pending.clone());
+        pending
     }
 
-    /// Drops `pending` from the cache if it is still the current invocation.
-    fn forget(&self, pending: &Promise) {
-        let mut cache = self.cache.borrow_mut();
-        if matches!(&*cache, Cache::Pending(p) if js_sys::Object::is(p, pending)) {
-            *cache = Cache::Empty;
+    /// What the invocation `pending` resolved to: the credentials, kept until shortly before
+    /// they expire when `pending` is still the current invocation.
+    pub fn accept(&self, value: &JsValue, pending: &JsValue) -> Result<Credentials, Error> {
+        let outcome = from_js(value);
+        if let CredentialSource::Provider(p) = self {
+            let mut cache = p.cache.borrow_mut();
+            if matches!(&*cache, Cache::Pending(current) if js_sys::Object::is(current, pending))
+            {
+                *cache = match &outcome {
+                    Ok((credentials, expiration)) => match reuse_until(*expiration, Date::now()) {
+                        Some(refresh_at) => Cache::Ready {
+                            credentials: credentials.clone(),
+                            refresh_at,
+                        },
+                        None => Cache::Empty,
+                    },
+                    Err(_) => Cache::Empty,
+                };
+            }
+        }
+        outcome.map(|(c, _)| c)
+    }
+
+    /// Drops the invocation `pending` (it failed, or outlived an attempt) if it is still the
+    /// current one: the next attempt asks afresh, so one stuck invocation cannot wedge them all.
+    pub fn forget(&self, pending: &JsValue) {
+        if let CredentialSource::Provider(p) = self {
+            let mut cache = p.cache.borrow_mut();
+            if matches!(&*cache, Cache::Pending(current) if js_sys::Object::is(current, pending))
+            {
+                *cache = Cache::Empty;
+            }
         }
     }
 }

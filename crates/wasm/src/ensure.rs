@@ -1,215 +1,276 @@
-//! `ensureHttps`, and the loop that performs the core's [`Ensure`] machine — each step a
-//! whole call — shared with fleet mode.
+//! `ensureHttps` as synchronous steps for the package's JS driver: the core's [`Ensure`]
+//! decides (look, open, wait, done), the driver runs each look and each OpenHttps as a call
+//! ([`crate::steps`]) and feeds its outcome back. Fleet mode runs one per instance.
+//!
+//! Step numbers: `x >= 0` wait `x` ms, then [`wake`]; `-1` done and `-2` failed: [`finish`];
+//! `-3` look (DescribeInstance) and `-4` open (OpenHttps): [`call`], run it, then [`feed`];
+//! `-5` stopped: the caller's signal ended a call.
 
 use crate::prelude::*;
+use alloc::rc::Rc;
+use core::cell::RefCell;
 
-use aliyun_es_https_core::ensure::{Ensure, EnsureStep, Ensured};
+use aliyun_es_https_core::ensure::{Ensure, EnsureOptions, EnsureStep};
 use aliyun_es_https_core::error::{codes, Error};
 use aliyun_es_https_core::json::ObjectWriter;
 use aliyun_es_https_core::operation::Request;
 use aliyun_es_https_core::response::{Instance, Response};
-use js_sys::{Date, Function, Promise};
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
+use js_sys::Date;
+use wasm_bindgen::prelude::*;
 
-use crate::call::{run, Pace};
-use crate::client::{promise, State};
+use crate::client::Client;
 use crate::config::{self, ClientState, EnsureArgs};
-use crate::js;
-use crate::timer::{self, Trigger};
+use crate::steps::{self, Job, Output, DONE, FAIL};
+use crate::{errors, js, OneThread};
 
-/// How one ensure's steps are run.
-pub(crate) struct Driver<'a> {
-    pub state: &'a ClientState,
-    pub describe: Request,
-    pub open: Request,
-    /// Given to every request, which it aborts at once (`ensureHttps`); `None` in fleet mode,
-    /// where a request in flight is let finish.
-    pub signal: Option<&'a JsValue>,
-    /// Ends a wait early, and the loop before its next step.
-    pub stop: Option<&'a Trigger>,
-    /// Fleet mode: the run's pace.
-    pub pace: Option<Pace<'a>>,
-    /// Called after every look at the instance and every OpenHttps answer, and at the end.
-    pub progress: &'a dyn Fn(&Ensure),
-    /// Called before each OpenHttps; a Promise it returns is awaited (fleet mode writes the
-    /// clientToken to the journal first). An error stops the ensure.
-    pub before_open: &'a dyn Fn() -> Result<Option<Promise>, Error>,
+const LOOK: f64 = -3.0;
+const OPEN: f64 = -4.0;
+const STOPPED: f64 = -5.0;
+
+/// One ensure under way.
+struct Run {
+    state: Rc<ClientState>,
+    instance_id: String,
+    client_token: String,
+    ensure: Ensure,
+    step: EnsureStep,
+    stopped: bool,
+    /// `[signal, onProgress]` of `ensureHttps`.
+    hooks: JsValue,
 }
 
-/// How an ensure ended.
-pub(crate) enum Ended {
-    /// HTTPS is on (or, without waiting, the change was accepted).
-    Done(Ensured),
-    /// It failed.
-    Failed(Error),
-    /// `stop` fired.
-    Stopped,
-}
-
-impl Driver<'_> {
-    /// Runs `ensure` from `step` to the end.
-    pub async fn drive(&self, ensure: &mut Ensure, mut step: EnsureStep) -> Ended {
-        let stopped = || self.stop.is_some_and(Trigger::fired);
-        loop {
-            let mut looked = true;
-            step = match step {
-                _ if stopped() => return Ended::Stopped,
-                EnsureStep::Describe => {
-                    match describe_once(self.state, &self.describe, self.signal, self.pace).await {
-                        Ok((instance, _)) => ensure.on_described(&instance, Date::now()),
-                        Err(e) if e.code == codes::ABORTED => return Ended::Stopped,
-                        Err(e) => ensure.on_error(e, Date::now()),
-                    }
-                }
-                EnsureStep::Open => {
-                    match (self.before_open)() {
-                        Ok(Some(p)) => {
-                            if let Err(e) = JsFuture::from(p).await {
-                                let msg =
-                                    cat!("the journal could not be written: ", js::describe(&e));
-                                return Ended::Failed(Error::invalid(
-                                    codes::INVALID_ARGUMENT,
-                                    "journal",
-                                    msg,
-                                ));
-                            }
-                        }
-                        Ok(None) => {}
-                        Err(e) => return Ended::Failed(e),
-                    }
-                    match run(self.state, &self.open, self.signal, self.pace).await {
-                        Ok(success) => {
-                            let accepted =
-                                matches!(success.response, Response::Accepted { result: true, .. });
-                            ensure.on_opened(accepted, success.response.request_id(), Date::now())
-                        }
-                        Err(e) if e.code == codes::ABORTED => return Ended::Stopped,
-                        Err(e) => ensure.on_error(e, Date::now()),
-                    }
-                }
-                EnsureStep::Wait { ms } => {
-                    looked = false;
-                    if !timer::sleep(ms, self.stop).await {
-                        return Ended::Stopped;
-                    }
-                    ensure.resume(Date::now())
-                }
-                EnsureStep::Done(done) => {
-                    (self.progress)(ensure);
-                    return Ended::Done(done);
-                }
-                EnsureStep::Fail(err) => return Ended::Failed(err),
-            };
-            if looked && !matches!(step, EnsureStep::Done(_) | EnsureStep::Fail(_)) {
-                (self.progress)(ensure);
-            }
+impl Run {
+    fn code(&self) -> f64 {
+        match &self.step {
+            _ if self.stopped => STOPPED,
+            EnsureStep::Wait { ms } => ms.max(0.0),
+            EnsureStep::Done(_) => DONE,
+            EnsureStep::Fail(_) => FAIL,
+            EnsureStep::Describe => LOOK,
+            EnsureStep::Open => OPEN,
         }
     }
 }
 
-/// One DescribeInstance call: the instance and the RequestId.
-pub(crate) async fn describe_once(
-    state: &ClientState,
-    request: &Request,
-    signal: Option<&JsValue>,
-    pace: Option<Pace<'_>>,
-) -> Result<(Instance, String), Error> {
-    match run(state, request, signal, pace).await?.response {
-        Response::Instance {
-            instance,
-            request_id,
-        } => Ok((instance, request_id)),
-        // The call parses by the operation's shape, so nothing else arrives here.
-        _ => Err(Error::malformed(
-            200,
-            "DescribeInstance answered without an instance",
-        )),
+/// Ensures under way, by handle − 1.
+static RUNS: OneThread<RefCell<Vec<Option<Run>>>> = OneThread(RefCell::new(Vec::new()));
+
+fn insert(run: Run) -> u32 {
+    let mut runs = RUNS.borrow_mut();
+    match runs.iter().position(Option::is_none) {
+        Some(at) => {
+            runs[at] = Some(run);
+            at as u32 + 1
+        }
+        None => {
+            runs.push(Some(run));
+            runs.len() as u32
+        }
     }
 }
 
-/// `ensureHttps`.
-pub(crate) fn ensure_https(
-    state: State,
-    instance_id: JsValue,
-    options: Option<JsValue>,
-) -> Promise {
-    let prepared = (|| {
-        let id = config::instance_id_arg(&instance_id)?;
-        let args = EnsureArgs::from_js(options.as_ref())?;
-        let describe = Request::describe_instance(&id)?;
-        let open = Request::open_https(&id, Some(&args.client_token))?;
-        Ok((id, args, describe, open))
-    })();
-    let token = prepared
-        .as_ref()
-        .ok()
-        .map(|(_, a, _, _)| a.client_token.clone());
-    promise(token, async move {
-        let (id, args, describe, open) = prepared?;
-        let state = state?;
-        let abort = args.signal.as_ref().map(Trigger::on_abort);
-        let progress = |ensure: &Ensure| {
-            if let Some(f) = &args.on_progress {
-                report(f, &id, ensure);
+/// Runs `f` on the ensure `handle`; its next step (failed for a stale handle).
+fn with(handle: u32, f: impl FnOnce(&mut Run) -> Option<EnsureStep>) -> f64 {
+    let mut runs = RUNS.borrow_mut();
+    match runs.get_mut((handle as usize).wrapping_sub(1)) {
+        Some(Some(run)) => {
+            if let Some(step) = f(run) {
+                run.step = step;
             }
-        };
-        let driver = Driver {
-            state: &state,
-            describe,
-            open,
-            signal: args.signal.as_ref(),
-            stop: abort.as_ref(),
-            pace: None,
-            progress: &progress,
-            before_open: &|| Ok(None),
-        };
-        let mut ensure = Ensure::new(args.options, Date::now());
-        let step = ensure.start();
-        progress(&ensure);
-        match driver.drive(&mut ensure, step).await {
-            Ended::Done(done) => {
-                let elapsed = ensure.elapsed_ms(Date::now());
-                Ok(ensured(&id, &args.client_token, &done, elapsed))
-            }
-            Ended::Failed(err) => Err(err),
-            Ended::Stopped => Err(Error::aborted()),
+            run.code()
         }
+        _ => FAIL,
+    }
+}
+
+/// Starts `ensureHttps(instanceId, options)` on `client`; returns its handle. Throws an
+/// `OpenHttpsError` for bad arguments, before anything is sent.
+#[wasm_bindgen(js_name = __ensure, skip_typescript)]
+pub fn start(client: &Client, instance_id: JsValue, options: JsValue) -> Result<u32, JsValue> {
+    let thrown = |e: Error| errors::to_js(&e, None);
+    let id = config::instance_id_arg(&instance_id).map_err(thrown)?;
+    let args = EnsureArgs::from_js(Some(&options)).map_err(thrown)?;
+    Request::open_https(&id, Some(&args.client_token)).map_err(thrown)?;
+    let hooks = js_sys::Array::of2(
+        &args.signal.unwrap_or(JsValue::UNDEFINED),
+        &args
+            .on_progress
+            .map_or(JsValue::UNDEFINED, |f| f.clone().into()),
+    );
+    let mut ensure = Ensure::new(args.options, Date::now());
+    let step = ensure.start();
+    Ok(insert(Run {
+        state: client.state(),
+        instance_id: id,
+        client_token: args.client_token,
+        ensure,
+        step,
+        stopped: false,
+        hooks: hooks.into(),
+    }))
+}
+
+/// Fleet mode: an ensure of `instance_id` with `client_token`, starting from the plan's look
+/// at it (`status`, `protocol`, `haveClientNode`).
+#[wasm_bindgen(js_name = __ensureFrom, skip_typescript)]
+#[allow(clippy::too_many_arguments)]
+pub fn start_from(
+    client: &Client,
+    instance_id: String,
+    client_token: String,
+    wait_timeout_ms: f64,
+    poll_interval_ms: f64,
+    status: String,
+    protocol: String,
+    have_client_node: Option<bool>,
+) -> u32 {
+    let options = EnsureOptions {
+        wait_timeout_ms,
+        poll_interval_ms,
+        ..EnsureOptions::default()
+    };
+    let mut ensure = Ensure::new(options, Date::now());
+    let _ = ensure.start();
+    let seen = Instance {
+        instance_id: instance_id.clone(),
+        status,
+        protocol,
+        description: None,
+        es_version: None,
+        have_client_node,
+    };
+    let step = ensure.on_described(&seen, Date::now());
+    insert(Run {
+        state: client.state(),
+        instance_id,
+        client_token,
+        ensure,
+        step,
+        stopped: false,
+        hooks: JsValue::UNDEFINED,
     })
 }
 
-/// Calls `onProgress` with `{ instanceId, phase, status?, protocol?, elapsedMs }`. What the
-/// callback throws is ignored: a progress display must not stop the change.
-pub(crate) fn report(on_progress: &Function, instance_id: &str, ensure: &Ensure) {
-    let event = progress_json(instance_id, ensure, None);
-    js::call_ignoring(on_progress, &js::from_json(&event));
+/// `[signal, onProgress]` of an `ensureHttps`.
+#[wasm_bindgen(js_name = __ensureHooks, skip_typescript)]
+pub fn hooks(handle: u32) -> JsValue {
+    match RUNS.borrow().get((handle as usize).wrapping_sub(1)) {
+        Some(Some(run)) => run.hooks.clone(),
+        _ => JsValue::UNDEFINED,
+    }
 }
 
-/// `{ [type,] instanceId, phase, status?, protocol?, elapsedMs }`.
-pub(crate) fn progress_json(instance_id: &str, ensure: &Ensure, kind: Option<&str>) -> String {
-    let (status, protocol) = ensure.last_seen();
-    let mut w = ObjectWriter::new();
-    w.optional("type", kind)
-        .string("instanceId", instance_id)
-        .string("phase", ensure.phase().name())
-        .optional("status", status)
-        .optional("protocol", protocol)
-        .number("elapsedMs", ensure.elapsed_ms(Date::now()) as u64)
-        .finish()
+/// The ensure's current step.
+#[wasm_bindgen(js_name = __ensureState, skip_typescript)]
+pub fn state(handle: u32) -> f64 {
+    with(handle, |_| None)
 }
 
-/// `{ instanceId, changed, status, protocol, clientToken, requestId?, elapsedMs, polls }`.
-fn ensured(instance_id: &str, token: &str, done: &Ensured, elapsed_ms: f64) -> JsValue {
+/// The call of the current step (look or open), as a handle of [`crate::steps`]; 0 when it
+/// cannot start (the ensure's next step says why).
+#[wasm_bindgen(js_name = __ensureCall, skip_typescript)]
+pub fn call(handle: u32) -> u32 {
+    let mut job = None;
+    with(handle, |run| {
+        let id = &run.instance_id;
+        let request = match run.step {
+            EnsureStep::Open => Request::open_https(id, Some(&run.client_token)),
+            _ => Request::describe_instance(id),
+        };
+        let output = if matches!(run.step, EnsureStep::Open) {
+            Output::Change
+        } else {
+            Output::Instance
+        };
+        match request.and_then(|r| Job::new(run.state.clone(), r, output)) {
+            Ok(j) => {
+                job = Some(j);
+                None
+            }
+            Err(e) => Some(run.ensure.on_error(e, Date::now())),
+        }
+    });
+    job.map_or(0, steps::insert)
+}
+
+/// Feeds the outcome of the finished call `call` (from [`call`]) to the ensure; its next step.
+#[wasm_bindgen(js_name = __ensureFeed, skip_typescript)]
+pub fn feed(handle: u32, call: u32) -> f64 {
+    let outcome = steps::take(call).map(Job::outcome);
+    with(handle, |run| {
+        let now = Date::now();
+        Some(match outcome {
+            Some(Ok((success, _))) => match success.response {
+                Response::Instance { instance, .. } => run.ensure.on_described(&instance, now),
+                response => {
+                    let accepted = matches!(response, Response::Accepted { result: true, .. });
+                    run.ensure.on_opened(accepted, response.request_id(), now)
+                }
+            },
+            Some(Err(e)) if e.code == codes::ABORTED => {
+                run.stopped = true;
+                return None;
+            }
+            Some(Err(e)) => run.ensure.on_error(e, now),
+            None => return None,
+        })
+    })
+}
+
+/// After a wait: the next step.
+#[wasm_bindgen(js_name = __ensureWake, skip_typescript)]
+pub fn wake(handle: u32) -> f64 {
+    with(handle, |run| Some(run.ensure.resume(Date::now())))
+}
+
+/// `{ [type,] instanceId, phase, status?, protocol?, elapsedMs }`: the progress event.
+#[wasm_bindgen(js_name = __ensureProgress, skip_typescript)]
+pub fn progress(handle: u32, kind: Option<String>) -> JsValue {
+    let runs = RUNS.borrow();
+    let Some(Some(run)) = runs.get((handle as usize).wrapping_sub(1)) else {
+        return JsValue::UNDEFINED;
+    };
+    let (status, protocol) = run.ensure.last_seen();
     js::from_json(
         &ObjectWriter::new()
-            .string("instanceId", instance_id)
-            .boolean("changed", done.changed)
-            .string("status", &done.status)
-            .string("protocol", &done.protocol)
-            .string("clientToken", token)
-            .optional("requestId", done.request_id.as_deref())
-            .number("elapsedMs", elapsed_ms as u64)
-            .number("polls", done.polls.into())
+            .optional("type", kind.as_deref())
+            .string("instanceId", &run.instance_id)
+            .string("phase", run.ensure.phase().name())
+            .optional("status", status)
+            .optional("protocol", protocol)
+            .number("elapsedMs", run.ensure.elapsed_ms(Date::now()) as u64)
             .finish(),
     )
+}
+
+/// Ends the ensure: `{ instanceId, changed, status, protocol, clientToken, requestId?,
+/// elapsedMs, polls }`, or throws its `OpenHttpsError` (`Aborted` when `stopped`).
+#[wasm_bindgen(js_name = __ensureFinish, skip_typescript)]
+pub fn finish(handle: u32, stopped: bool) -> Result<JsValue, JsValue> {
+    let run = RUNS
+        .borrow_mut()
+        .get_mut((handle as usize).wrapping_sub(1))
+        .and_then(Option::take);
+    let Some(run) = run else {
+        return Err(errors::to_js(&Error::aborted(), None));
+    };
+    let token = Some(run.client_token.as_str());
+    let elapsed = run.ensure.elapsed_ms(Date::now()) as u64;
+    match run.step {
+        _ if stopped || run.stopped => Err(errors::to_js(&Error::aborted(), token)),
+        EnsureStep::Done(done) => Ok(js::from_json(
+            &ObjectWriter::new()
+                .string("instanceId", &run.instance_id)
+                .boolean("changed", done.changed)
+                .string("status", &done.status)
+                .string("protocol", &done.protocol)
+                .string("clientToken", &run.client_token)
+                .optional("requestId", done.request_id.as_deref())
+                .number("elapsedMs", elapsed)
+                .number("polls", done.polls.into())
+                .finish(),
+        )),
+        EnsureStep::Fail(err) => Err(errors::to_js(&err, token)),
+        _ => Err(errors::to_js(&Error::aborted(), token)),
+    }
 }

@@ -91,25 +91,6 @@ pub fn from_json(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Calls a caller's callback (progress, events) with `arg`, ignoring what it throws — and what
-/// it rejects with, if it is an async function: a display must not stop the work, nor crash
-/// Node with an unhandled rejection.
-pub fn call_ignoring(callback: &js_sys::Function, arg: &JsValue) {
-    if let Ok(returned) = callback.call1(&JsValue::UNDEFINED, arg) {
-        ignore_rejection(&returned);
-    }
-}
-
-/// If `value` is a thenable, handles its rejection (by ignoring it).
-pub fn ignore_rejection(value: &JsValue) {
-    if let Ok(then) = get(value, "then").dyn_into::<js_sys::Function>() {
-        // `Boolean` as the rejection handler: an existing function that does nothing harmful
-        // (no function built from source, which a strict CSP forbids).
-        let handler = get(&js_sys::global(), "Boolean");
-        let _ = then.call2(value, &JsValue::UNDEFINED, &handler);
-    }
-}
-
 /// The message of a thrown value: `err.message` (with `err.cause.message`/`code` when there
 /// is one, as Node's `fetch failed` hides the reason there), or its string form.
 pub fn describe(err: &JsValue) -> String {

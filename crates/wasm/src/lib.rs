@@ -31,8 +31,6 @@ mod prelude {
 }
 
 #[cfg(target_arch = "wasm32")]
-mod call;
-#[cfg(target_arch = "wasm32")]
 pub mod client;
 #[cfg(target_arch = "wasm32")]
 mod config;
@@ -43,20 +41,16 @@ mod ensure;
 #[cfg(target_arch = "wasm32")]
 mod errors;
 #[cfg(target_arch = "wasm32")]
-mod fetch;
-#[cfg(target_arch = "wasm32")]
 mod fleet;
 #[cfg(target_arch = "wasm32")]
 mod js;
 #[cfg(target_arch = "wasm32")]
 mod random;
 #[cfg(target_arch = "wasm32")]
-pub mod sign_request;
+mod steps;
 #[cfg(target_arch = "wasm32")]
-mod timer;
+pub mod sign_request;
 
-#[cfg(all(test, target_arch = "wasm32"))]
-mod tests;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::{configure, default_client, Client};

@@ -452,6 +452,42 @@ export type FleetEvent =
   | ({ type: "phase" } & EnsureProgress)
   | ({ type: "result" } & FleetInstanceResult);
 
+/**
+ * The calls of a {@link Client} (merged with the class wasm-bindgen declares; the package's JS
+ * driver defines them). Each rejects with an `OpenHttpsError`.
+ */
+export interface Client {
+  /**
+   * Turns on HTTPS for `instanceId` (one OpenHttps call: accepted is not yet on — see
+   * `ensureHttps`). `clientToken` (1–64 printable ASCII characters) makes the call
+   * idempotent; when omitted a UUID is generated and returned.
+   */
+  openHttps(instanceId: string, clientToken?: string, options?: CallOptions): Promise<OpenHttpsResult>;
+  /** Turns off HTTPS for `instanceId` (one CloseHttps call), like `openHttps`. */
+  closeHttps(instanceId: string, clientToken?: string, options?: CallOptions): Promise<OpenHttpsResult>;
+  /** The instance's current state (DescribeInstance): `status`, `protocol` and more. */
+  describeInstance(instanceId: string, options?: CallOptions): Promise<Instance>;
+  /** One page of the account's instances in this region (ListInstance). */
+  listInstances(query?: ListInstancesQuery): Promise<InstancePage>;
+  /**
+   * Every instance, page after page, in the service's order: `for await (const i of
+   * client.instances({ description: "prod" }))`. Each page is one ListInstance call.
+   */
+  instances(query?: InstancesQuery): AsyncIterableIterator<Instance>;
+  /**
+   * Makes sure HTTPS is on: looks at the instance, sends OpenHttps only if needed (one
+   * clientToken for every attempt), and waits until it is active and serves HTTPS.
+   */
+  ensureHttps(instanceId: string, options?: EnsureHttpsOptions): Promise<EnsureHttpsResult>;
+  /**
+   * Fleet mode: makes sure HTTPS is on for every instance of `target` — the given
+   * `instanceIds`, or every instance (whose description contains `description`) — with
+   * `concurrency` changes at once, one rate limit for every request, a journal that makes
+   * a crashed run resumable without applying anything twice, and events as it goes.
+   */
+  ensureHttpsAll(target?: FleetTarget, options?: FleetOptions): Promise<FleetResult>;
+}
+
 /*
  * The top-level functions: each runs the same method of the client set by `configure`, or
  * else (in Node) of one built from the `ALIBABA_CLOUD_*` environment variables. Without

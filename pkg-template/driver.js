@@ -1,0 +1,362 @@
+// The calls of `Client` (openHttps, closeHttps, describeInstance, listInstances, instances,
+// ensureHttps; ensureHttpsAll is fleet.js): they perform the steps the wasm decides. Each call
+// is a handle on the wasm's call machine (crates/wasm/src/steps.rs): the wasm validates,
+// signs, parses and decides when to retry, wait or stop; this file only sends, reads the
+// answer, runs the timers and listens to the caller's signal. Shared by the browser entry
+// (appended to the web glue) and the Node entry (driver.cjs).
+
+/** Step numbers of a call (steps.rs) and of an ensure (ensure.rs). */
+const DONE = -1;
+const FAIL = -2;
+const LOOK = -3;
+const OPEN = -4;
+const STOPPED = -5;
+
+/** Longest answer read, in UTF-16 units (the Node transport caps at 1 MiB of bytes). */
+const MAX_BODY_CHARS = 1024 * 1024;
+
+/** Why an attempt ended without a usable answer (steps.rs, `why`). */
+const WHY_CREDENTIALS = 0;
+const WHY_CREDENTIALS_TIMEOUT = 1;
+const WHY_NETWORK = 2;
+const WHY_TIMEOUT = 3;
+const WHY_TOO_LARGE = 4;
+const WHY_NOT_A_RESPONSE = 5;
+const WHY_NO_TEXT = 6;
+const WHY_BODY = 7;
+
+/**
+ * Resolves `true` after `ms`, or `false` as soon as `signal` aborts (at once if it has).
+ */
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Calls a caller's callback (progress, events) with `arg`, ignoring what it throws — and what
+ * it rejects with: a display must not stop the work, nor crash Node with an unhandled rejection.
+ */
+function callIgnoring(callback, arg) {
+  try {
+    const returned = callback(arg);
+    if (returned && typeof returned.then === 'function') returned.then(undefined, () => {});
+  } catch {
+    // ignored: see above
+  }
+}
+
+/**
+ * Adds the calls to `Client`. `w`: the wasm's exports; `ownFetch`: the package's own transport
+ * in this runtime (Node: keep-alive node:http), stopped through the `cancel` it puts on
+ * `init`; else the global fetch. A client's `fetch` option wins over both.
+ */
+function installDriver(Client, w, ownFetch) {
+  /**
+   * One attempt of call `h` within `ms`: credentials, signing, the request, the whole answer.
+   * Resolves with the call's next step; never rejects.
+   */
+  function attempt(h, ms, signal, custom) {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve(w.__abort(h, undefined));
+      let over = false;
+      let pending; // the credentials function's Promise, while waiting for it
+      let controller;
+      let init;
+      const end = (next) => {
+        over = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(next);
+      };
+      // The attempt's time ran out, or the caller aborted: stop the request, release its
+      // connection, and tell the call.
+      const stop = (aborted) => {
+        if (over) return;
+        if (pending) return end(aborted ? w.__abort(h, pending) : w.__failed(h, WHY_CREDENTIALS_TIMEOUT, undefined, 0, pending));
+        if (controller) controller.abort();
+        else if (typeof init?.cancel === 'function') {
+          try {
+            init.cancel();
+          } catch {
+            // the request is given up either way
+          }
+        }
+        end(aborted ? w.__abort(h, undefined) : w.__failed(h, WHY_TIMEOUT, undefined, 0, undefined));
+      };
+      const onAbort = () => stop(true);
+      // One timer bounds the whole attempt, the wait for credentials included.
+      const timer = setTimeout(stop, ms, false);
+      signal?.addEventListener('abort', onAbort);
+
+      const read = (response) => {
+        if (over) return;
+        let status;
+        let text;
+        try {
+          status = response.status;
+          text = response.text;
+        } catch {
+          // a replacement fetch may resolve to anything: judged below
+        }
+        if (typeof status !== 'number' || !(status >= 100 && status <= 599) || status % 1 !== 0) {
+          return end(w.__failed(h, WHY_NOT_A_RESPONSE, undefined, 0, undefined));
+        }
+        if (typeof text !== 'function') return end(w.__failed(h, WHY_NO_TEXT, undefined, status, undefined));
+        let body;
+        try {
+          body = text.call(response);
+        } catch (e) {
+          return end(w.__failed(h, WHY_NETWORK, e, 0, undefined));
+        }
+        // A connection dropped while the body streams rejects here: no usable answer, and the
+        // change may or may not have been applied — a retry with the same clientToken tells.
+        Promise.resolve(body).then(
+          (body) => {
+            if (over) return;
+            // The same cap for any other fetch, before the text is copied into the wasm.
+            if (typeof body === 'string' && body.length > MAX_BODY_CHARS) {
+              return end(w.__failed(h, WHY_TOO_LARGE, undefined, status, undefined));
+            }
+            let headers;
+            try {
+              headers = response.headers;
+            } catch {
+              // no headers: none of them is read
+            }
+            const header = (name) => {
+              try {
+                const value = headers.get(name);
+                return typeof value === 'string' ? value : undefined;
+              } catch {
+                return undefined;
+              }
+            };
+            end(w.__answer(h, status, typeof body === 'string' ? body : '', header('date'), header('x-acs-retry-after'), header('retry-after')));
+          },
+          (e) => {
+            if (over) return;
+            // The Node transport stops reading past its cap (node-transport.cjs).
+            const tooLarge = e?.code === 'AnswerTooLarge';
+            end(w.__failed(h, tooLarge ? WHY_TOO_LARGE : WHY_BODY, e, status, undefined));
+          },
+        );
+      };
+
+      const send = (signed) => {
+        // `method \n url \n name \n value …` (steps.rs, `sign`).
+        const parts = signed.split('\n');
+        const headers = {};
+        for (let i = 2; i < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
+        init = { method: parts[0], headers };
+        const transport = custom ?? ownFetch;
+        // The package's own transport is stopped through `init.cancel`: no AbortController
+        // per request for it. Any other fetch gets a signal.
+        if ((!transport || transport !== ownFetch) && typeof AbortController === 'function') {
+          controller = new AbortController();
+          init.signal = controller.signal;
+        }
+        let response;
+        try {
+          response = transport ? transport(parts[1], init) : fetch(parts[1], init);
+        } catch (e) {
+          return end(w.__failed(h, WHY_NETWORK, e, 0, undefined));
+        }
+        // A plain value (from a fetch replacement) counts as resolved.
+        Promise.resolve(response).then(read, (e) => over || end(w.__failed(h, WHY_NETWORK, e, 0, undefined)));
+      };
+
+      const signed = w.__sign(h, undefined, undefined);
+      if (signed === '?') {
+        // The credentials function is asked (or its answer under way is shared).
+        const asked = w.__credentials(h);
+        pending = asked;
+        asked.then(
+          (value) => {
+            if (over) return;
+            pending = undefined;
+            const again = w.__sign(h, value, asked);
+            again ? send(again) : end(w.__state(h));
+          },
+          (e) => {
+            if (over) return;
+            pending = undefined;
+            end(w.__failed(h, WHY_CREDENTIALS, e, 0, asked));
+          },
+        );
+      } else if (signed) send(signed);
+      else end(w.__state(h));
+    });
+  }
+
+  /**
+   * Runs call `h` to its end: attempts, waits between them, the caller's signal. `pace`
+   * (fleet mode): `{ limiter, stop }`, the run's rate limiter and its stop, which ends a wait
+   * for a slot (that request was not sent yet), never a request in flight.
+   */
+  async function run(h, custom, signal, pace) {
+    let x = w.__state(h);
+    for (;;) {
+      if (x >= 0) {
+        if (pace) {
+          // The run's pace first: the wait for a slot is not part of the attempt.
+          const wait = w.__reserve(pace.limiter);
+          if (wait > 0 && !(await sleep(wait, pace.stop ?? signal))) {
+            x = w.__abort(h, undefined);
+            continue;
+          }
+        }
+        x = await attempt(h, x, signal, custom);
+        if (pace) w.__paced(h, pace.limiter);
+      } else if (x <= LOOK) {
+        x = (await sleep(-x - 3, signal)) ? w.__wake(h) : w.__abort(h, undefined);
+      } else return;
+    }
+  }
+
+  /** The signal of a call's options, once the wasm has checked them. */
+  const signalOf = (options) => {
+    try {
+      return options?.signal ?? undefined;
+    } catch {
+      return undefined; // a getter that threw was refused by the check already
+    }
+  };
+
+  /**
+   * A call on `client`: `op` and its arguments as steps.rs's `__call` takes them; the signal is
+   * `withSignal.signal`.
+   */
+  async function call(client, op, a, b, options, withSignal) {
+    const h = w.__call(client, op, a, b, options);
+    await run(h, w.__fetch(client), signalOf(withSignal), undefined);
+    return w.__finish(h);
+  }
+
+  /**
+   * Runs ensure `e` (ensure.rs) to its end: each look and each OpenHttps a whole call.
+   * `signal` aborts a call at once and ends a wait; `progress()` is called after every look
+   * and every OpenHttps answer, and at the end; `beforeOpen()`, before each OpenHttps (a
+   * Promise it returns is awaited first). Resolves with whether it was stopped.
+   */
+  async function drive(e, custom, signal, pace, progress, beforeOpen) {
+    let x = w.__ensureState(e);
+    for (;;) {
+      if (signal?.aborted) return true;
+      if (x === LOOK || x === OPEN) {
+        if (x === OPEN && beforeOpen) await beforeOpen();
+        const h = w.__ensureCall(e);
+        if (h) {
+          await run(h, custom, pace ? undefined : signal, pace);
+          x = w.__ensureFeed(e, h);
+        } else x = w.__ensureState(e);
+        if (x === STOPPED) return true;
+        if (x !== DONE && x !== FAIL) progress();
+      } else if (x >= 0) {
+        if (!(await sleep(x, signal))) return true;
+        x = w.__ensureWake(e);
+      } else {
+        if (x === DONE) progress();
+        return false;
+      }
+    }
+  }
+
+  const methods = {
+    /**
+     * Turns on HTTPS for `instanceId` (one OpenHttps call: accepted is not yet on — see
+     * `ensureHttps`). `clientToken` makes the call idempotent; when omitted a UUID is used.
+     */
+    openHttps(instanceId, clientToken, options) {
+      return call(this, 0, instanceId, clientToken, options, options);
+    },
+    /** Turns off HTTPS for `instanceId` (one CloseHttps call), like `openHttps`. */
+    closeHttps(instanceId, clientToken, options) {
+      return call(this, 1, instanceId, clientToken, options, options);
+    },
+    /** The instance's current state (DescribeInstance). */
+    describeInstance(instanceId, options) {
+      return call(this, 2, instanceId, undefined, options, options);
+    },
+    /** One page of the account's instances in this region (ListInstance). */
+    listInstances(query) {
+      return call(this, 3, query, undefined, undefined, query);
+    },
+    /** Every instance, page after page: one ListInstance call per page, when needed. */
+    instances(query) {
+      // The query is checked now; each page is a call of its own.
+      w.__drop(w.__call(this, 4, query, 1, undefined));
+      // Its own handle on the configuration: the caller may free the client meanwhile.
+      const client = w.__share(this);
+      const custom = w.__fetch(client);
+      const signal = signalOf(query);
+      let next = 1;
+      let buffered = [];
+      let tail = Promise.resolve();
+      const walk = async () => {
+        for (;;) {
+          if (buffered.length) return { value: buffered.shift(), done: false };
+          if (next === null) return { done: true };
+          const page = next;
+          let result;
+          try {
+            const h = w.__call(client, 4, query, page, undefined);
+            await run(h, custom, signal, undefined);
+            result = w.__finish(h);
+          } catch (e) {
+            next = null;
+            throw e;
+          }
+          // Finished while the page was on its way.
+          if (next !== page) return { done: true };
+          next = result.next;
+          buffered = result.instances;
+        }
+      };
+      return {
+        /** The next instance: `{ value, done: false }`, or `{ done: true }` after the last. */
+        next() {
+          // One page at a time, in order: a next() waits for the one before it.
+          const result = tail.then(walk);
+          tail = result.catch(() => {});
+          return result;
+        },
+        /** Stops early (`break` in `for await`): no further page is fetched. */
+        return() {
+          next = null;
+          buffered = [];
+          return Promise.resolve({ done: true });
+        },
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
+    },
+    /**
+     * Makes sure HTTPS is on: looks at the instance, sends OpenHttps only if needed (one
+     * clientToken for every attempt), and waits until it is active and serves HTTPS.
+     */
+    async ensureHttps(instanceId, options) {
+      const e = w.__ensure(this, instanceId, options);
+      const [signal, onProgress] = w.__ensureHooks(e);
+      const progress = () => onProgress && callIgnoring(onProgress, w.__ensureProgress(e, undefined));
+      progress();
+      const stopped = await drive(e, w.__fetch(this), signal, undefined, progress, undefined);
+      return w.__ensureFinish(e, stopped);
+    },
+  };
+  for (const [name, value] of Object.entries(methods)) {
+    Object.defineProperty(Client.prototype, name, { configurable: true, writable: true, value });
+  }
+  return { run, drive, sleep, callIgnoring };
+}
