@@ -5,9 +5,10 @@
 'use strict';
 const glue = require('./aliyun_es_https.cjs');
 const { createNodeFetch } = require('./node-transport.cjs');
-const { topLevel, guardClient, isOpenHttpsError } = require('./top-level.cjs');
+const { topLevel, guardClient, isOpenHttpsError, installDriver, installFleet } = require('./top-level.cjs');
 
-glue.__setDefaultFetch(createNodeFetch());
+const driver = installDriver(glue.Client, glue, createNodeFetch());
+installFleet(glue.Client, glue, driver);
 guardClient(glue.Client);
 const top = topLevel(glue.__defaultClient);
 

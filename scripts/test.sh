@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test, installing what they need first: lint (fmt, clippy native and wasm32),
-# native unit tests and signing vectors, the emulator's own tests, the wasm tests against the
-# emulator in Node and in headless Chromium, the packed package (Node import and require, the
+# native unit tests and signing vectors, the emulator's own tests, the package's calls against
+# the emulator in Node and in headless Chromium (tests/behaviour), the packed package (Node import and require, the
 # CLI, a proxy, TypeScript typings, a Vite build and a static page in Chromium) and the demo
 # page in Chromium. Every runner must report at least one passed test.
 set -euo pipefail
@@ -28,11 +28,8 @@ count() {
 echo "== lint"
 cargo fmt --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
-# The wasm crate's library and its tests separately: built together, the tests' std (through
-# wasm-bindgen-test's features) would meet the library's own no-std panic handler.
 cargo clippy --quiet -p aliyun-es-https-core --lib --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --quiet -p aliyun-es-https --lib --target wasm32-unknown-unknown -- -D warnings
-cargo clippy --quiet -p aliyun-es-https --tests --target wasm32-unknown-unknown -- -D warnings
 
 echo "== native: the core's unit tests, properties and signing vectors"
 cargo test -p aliyun-es-https-core 2>&1 -- --nocapture | tee "$out/native"
@@ -45,18 +42,10 @@ count emulator "$out/emulator"
 
 echo "== build"
 ./scripts/build.sh
-start_emulator
 
-echo "== wasm in Node"
-cargo test -p aliyun-es-https --lib --target wasm32-unknown-unknown 2>&1 | tee "$out/wasm-node"
-count wasm-node "$out/wasm-node"
-
-echo "== wasm in headless Chromium"
-WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
-  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json" \
-  cargo test -p aliyun-es-https --lib --target wasm32-unknown-unknown 2>&1 | tee "$out/wasm-chromium"
-grep -q 'Running headless tests in Chrome' "$out/wasm-chromium"
-count wasm-chromium "$out/wasm-chromium"
+echo "== behaviour: the package's calls against the emulator, in Node (import, require) and headless Chromium"
+node --test tests/behaviour/ 2>&1 | tee "$out/behaviour"
+count behaviour "$out/behaviour"
 
 echo "== packed package in Node (require and import)"
 node --test tests/package/ 2>&1 | tee "$out/package"

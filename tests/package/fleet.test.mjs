@@ -413,7 +413,7 @@ test('ensure-https --all: every instance of the region; the never-ending one fai
     const kind = kindOf(id);
     if (kind === 'https') assert.deepEqual([row.outcome, row.changed, row.last], ['https', false, '-'], id);
     if (kind === 'http' || kind === 'busy') {
-      assert.deepEqual([row.outcome, row.changed], ['https', true], id);
+      assert.deepEqual([row.outcome, row.changed], ['https', true], `${id}; errors:\n${r.stdout.split('\nerrors:\n')[1]}`);
       assert.match(row.last, UUID, `${id}: the RequestId of its OpenHttps`);
     }
     if (kind in CANNOT_CODE) assert.deepEqual([row.outcome, row.last], ['cannot', CANNOT_CODE[kind]], id);

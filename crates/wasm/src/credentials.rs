@@ -92,8 +92,7 @@ impl CredentialSource {
         let outcome = from_js(value);
         if let CredentialSource::Provider(p) = self {
             let mut cache = p.cache.borrow_mut();
-            if matches!(&*cache, Cache::Pending(current) if js_sys::Object::is(current, pending))
-            {
+            if matches!(&*cache, Cache::Pending(current) if js_sys::Object::is(current, pending)) {
                 *cache = match &outcome {
                     Ok((credentials, expiration)) => match reuse_until(*expiration, Date::now()) {
                         Some(refresh_at) => Cache::Ready {
@@ -114,8 +113,7 @@ impl CredentialSource {
     pub fn forget(&self, pending: &JsValue) {
         if let CredentialSource::Provider(p) = self {
             let mut cache = p.cache.borrow_mut();
-            if matches!(&*cache, Cache::Pending(current) if js_sys::Object::is(current, pending))
-            {
+            if matches!(&*cache, Cache::Pending(current) if js_sys::Object::is(current, pending)) {
                 *cache = Cache::Empty;
             }
         }

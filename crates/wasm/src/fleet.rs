@@ -21,9 +21,14 @@ use crate::{errors, js};
 /// pollIntervalMs, onEvent, confirm, signal, load, append }`. Throws an `OpenHttpsError`.
 #[wasm_bindgen(js_name = __fleetArgs, skip_typescript)]
 pub fn args(target: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let args = FleetArgs::from_js(Some(&target), Some(&options)).map_err(|e| errors::to_js(&e, None))?;
+    let args =
+        FleetArgs::from_js(Some(&target), Some(&options)).map_err(|e| errors::to_js(&e, None))?;
     let ids: JsValue = match &args.instance_ids {
-        Some(ids) => ids.iter().map(|id| JsValue::from_str(id)).collect::<Array>().into(),
+        Some(ids) => ids
+            .iter()
+            .map(|id| JsValue::from_str(id))
+            .collect::<Array>()
+            .into(),
         None => JsValue::NULL,
     };
     let text = |v: &Option<String>| v.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
@@ -36,7 +41,10 @@ pub fn args(target: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         ("instanceIds", ids),
         ("description", text(&args.description)),
         ("concurrency", args.concurrency.into()),
-        ("maxRps", args.max_rps.map_or(JsValue::UNDEFINED, JsValue::from)),
+        (
+            "maxRps",
+            args.max_rps.map_or(JsValue::UNDEFINED, JsValue::from),
+        ),
         ("dryRun", args.dry_run.into()),
         ("waitTimeoutMs", args.ensure.wait_timeout_ms.into()),
         ("pollIntervalMs", args.ensure.poll_interval_ms.into()),
@@ -71,7 +79,8 @@ pub fn journal(loaded: JsValue) -> Result<JsValue, JsValue> {
     let tokens = Object::new();
     for (id, resumed) in &journal.instances {
         if let Some(token) = &resumed.client_token {
-            let _ = js_sys::Reflect::set(&tokens, &JsValue::from_str(id), &JsValue::from_str(token));
+            let _ =
+                js_sys::Reflect::set(&tokens, &JsValue::from_str(id), &JsValue::from_str(token));
         }
     }
     Ok(js::object(&[
@@ -117,7 +126,12 @@ pub fn record(
     match kind {
         0 => Record::token(at_ms, id, &a),
         1 => Record::phase(at_ms, id, &a, b.as_deref()),
-        2 => Record::done(at_ms, id, changed, Some(a.as_str()).filter(|r| !r.is_empty())),
+        2 => Record::done(
+            at_ms,
+            id,
+            changed,
+            Some(a.as_str()).filter(|r| !r.is_empty()),
+        ),
         3 => Record::failed(at_ms, id, &a, b.as_deref().unwrap_or_default()),
         _ => ObjectWriter::new()
             .number("at", at_ms.max(0.0) as u64)

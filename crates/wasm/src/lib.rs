@@ -1,20 +1,24 @@
-//! `aliyun-es-https` for JavaScript: the thin layer that performs the core's steps.
+//! `aliyun-es-https` for JavaScript: the synchronous steps the package's JS driver performs.
 //!
 //! Everything that decides lives in `aliyun-es-https-core` (validation, endpoints, signing,
-//! parsing, the call's state machine). This crate only does what needs a JS runtime: it reads
-//! options from JS, reads the clock, draws random nonces, runs `fetch` (or the package's Node
-//! transport) and timers, and turns results and errors into JS values.
+//! parsing, the call's and the ensure's state machines, fleet plans and journals). This crate
+//! reads options from JS, keeps calls and ensures under way in tables named by handles, reads
+//! the clock, draws random nonces, and turns results and errors into JS values. It never
+//! awaits: the driver (`pkg-template/driver.js`, `fleet.js`) sends with `fetch` (or the
+//! package's Node transport), runs the timers and listens to signals, reporting each outcome
+//! back — so a call crosses into the wasm a few times and no Rust future awaits a JS promise.
 //!
-//! - [`client`]: `Client`, `configure` and the calls; `call`: runs one call's steps;
-//!   `ensure`: `ensureHttps` and the loop shared with `fleet` (`ensureHttpsAll`);
+//! - [`client`]: `Client`, `configure`, the default client;
+//! - `steps`: one call as steps (start, sign, answer, failure, wait, finish) and fleet pacing;
+//! - `ensure`: `ensureHttps` as steps, each look and change a call; `fleet`: fleet mode's
+//!   options, journal, plan and records;
 //! - [`sign_request`]: `signOpenHttps`, a signed request without sending it;
 //! - `config`, `credentials`: reading options and credentials from JS;
-//! - `fetch`, `timer`: one attempt over HTTP, timeouts and cancellation;
 //! - `random`: nonces and clientTokens from `crypto.getRandomValues`;
 //! - `errors`, `js`: JS errors and small JS helpers.
 
-// The shipped wasm links no std: no std panic and formatting machinery (tests link std through
-// wasm-bindgen-test). Natively the crate is empty.
+// The shipped wasm links no std: no std panic and formatting machinery. Natively the crate is
+// empty.
 #![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
 #![deny(missing_docs)]
 #![allow(clippy::result_large_err)]
@@ -47,10 +51,9 @@ mod js;
 #[cfg(target_arch = "wasm32")]
 mod random;
 #[cfg(target_arch = "wasm32")]
-mod steps;
-#[cfg(target_arch = "wasm32")]
 pub mod sign_request;
-
+#[cfg(target_arch = "wasm32")]
+mod steps;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::{configure, default_client, Client};

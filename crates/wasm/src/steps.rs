@@ -375,14 +375,14 @@ pub fn failed(handle: u32, why: u32, detail: JsValue, status: u16, pending: JsVa
                 }
                 err
             }
-            why::TIMEOUT => Error::timeout(cat!(
-                "no complete answer within ",
-                timeout_ms as u64,
-                " ms"
-            )),
+            why::TIMEOUT => {
+                Error::timeout(cat!("no complete answer within ", timeout_ms as u64, " ms"))
+            }
             why::TOO_LARGE => Error::malformed(status, "answer too large: more than 1 MiB"),
             why::NO_TEXT => Error::malformed(status, "the response has no text() method"),
-            _ => Error::network("fetch resolved to something that is not a Response (no HTTP status)"),
+            _ => Error::network(
+                "fetch resolved to something that is not a Response (no HTTP status)",
+            ),
         };
         job.call.on_failure(err, Date::now(), random::unit())
     })
@@ -416,7 +416,11 @@ pub fn finish(handle: u32) -> Result<JsValue, JsValue> {
     let (success, _) = job
         .outcome()
         .map_err(|e| errors::to_js(&e, token.as_deref()))?;
-    Ok(js::from_json(&result_json(&success, output, token.as_deref())))
+    Ok(js::from_json(&result_json(
+        &success,
+        output,
+        token.as_deref(),
+    )))
 }
 
 /// Drops a call the driver no longer needs (a stopped walk).
@@ -428,7 +432,13 @@ pub fn drop_call(handle: u32) {
 /// What a finished call resolves to, as JSON.
 fn result_json(success: &Success, output: Output, token: Option<&str>) -> String {
     match (&success.response, output) {
-        (Response::Instance { instance, request_id }, _) => instance.to_json(Some(request_id)),
+        (
+            Response::Instance {
+                instance,
+                request_id,
+            },
+            _,
+        ) => instance.to_json(Some(request_id)),
         (
             Response::Instances {
                 instances,
@@ -483,8 +493,7 @@ pub fn client_fetch(client: &Client) -> JsValue {
 }
 
 /// Rate limiters of fleet runs, by handle − 1.
-static LIMITERS: OneThread<RefCell<Vec<Option<RateLimiter>>>> =
-    OneThread(RefCell::new(Vec::new()));
+static LIMITERS: OneThread<RefCell<Vec<Option<RateLimiter>>>> = OneThread(RefCell::new(Vec::new()));
 
 /// A rate limiter for every request of one fleet run (`maxRps`: its ceiling); returns its handle.
 #[wasm_bindgen(js_name = __limiter, skip_typescript)]
