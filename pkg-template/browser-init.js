@@ -3,17 +3,20 @@
 // the line that loads the wasm file beside it, so a page needs no init(). It lives in the glue
 // module itself (not in a wrapper that re-exports it) so that a bundler honouring
 // `"sideEffects": false` cannot skip the wrapper and drop this line.
-// The calls, over the glue's internal exports (build.sh checks that every one is listed);
-// ensureHttpsAll over the same, with the driver's run and drive.
+// The package's Client, configure and signOpenHttps, and the calls, over the glue's internal
+// exports (build.sh checks that every one is listed); ensureHttpsAll over the same, with the
+// driver's run and drive.
 const wasmSteps = {
-  __abort, __answer, __call, __credentials, __drop, __dropLimiter, __ensure, __ensureCall,
-  __ensureFeed, __ensureFinish, __ensureFrom, __ensureHooks, __ensureProgress, __ensureState,
-  __ensureWake, __failed, __fetch, __finish, __fleetArgs, __journal, __limiter, __paced, __plan,
-  __record, __reserve, __share, __sign, __state, __wake,
+  ClientCore, __abort, __answer, __call, __checkInstanceId, __configure, __configured,
+  __credentials, __drop, __dropLimiter, __ensure, __ensureCall, __ensureFeed, __ensureFinish,
+  __ensureFrom, __ensureProgress, __ensureState, __ensureWake, __failed, __fetch, __finish,
+  __journal, __limiter, __paced, __plan, __record, __reserve, __share, __sign, __signOpenHttps,
+  __state, __wake,
 };
-const wasmDriver = installDriver(Client, wasmSteps);
-installFleet(Client, wasmSteps, wasmDriver);
-guardClient(Client);
+const wasmDriver = installDriver(wasmSteps, undefined);
+installFleet(wasmDriver.Core, wasmSteps, wasmDriver);
+guardClient(wasmDriver.Core);
+export const { Client, configure, signOpenHttps } = wasmDriver;
 // The build minifies this file's identifiers: the public names are given back, so that
 // `Client.name`, a logged client and stack traces' function names read as in the docs.
 for (const [name, value] of Object.entries({ Client, configure, signOpenHttps })) {
@@ -21,5 +24,5 @@ for (const [name, value] of Object.entries({ Client, configure, signOpenHttps })
 }
 export { isOpenHttpsError };
 export const { openHttps, closeHttps, describeInstance, listInstances, instances, ensureHttps, ensureHttpsAll } =
-  topLevel(__defaultClient);
+  topLevel(wasmDriver.defaultClient);
 await __wbg_init({ module_or_path: new URL('aliyun_es_https_bg.wasm', import.meta.url) });

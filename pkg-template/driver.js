@@ -57,11 +57,23 @@ function callIgnoring(callback, arg) {
 }
 
 /**
- * Adds the calls to `Client`. `w`: the wasm's exports; `ownFetch`: the package's own transport
- * in this runtime (Node: keep-alive node:http), stopped through the `cancel` it puts on
- * `init`; else the global fetch. A client's `fetch` option wins over both.
+ * Makes the package's `Client` (and `configure`, `signOpenHttps`, the default client) over the
+ * wasm's `ClientCore`, and adds the calls. `w`: the wasm's exports; `ownFetch`: the package's
+ * own transport in this runtime (Node: keep-alive node:http), stopped through the `cancel` it
+ * puts on `init`; else the global fetch. A client's `fetch` option wins over both.
  */
-function installDriver(Client, w, ownFetch) {
+function installDriver(w, ownFetch) {
+  const Core = w.ClientCore;
+  /**
+   * A configured connection to the Elasticsearch API. Construction validates the
+   * configuration and throws an `OpenHttpsError` when something is wrong; nothing is sent
+   * until a call.
+   */
+  class Client extends Core {
+    constructor(config) {
+      super(...clientArgs(config));
+    }
+  }
   /**
    * One attempt of call `h` within `ms`: credentials, signing, the request, the whole answer.
    * Resolves with the call's next step; never rejects.
@@ -224,23 +236,20 @@ function installDriver(Client, w, ownFetch) {
     }
   }
 
-  /** The signal of a call's options, once the wasm has checked them. */
-  const signalOf = (options) => {
-    try {
-      return options?.signal ?? undefined;
-    } catch {
-      return undefined; // a getter that threw was refused by the check already
-    }
-  };
-
-  /**
-   * A call on `client`: `op` and its arguments as steps.rs's `__call` takes them; the signal is
-   * `withSignal.signal`.
-   */
-  async function call(client, op, a, b, options, withSignal) {
-    const h = w.__call(client, op, a, b, options);
-    await run(h, w.__fetch(client), signalOf(withSignal), undefined);
+  /** A change (op 0 OpenHttps, 1 CloseHttps) or a look (2 DescribeInstance) at an instance. */
+  async function call(client, op, instanceId, clientToken, options) {
+    const id = instanceIdArg(instanceId);
+    const token = clientTokenArg(clientToken);
+    const signal = callSignal(options);
+    const h = w.__call(client, op, id, token, 0, 0, undefined);
+    await run(h, w.__fetch(client), signal, undefined);
     return w.__finish(h);
+  }
+
+  /** A ListInstance call (op 3: a page; 4: a page of a walk) of `args` (`listArgs`). */
+  function list(client, op, args, page, custom) {
+    const h = w.__call(client, op, args.instanceId, undefined, page, args.size, args.description);
+    return run(h, custom, args.signal, undefined).then(() => w.__finish(h));
   }
 
   /**
@@ -278,28 +287,30 @@ function installDriver(Client, w, ownFetch) {
      * `ensureHttps`). `clientToken` makes the call idempotent; when omitted a UUID is used.
      */
     openHttps(instanceId, clientToken, options) {
-      return call(this, 0, instanceId, clientToken, options, options);
+      return call(this, 0, instanceId, clientToken, options);
     },
     /** Turns off HTTPS for `instanceId` (one CloseHttps call), like `openHttps`. */
     closeHttps(instanceId, clientToken, options) {
-      return call(this, 1, instanceId, clientToken, options, options);
+      return call(this, 1, instanceId, clientToken, options);
     },
     /** The instance's current state (DescribeInstance). */
     describeInstance(instanceId, options) {
-      return call(this, 2, instanceId, undefined, options, options);
+      return call(this, 2, instanceId, undefined, options);
     },
     /** One page of the account's instances in this region (ListInstance). */
-    listInstances(query) {
-      return call(this, 3, query, undefined, undefined, query);
+    async listInstances(query) {
+      const args = listArgs(query, true);
+      return list(this, 3, args, args.page, w.__fetch(this));
     },
     /** Every instance, page after page: one ListInstance call per page, when needed. */
     instances(query) {
-      // The query is checked now; each page is a call of its own.
-      w.__drop(w.__call(this, 4, query, 1, undefined));
+      // The query is checked now (its values too, by a call made and dropped); each page is a
+      // call of its own.
+      const args = listArgs(query, false);
+      w.__drop(w.__call(this, 4, args.instanceId, undefined, 1, args.size, args.description));
       // Its own handle on the configuration: the caller may free the client meanwhile.
       const client = w.__share(this);
       const custom = w.__fetch(client);
-      const signal = signalOf(query);
       let next = 1;
       let buffered = [];
       let tail = Promise.resolve();
@@ -310,9 +321,7 @@ function installDriver(Client, w, ownFetch) {
           const page = next;
           let result;
           try {
-            const h = w.__call(client, 4, query, page, undefined);
-            await run(h, custom, signal, undefined);
-            result = w.__finish(h);
+            result = await list(client, 4, args, page, custom);
           } catch (e) {
             next = null;
             throw e;
@@ -347,16 +356,47 @@ function installDriver(Client, w, ownFetch) {
      * clientToken for every attempt), and waits until it is active and serves HTTPS.
      */
     async ensureHttps(instanceId, options) {
-      const e = w.__ensure(this, instanceId, options);
-      const [signal, onProgress] = w.__ensureHooks(e);
+      const id = instanceIdArg(instanceId);
+      const { signal, onProgress, clientToken, wait, waitTimeoutMs, pollIntervalMs } = ensureArgs(options);
+      const e = w.__ensure(this, id, clientToken, wait, waitTimeoutMs, pollIntervalMs);
       const progress = () => onProgress && callIgnoring(onProgress, w.__ensureProgress(e, undefined));
       progress();
       const stopped = await drive(e, w.__fetch(this), signal, undefined, progress, undefined);
       return w.__ensureFinish(e, stopped);
     },
   };
+  // On the wasm's class, so that the default client and shared ones have them too.
   for (const [name, value] of Object.entries(methods)) {
-    Object.defineProperty(Client.prototype, name, { configurable: true, writable: true, value });
+    Object.defineProperty(Core.prototype, name, { configurable: true, writable: true, value });
   }
-  return { run, drive, sleep, callIgnoring };
+
+  /** Sets the client that the top-level functions use (the previous one is kept on error). */
+  function configure(config) {
+    w.__configure(...clientArgs(config));
+  }
+
+  /**
+   * The client the top-level functions use: the one set by `configure`, or else (in Node) one
+   * built from the `ALIBABA_CLOUD_*` environment.
+   */
+  function defaultClient() {
+    const configured = w.__configured();
+    if (configured) return configured;
+    try {
+      return new Client();
+    } catch (e) {
+      if (e.code === 'MissingCredentials' || e.code === 'MissingRegion') e.message = MISSING_CREDENTIALS;
+      throw e;
+    }
+  }
+
+  /**
+   * Signs an OpenHttps request without sending it. Returns `{ method, url, headers,
+   * clientToken }`: send `method` to `url` with exactly `headers` (the `Host` is the URL's).
+   */
+  function signOpenHttps(request) {
+    return JSON.parse(w.__signOpenHttps(...signArgs(request)));
+  }
+
+  return { Client, Core, configure, defaultClient, signOpenHttps, run, drive, sleep, callIgnoring };
 }

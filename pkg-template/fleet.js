@@ -4,7 +4,7 @@
 // OpenHttps preceded by a journal record of its clientToken.
 //
 // The split: what is decided is the wasm's (crates/wasm/src/fleet.rs over the core's fleet
-// module): the options (`__fleetArgs`), the earlier journal (`__journal`), each instance's plan
+// module): the earlier journal (`__journal`), each instance's plan
 // (`__plan`), the journal's records (`__record`), the pace (`__limiter`), and each change, an
 // ensure (`__ensureFrom`, crates/wasm/src/ensure.rs). This file runs the workers, with the
 // driver's `run` and `drive` (driver.js), and reports: events, outcomes, the summary. Shared
@@ -30,19 +30,6 @@ function installFleet(Client, w, driver) {
     } catch {
       return undefined;
     }
-  };
-
-  /**
-   * The message of a thrown value, as the wasm tells it (js.rs, `describe`): its `message`
-   * (with its cause's `code` or `message`), or its string form.
-   */
-  const describe = (err) => {
-    let msg = get(err, 'message');
-    if (typeof msg !== 'string') msg = typeof err === 'string' ? err : 'unknown error';
-    const cause = get(err, 'cause');
-    const code = get(cause, 'code');
-    const detail = typeof code === 'string' ? code : get(cause, 'message');
-    return typeof detail === 'string' ? `${msg} (${detail})` : msg;
   };
 
   /** An `InvalidArgument` OpenHttpsError about the journal. */
@@ -109,7 +96,7 @@ function installFleet(Client, w, driver) {
     return outcome(instanceId, 'failed', plan, {
       elapsedMs,
       code: typeof code === 'string' ? code : 'InvalidArgument',
-      message: typeof message === 'string' ? message : describe(err),
+      message: typeof message === 'string' ? message : describeThrown(err),
       requestId: get(err, 'requestId'),
     });
   };
@@ -120,7 +107,7 @@ function installFleet(Client, w, driver) {
    * before the run (bad arguments, an unreadable journal, a failed listing).
    */
   async function ensureHttpsAll(target, options) {
-    const args = w.__fleetArgs(target, options);
+    const args = fleetArgs(target, options, w.__checkInstanceId);
     const { onEvent, confirm, signal, load, append, dryRun } = args;
     // Its own handle on the configuration: the caller may free its client meanwhile.
     const client = w.__share(this);
@@ -138,12 +125,12 @@ function installFleet(Client, w, driver) {
         try {
           loaded = load.call(undefined);
         } catch (e) {
-          throw journalError(`journal.load() threw: ${describe(e)}`);
+          throw journalError(`journal.load() threw: ${describeThrown(e)}`);
         }
         try {
           loaded = await loaded;
         } catch (e) {
-          throw journalError(`journal.load() failed: ${describe(e)}`);
+          throw journalError(`journal.load() failed: ${describeThrown(e)}`);
         }
         journal = w.__journal(loaded);
       }
@@ -173,7 +160,7 @@ function installFleet(Client, w, driver) {
         try {
           return append.call(undefined, line);
         } catch (e) {
-          throw journalError(`the journal could not be written: ${describe(e)}`);
+          throw journalError(`the journal could not be written: ${describeThrown(e)}`);
         }
       };
       /**
@@ -210,7 +197,7 @@ function installFleet(Client, w, driver) {
           const id = ids[index];
           let look;
           try {
-            const h = w.__call(client, 2, id, undefined, undefined);
+            const h = w.__call(client, 2, id, undefined, 0, 0, undefined);
             await driver.run(h, custom, undefined, pace);
             const instance = w.__finish(h);
             const [plan, code] = w.__plan(instance.status, instance.protocol, instance.haveClientNode).split(':');
@@ -269,7 +256,7 @@ function installFleet(Client, w, driver) {
         let token = tokenOf(id);
         try {
           token ??= uuid();
-          w.__drop(w.__call(client, 0, id, token, undefined));
+          w.__drop(w.__call(client, 0, id, token, 0, 0, undefined));
         } catch (e) {
           return set(index, failedOutcome(id, plan, e));
         }
@@ -290,7 +277,7 @@ function installFleet(Client, w, driver) {
           const returned = record(w.__record(TOKEN_RECORD, Date.now(), id, token, undefined, false, 0));
           if (returned instanceof Promise) {
             return returned.then(undefined, (err) => {
-              throw journalError(`the journal could not be written: ${describe(err)}`);
+              throw journalError(`the journal could not be written: ${describeThrown(err)}`);
             });
           }
           return undefined;
@@ -399,10 +386,9 @@ function installFleet(Client, w, driver) {
 
   /** Every instance id (whose description contains `description`), page after page. */
   async function listAll(client, custom, description, pace) {
-    const query = description === undefined ? undefined : { description };
     const ids = [];
     for (let page = 1; page !== null; ) {
-      const h = w.__call(client, 4, query, page, undefined);
+      const h = w.__call(client, 4, undefined, undefined, page, 100, description);
       await driver.run(h, custom, undefined, pace);
       const result = w.__finish(h);
       for (const instance of result.instances) ids.push(instance.instanceId);

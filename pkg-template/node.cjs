@@ -7,14 +7,14 @@ const glue = require('./aliyun_es_https.cjs');
 const { createNodeFetch } = require('./node-transport.cjs');
 const { topLevel, guardClient, isOpenHttpsError, installDriver, installFleet } = require('./top-level.cjs');
 
-const driver = installDriver(glue.Client, glue, createNodeFetch());
-installFleet(glue.Client, glue, driver);
-guardClient(glue.Client);
-const top = topLevel(glue.__defaultClient);
+const driver = installDriver(glue, createNodeFetch());
+installFleet(driver.Core, glue, driver);
+guardClient(driver.Core);
+const top = topLevel(driver.defaultClient);
 
 // One assignment per name: the form Node's ESM loader detects as named exports of CommonJS.
-exports.Client = glue.Client;
-exports.configure = glue.configure;
+exports.Client = driver.Client;
+exports.configure = driver.configure;
 exports.openHttps = top.openHttps;
 exports.closeHttps = top.closeHttps;
 exports.describeInstance = top.describeInstance;
@@ -22,5 +22,5 @@ exports.listInstances = top.listInstances;
 exports.instances = top.instances;
 exports.ensureHttps = top.ensureHttps;
 exports.ensureHttpsAll = top.ensureHttpsAll;
-exports.signOpenHttps = glue.signOpenHttps;
+exports.signOpenHttps = driver.signOpenHttps;
 exports.isOpenHttpsError = isOpenHttpsError;

@@ -1,38 +1,90 @@
-//! `Client`, `configure` and the default client. The calls themselves (`openHttps`,
-//! `ensureHttps`…) are the package's JS driver (`pkg-template/driver.js`), which adds them to
-//! `Client` and performs the steps of [`crate::steps`] and [`crate::ensure`].
+//! `Client`, `configure` and the default client. The package's JS reads the caller's options
+//! (`pkg-template/options.js`) and passes their values here; the calls themselves
+//! (`openHttps`, `ensureHttps`…) are its driver (`pkg-template/driver.js`), which performs the
+//! steps of [`crate::steps`] and [`crate::ensure`].
 
 use alloc::rc::Rc;
 use core::cell::RefCell;
 
-use aliyun_es_https_core::error::{codes, Error};
 use wasm_bindgen::prelude::*;
 
-use crate::config::ClientState;
-use crate::{credentials, errors, OneThread};
+use crate::config::{ClientState, Target};
+use crate::prelude::*;
+use crate::{errors, OneThread};
 
-/// A configured connection to the Elasticsearch API. Construction validates the
-/// configuration and throws an `OpenHttpsError` when something is wrong; nothing is sent
-/// until a call.
-#[wasm_bindgen]
+/// A validated configuration: the package's `Client` (`pkg-template/driver.js`) extends this
+/// class, reading the options first (`pkg-template/options.js`); its typings are in
+/// `types.d.ts`.
+#[wasm_bindgen(js_name = ClientCore, skip_typescript)]
 pub struct Client {
     state: Rc<ClientState>,
 }
 
-#[wasm_bindgen]
+/// Validates a configuration read by the package's JS (see [`Client::new`]).
+#[allow(clippy::too_many_arguments)]
+fn state(
+    credentials: JsValue,
+    region: Option<String>,
+    endpoint: Option<String>,
+    network: Option<String>,
+    signature_version: Option<String>,
+    proxy_url: Option<String>,
+    fetch: JsValue,
+    max_attempts: Option<f64>,
+    timeout_ms: Option<f64>,
+    deadline_ms: Option<f64>,
+) -> Result<Rc<ClientState>, JsValue> {
+    let target = Target {
+        region,
+        endpoint,
+        network,
+        signature_version,
+        proxy_url,
+    };
+    ClientState::new(
+        credentials,
+        &target,
+        fetch,
+        max_attempts,
+        timeout_ms,
+        deadline_ms,
+    )
+    .map(Rc::new)
+    .map_err(|e| errors::to_js(&e, None))
+}
+
+#[wasm_bindgen(js_class = ClientCore)]
 impl Client {
-    /// Creates a client. Throws an `OpenHttpsError` (`MissingCredentials`, `MissingRegion`,
-    /// `InvalidEndpoint`, `InvalidConfig`…) when the configuration cannot work.
+    /// Validates the options of `new Client(config)`, as read by `options.js`. Throws an
+    /// `OpenHttpsError` (`MissingCredentials`, `MissingRegion`, `InvalidEndpoint`,
+    /// `InvalidConfig`…) when the configuration cannot work.
     #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "ClientConfig")] config: JsValue,
+        credentials: JsValue,
+        region: Option<String>,
+        endpoint: Option<String>,
+        network: Option<String>,
+        signature_version: Option<String>,
+        proxy_url: Option<String>,
+        fetch: JsValue,
+        max_attempts: Option<f64>,
+        timeout_ms: Option<f64>,
+        deadline_ms: Option<f64>,
     ) -> Result<Client, JsValue> {
-        match ClientState::from_js(&config) {
-            Ok(state) => Ok(Client {
-                state: Rc::new(state),
-            }),
-            Err(e) => Err(errors::to_js(&e, None)),
-        }
+        let state = state(
+            credentials,
+            region,
+            endpoint,
+            network,
+            signature_version,
+            proxy_url,
+            fetch,
+            max_attempts,
+            timeout_ms,
+            deadline_ms,
+        )?;
+        Ok(Client { state })
     }
 }
 
@@ -55,40 +107,43 @@ pub fn share(client: &Client) -> Client {
 /// The client set by `configure`, used by the top-level functions.
 static DEFAULT: OneThread<RefCell<Option<Rc<ClientState>>>> = OneThread(RefCell::new(None));
 
-/// Sets the client that the top-level functions use. Throws an `OpenHttpsError` when the
-/// configuration cannot work (the previous default is then kept).
-#[wasm_bindgen]
+/// Sets the client that the top-level functions use (the package's `configure`, with the
+/// options read as for [`Client::new`]). Throws an `OpenHttpsError` when the configuration
+/// cannot work (the previous default is then kept).
+#[wasm_bindgen(js_name = __configure, skip_typescript)]
+#[allow(clippy::too_many_arguments)]
 pub fn configure(
-    #[wasm_bindgen(unchecked_param_type = "ClientConfig")] config: JsValue,
+    credentials: JsValue,
+    region: Option<String>,
+    endpoint: Option<String>,
+    network: Option<String>,
+    signature_version: Option<String>,
+    proxy_url: Option<String>,
+    fetch: JsValue,
+    max_attempts: Option<f64>,
+    timeout_ms: Option<f64>,
+    deadline_ms: Option<f64>,
 ) -> Result<(), JsValue> {
-    let state = ClientState::from_js(&config).map_err(|e| errors::to_js(&e, None))?;
-    *DEFAULT.borrow_mut() = Some(Rc::new(state));
+    let state = state(
+        credentials,
+        region,
+        endpoint,
+        network,
+        signature_version,
+        proxy_url,
+        fetch,
+        max_attempts,
+        timeout_ms,
+        deadline_ms,
+    )?;
+    *DEFAULT.borrow_mut() = Some(state);
     Ok(())
 }
 
-/// The client set by `configure`, or else (in Node) one built from the `ALIBABA_CLOUD_*`
-/// environment variables.
-fn default_state() -> Result<Rc<ClientState>, Error> {
-    if let Some(state) = DEFAULT.borrow().clone() {
-        return Ok(state);
-    }
-    ClientState::from_js(&JsValue::UNDEFINED)
-        .map(Rc::new)
-        .map_err(|mut e| {
-            if e.code == codes::MISSING_CREDENTIALS || e.code == codes::MISSING_REGION {
-                e.message = credentials::MISSING.into();
-            }
-            e
-        })
-}
-
-/// The client the top-level functions use: the one set by `configure`, or else (in Node) one
-/// built from the environment. Not public API: the package's entry files define the
-/// top-level functions (`openHttps`, `ensureHttps`…) on it (`pkg-template/top-level.js`), so
-/// each exists once, as the method of `Client`.
-#[wasm_bindgen(js_name = __defaultClient, skip_typescript)]
-pub fn default_client() -> Result<Client, JsValue> {
-    default_state()
-        .map(|state| Client { state })
-        .map_err(|e| errors::to_js(&e, None))
+/// The client set by `configure`, if any (else the package builds one from the environment).
+/// Not public API: the package's entry files define the top-level functions (`openHttps`,
+/// `ensureHttps`…) on it (`pkg-template/top-level.js`).
+#[wasm_bindgen(js_name = __configured, skip_typescript)]
+pub fn configured() -> Option<Client> {
+    DEFAULT.borrow().clone().map(|state| Client { state })
 }

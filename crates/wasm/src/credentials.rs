@@ -1,7 +1,7 @@
-//! Where a client's credentials come from: a static access key, the `ALIBABA_CLOUD_*`
-//! environment (Node), or a function the page provides — reused until shortly before the
-//! `expiration` it returns ([`reuse_until`]), so short-lived STS credentials are fetched again
-//! in time.
+//! Where a client's credentials come from: a static access key (given, or from the
+//! `ALIBABA_CLOUD_*` environment in Node), or a function the page provides — reused until
+//! shortly before the `expiration` it returns ([`reuse_until`]), so short-lived STS
+//! credentials are fetched again in time.
 
 use crate::prelude::*;
 use core::cell::RefCell;
@@ -39,11 +39,10 @@ enum Cache {
 }
 
 impl CredentialSource {
-    /// Reads the `credentials` option: an object, a function, or nothing (the environment).
+    /// Reads the `credentials` option: an object (the package's JS makes one from the
+    /// environment when none is given) or a function.
     pub fn from_option(value: JsValue) -> Result<Self, Error> {
-        if value.is_null_or_undefined() {
-            Ok(CredentialSource::Static(from_env()?))
-        } else if value.is_function() {
+        if value.is_function() {
             Ok(CredentialSource::Provider(Provider {
                 function: value.unchecked_into(),
                 cache: RefCell::new(Cache::Empty),
@@ -133,7 +132,7 @@ pub(crate) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Err
         ));
     }
     let field = |key: &'static str| -> Result<Option<String>, Error> {
-        match crate::config::option(value, key)? {
+        match option(value, key)? {
             v if v.is_null_or_undefined() => Ok(None),
             v => v.as_string().map(Some).ok_or_else(|| {
                 Error::invalid(
@@ -153,10 +152,7 @@ pub(crate) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Err
         ));
     };
     let credentials = Credentials::new(&id, &secret, field("securityToken")?.as_deref())?;
-    Ok((
-        credentials,
-        expiration(&crate::config::option(value, "expiration")?)?,
-    ))
+    Ok((credentials, expiration(&option(value, "expiration")?)?))
 }
 
 fn expiration(value: &JsValue) -> Result<Option<f64>, Error> {
@@ -184,27 +180,10 @@ fn expiration(value: &JsValue) -> Result<Option<f64>, Error> {
     }
 }
 
-/// What to do when no credentials are configured and the environment has none: the one
-/// message for it, from `new Client()`, `configure()` and the top-level functions alike.
-pub const MISSING: &str = "no credentials: pass { credentials: { accessKeyId, accessKeySecret } } \
-    to configure() or new Client(), or (in Node) set ALIBABA_CLOUD_ACCESS_KEY_ID and \
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials, and \
-    ALIBABA_CLOUD_REGION_ID for the region)";
-
-fn from_env() -> Result<Credentials, Error> {
-    match (
-        js::env("ALIBABA_CLOUD_ACCESS_KEY_ID"),
-        js::env("ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
-    ) {
-        (Some(id), Some(secret)) => Credentials::new(
-            &id,
-            &secret,
-            js::env("ALIBABA_CLOUD_SECURITY_TOKEN").as_deref(),
-        ),
-        _ => Err(Error::invalid(
-            codes::MISSING_CREDENTIALS,
-            "credentials",
-            MISSING,
-        )),
-    }
+/// `object[key]`; a getter (or proxy trap) that throws is an `InvalidConfig` naming the field.
+fn option(object: &JsValue, key: &'static str) -> Result<JsValue, Error> {
+    js::try_get(object, key).map_err(|e| {
+        let msg = cat!("reading the option ", key, " threw: ", js::describe(&e));
+        Error::invalid(codes::INVALID_CONFIG, key, msg)
+    })
 }

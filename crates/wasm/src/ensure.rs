@@ -19,9 +19,9 @@ use js_sys::Date;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Client;
-use crate::config::{self, ClientState, EnsureArgs};
+use crate::config::ClientState;
 use crate::steps::{self, Job, Output, DONE, FAIL};
-use crate::{errors, js, OneThread};
+use crate::{errors, js, random, OneThread};
 
 const LOOK: f64 = -3.0;
 const OPEN: f64 = -4.0;
@@ -35,8 +35,6 @@ struct Run {
     ensure: Ensure,
     step: EnsureStep,
     stopped: bool,
-    /// `[signal, onProgress]` of `ensureHttps`.
-    hooks: JsValue,
 }
 
 impl Run {
@@ -83,30 +81,39 @@ fn with(handle: u32, f: impl FnOnce(&mut Run) -> Option<EnsureStep>) -> f64 {
     }
 }
 
-/// Starts `ensureHttps(instanceId, options)` on `client`; returns its handle. Throws an
-/// `OpenHttpsError` for bad arguments, before anything is sent.
+/// Starts `ensureHttps` of `instance_id` on `client` with the options `options.js` read
+/// (`client_token`: a new UUID when `None`); returns its handle. Throws an `OpenHttpsError`
+/// for bad values, before anything is sent.
 #[wasm_bindgen(js_name = __ensure, skip_typescript)]
-pub fn start(client: &Client, instance_id: JsValue, options: JsValue) -> Result<u32, JsValue> {
+pub fn start(
+    client: &Client,
+    instance_id: String,
+    client_token: Option<String>,
+    wait: Option<bool>,
+    wait_timeout_ms: Option<f64>,
+    poll_interval_ms: Option<f64>,
+) -> Result<u32, JsValue> {
     let thrown = |e: Error| errors::to_js(&e, None);
-    let id = config::instance_id_arg(&instance_id).map_err(thrown)?;
-    let args = EnsureArgs::from_js(Some(&options)).map_err(thrown)?;
-    Request::open_https(&id, Some(&args.client_token)).map_err(thrown)?;
-    let hooks = js_sys::Array::of2(
-        &args.signal.unwrap_or(JsValue::UNDEFINED),
-        &args
-            .on_progress
-            .map_or(JsValue::UNDEFINED, |f| f.clone().into()),
-    );
-    let mut ensure = Ensure::new(args.options, Date::now());
+    let client_token = match client_token {
+        Some(t) => t,
+        None => random::uuid_v4().map_err(thrown)?,
+    };
+    Request::open_https(&instance_id, Some(&client_token)).map_err(thrown)?;
+    let defaults = EnsureOptions::default();
+    let options = EnsureOptions {
+        wait: wait.unwrap_or(defaults.wait),
+        wait_timeout_ms: wait_timeout_ms.unwrap_or(defaults.wait_timeout_ms),
+        poll_interval_ms: poll_interval_ms.unwrap_or(defaults.poll_interval_ms),
+    };
+    let mut ensure = Ensure::new(options, Date::now());
     let step = ensure.start();
     Ok(insert(Run {
         state: client.state(),
-        instance_id: id,
-        client_token: args.client_token,
+        instance_id,
+        client_token,
         ensure,
         step,
         stopped: false,
-        hooks: hooks.into(),
     }))
 }
 
@@ -147,17 +154,7 @@ pub fn start_from(
         ensure,
         step,
         stopped: false,
-        hooks: JsValue::UNDEFINED,
     })
-}
-
-/// `[signal, onProgress]` of an `ensureHttps`.
-#[wasm_bindgen(js_name = __ensureHooks, skip_typescript)]
-pub fn hooks(handle: u32) -> JsValue {
-    match RUNS.borrow().get((handle as usize).wrapping_sub(1)) {
-        Some(Some(run)) => run.hooks.clone(),
-        _ => JsValue::UNDEFINED,
-    }
 }
 
 /// The ensure's current step.

@@ -1,5 +1,5 @@
 //! Fleet mode's decisions for the package's JS driver (`pkg-template/fleet.js`), which runs
-//! the workers: the options, the journal of an earlier run, each instance's plan and the
+//! the workers: the journal of an earlier run, each instance's plan and the
 //! journal's records are the core's ([`aliyun_es_https_core::fleet`]). Each instance's
 //! change is an ensure ([`crate::ensure`]), each request paced by the run's rate limiter
 //! ([`crate::steps`]).
@@ -13,48 +13,7 @@ use aliyun_es_https_core::response::Instance;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use crate::config::FleetArgs;
 use crate::{errors, js};
-
-/// Checks `ensureHttpsAll(target, options)` and returns the run's settings: `{ instanceIds
-/// (null: every instance listed), description, concurrency, maxRps, dryRun, waitTimeoutMs,
-/// pollIntervalMs, onEvent, confirm, signal, load, append }`. Throws an `OpenHttpsError`.
-#[wasm_bindgen(js_name = __fleetArgs, skip_typescript)]
-pub fn args(target: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let args =
-        FleetArgs::from_js(Some(&target), Some(&options)).map_err(|e| errors::to_js(&e, None))?;
-    let ids: JsValue = match &args.instance_ids {
-        Some(ids) => ids
-            .iter()
-            .map(|id| JsValue::from_str(id))
-            .collect::<Array>()
-            .into(),
-        None => JsValue::NULL,
-    };
-    let text = |v: &Option<String>| v.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
-    let function = |f: &Option<js_sys::Function>| f.clone().map_or(JsValue::UNDEFINED, Into::into);
-    let (load, append) = match &args.journal {
-        Some((l, a)) => (l.clone().into(), a.clone().into()),
-        None => (JsValue::UNDEFINED, JsValue::UNDEFINED),
-    };
-    Ok(js::object(&[
-        ("instanceIds", ids),
-        ("description", text(&args.description)),
-        ("concurrency", args.concurrency.into()),
-        (
-            "maxRps",
-            args.max_rps.map_or(JsValue::UNDEFINED, JsValue::from),
-        ),
-        ("dryRun", args.dry_run.into()),
-        ("waitTimeoutMs", args.ensure.wait_timeout_ms.into()),
-        ("pollIntervalMs", args.ensure.poll_interval_ms.into()),
-        ("onEvent", function(&args.on_event)),
-        ("confirm", function(&args.confirm)),
-        ("signal", args.signal.clone().unwrap_or(JsValue::UNDEFINED)),
-        ("load", load),
-        ("append", append),
-    ]))
-}
 
 /// Reads what `journal.load()` gave (an array of lines, a text, or nothing): `{ records,
 /// tornLastLine, tokens: { instanceId: clientToken } }`, the clientTokens an earlier run may

@@ -4,7 +4,7 @@ use crate::prelude::*;
 use core::cell::RefCell;
 
 use js_sys::{Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::OneThread;
 
@@ -51,27 +51,6 @@ pub fn set(target: &JsValue, key: &'static str, value: &JsValue) {
     let _ = with_key(key, |k| Reflect::set(target, k, value));
 }
 
-/// Whether `target` has an own, enumerable-or-not property `key` (like `Object.hasOwn`).
-pub fn has_own(target: &JsValue, key: &'static str) -> bool {
-    with_key(key, |k| {
-        target
-            .dyn_ref::<Object>()
-            .is_some_and(|o| Object::has_own(o, k))
-    })
-}
-
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// `Object.keys`, catching what a proxy's `ownKeys` trap throws.
-    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
-    fn object_keys(object: &JsValue) -> Result<js_sys::Array, JsValue>;
-}
-
-/// The own enumerable keys of `object`, or what listing them threw.
-pub fn own_keys(object: &JsValue) -> Result<js_sys::Array, JsValue> {
-    object_keys(object)
-}
-
 /// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
 pub fn get(target: &JsValue, key: &'static str) -> JsValue {
     try_get(target, key).unwrap_or(JsValue::UNDEFINED)
@@ -108,12 +87,4 @@ pub fn describe(err: &JsValue) -> String {
         msg.push(')');
     }
     msg
-}
-
-/// `process.env[name]` in Node; `None` elsewhere and for empty values.
-pub fn env(name: &'static str) -> Option<String> {
-    let process = get(&js_sys::global(), "process");
-    get(&get(&process, "env"), name)
-        .as_string()
-        .filter(|v| !v.is_empty())
 }

@@ -56,7 +56,7 @@ pub mod sign_request;
 mod steps;
 
 #[cfg(target_arch = "wasm32")]
-pub use client::{configure, default_client, Client};
+pub use client::{configure, configured, Client};
 #[cfg(target_arch = "wasm32")]
 pub use sign_request::sign_open_https;
 

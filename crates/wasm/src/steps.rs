@@ -20,15 +20,16 @@ use aliyun_es_https_core::call::{Answer, Call, Step, Success};
 use aliyun_es_https_core::error::{codes, Error};
 use aliyun_es_https_core::fleet::RateLimiter;
 use aliyun_es_https_core::json::ObjectWriter;
-use aliyun_es_https_core::operation::{next_page, Request};
+use aliyun_es_https_core::operation::{next_page, Request, MAX_PAGE_SIZE};
 use aliyun_es_https_core::response::Response;
 use aliyun_es_https_core::signing::{self, Credentials, SignatureVersion, SignedRequest};
 use aliyun_es_https_core::text::find;
+use aliyun_es_https_core::validate;
 use js_sys::{Date, Function, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::client::Client;
-use crate::config::{self, ClientState, ListArgs};
+use crate::config::{self, ClientState};
 use crate::{errors, js, random, OneThread};
 
 /// Step numbers (see the module docs).
@@ -145,60 +146,48 @@ fn thrown(err: Error) -> JsValue {
 }
 
 /// Starts a call on `client` and returns its handle; throws an `OpenHttpsError` for bad
-/// arguments, before anything is sent. `op`: 0 OpenHttps (`a`: instanceId, `b`:
-/// clientToken), 1 CloseHttps (same), 2 DescribeInstance (`a`: instanceId), 3 ListInstance
-/// (`a`: the query), 4 a page of a walk (`a`: the query, `b`: the page). `options`: the
-/// call's `{ signal }`, checked here (the driver reads the signal).
+/// arguments, before anything is sent. `op`: 0 OpenHttps and 1 CloseHttps (`id`, `token`: a
+/// new UUID when `None`), 2 DescribeInstance (`id`), 3 ListInstance and 4 a page of a walk
+/// (`page`, `size`, `description`, `id`: the instanceId filter). The JS types were checked by
+/// `options.js`; the values are checked here.
 #[wasm_bindgen(js_name = __call, skip_typescript)]
 pub fn start(
     client: &Client,
     op: u32,
-    a: JsValue,
-    b: JsValue,
-    options: JsValue,
+    id: Option<String>,
+    token: Option<String>,
+    page: f64,
+    size: f64,
+    description: Option<String>,
 ) -> Result<u32, JsValue> {
+    let id = id.unwrap_or_default();
     let (request, output) = match op {
         0 | 1 => {
-            let id = config::instance_id_arg(&a).map_err(thrown)?;
-            let token = config::client_token_arg(&b).map_err(thrown)?;
+            let token = match token {
+                Some(t) => t,
+                None => random::uuid_v4().map_err(thrown)?,
+            };
             let build = if op == 0 {
                 Request::open_https
             } else {
                 Request::close_https
             };
-            let request = build(&id, Some(&token)).map_err(thrown)?;
-            config::call_options(Some(&options)).map_err(thrown)?;
-            (request, Output::Change)
+            (build(&id, Some(&token)).map_err(thrown)?, Output::Change)
         }
-        2 => {
-            let id = config::instance_id_arg(&a).map_err(thrown)?;
-            let request = Request::describe_instance(&id).map_err(thrown)?;
-            config::call_options(Some(&options)).map_err(thrown)?;
-            (request, Output::Instance)
-        }
+        2 => (
+            Request::describe_instance(&id).map_err(thrown)?,
+            Output::Instance,
+        ),
         _ => {
-            let args = ListArgs::from_js(Some(&a), op == 3).map_err(thrown)?;
-            let page = match b.as_f64() {
-                Some(p) if op == 4 && p >= 1.0 => p as u32,
-                _ => args.page,
-            };
-            let request = Request::list_instances(
-                page,
-                args.size,
-                args.description.as_deref(),
-                args.instance_id.as_deref(),
-            )
-            .map_err(thrown)?;
+            let page = validate::whole_number("page", page, 1, u32::MAX >> 1).map_err(thrown)?;
+            let size = validate::whole_number("size", size, 1, MAX_PAGE_SIZE).map_err(thrown)?;
+            let filter = Some(id.as_str()).filter(|i| !i.is_empty());
+            let request = Request::list_instances(page, size, description.as_deref(), filter)
+                .map_err(thrown)?;
             let output = if op == 3 {
-                Output::Page {
-                    page,
-                    size: args.size,
-                }
+                Output::Page { page, size }
             } else {
-                Output::Walk {
-                    page,
-                    size: args.size,
-                }
+                Output::Walk { page, size }
             };
             (request, output)
         }
@@ -207,6 +196,12 @@ pub fn start(
     let job = Job::new(client.state(), request, output)
         .map_err(|e| errors::to_js(&e, token.as_deref()))?;
     Ok(insert(job))
+}
+
+/// Checks an instance id's form (fleet mode checks every given id before anything is sent).
+#[wasm_bindgen(js_name = __checkInstanceId, skip_typescript)]
+pub fn check_instance_id(id: String) -> Result<(), JsValue> {
+    validate::instance_id(&id).map_err(thrown)
 }
 
 /// The call's current step.

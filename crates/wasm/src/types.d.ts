@@ -3,7 +3,7 @@
 declare global {
   interface SymbolConstructor {
     /**
-     * wasm-bindgen gives `Client` a `[Symbol.dispose]()` (for `using`); declared here as
+     * `Client` has a `[Symbol.dispose]()` (for `using`); declared here as
      * `@types/node` does, so projects whose `lib` predates ES2025 still type-check.
      */
     readonly dispose: unique symbol;
@@ -453,10 +453,20 @@ export type FleetEvent =
   | ({ type: "result" } & FleetInstanceResult);
 
 /**
- * The calls of a {@link Client} (merged with the class wasm-bindgen declares; the package's JS
- * driver defines them). Each rejects with an `OpenHttpsError`.
+ * A configured connection to the Elasticsearch API. Construction validates the configuration
+ * and throws an `OpenHttpsError` when something is wrong; nothing is sent until a call. Each
+ * call rejects with an `OpenHttpsError`.
  */
-export interface Client {
+export class Client {
+  /**
+   * Creates a client. Throws an `OpenHttpsError` (`MissingCredentials`, `MissingRegion`,
+   * `InvalidEndpoint`, `InvalidConfig`…) when the configuration cannot work.
+   */
+  constructor(config: ClientConfig);
+  /** Releases the client; its calls under way finish. Later calls reject with `ClientClosed`. */
+  free(): void;
+  /** The same as `free()`, for `using client = new Client(…)`. */
+  [Symbol.dispose](): void;
   /**
    * Turns on HTTPS for `instanceId` (one OpenHttps call: accepted is not yet on — see
    * `ensureHttps`). `clientToken` (1–64 printable ASCII characters) makes the call
@@ -487,6 +497,19 @@ export interface Client {
    */
   ensureHttpsAll(target?: FleetTarget, options?: FleetOptions): Promise<FleetResult>;
 }
+
+/**
+ * Sets the client that the top-level functions use. Throws an `OpenHttpsError` when the
+ * configuration cannot work (the previous default is then kept).
+ */
+export function configure(config: ClientConfig): void;
+
+/**
+ * Signs an OpenHttps request without sending it. Returns `{ method, url, headers,
+ * clientToken }`: send `method` to `url` with exactly `headers` (the `Host` is the URL's).
+ * The clientToken is generated when none is given. Throws an `OpenHttpsError` on bad input.
+ */
+export function signOpenHttps(request: SignOpenHttpsRequest): SignedOpenHttpsRequest;
 
 /*
  * The top-level functions: each runs the same method of the client set by `configure`, or
