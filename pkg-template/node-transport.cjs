@@ -2,7 +2,7 @@
 // A `fetch`-shaped transport over node:http(s) for Node. Node's built-in fetch (undici) is
 // much slower per request than `http.request` with a keep-alive agent, so in Node the package
 // sends through this instead. It implements only what the package uses: `fetch(url, { method,
-// headers, signal, body })` resolving to `{ status, headers.get(), text() }`, with fetch's
+// headers (or headerList, a flat [name, value, …] list), signal, body })` resolving to `{ status, headers.get(), text() }`, with fetch's
 // failure shapes (TypeError `fetch failed` with a `cause`; the signal's reason on abort).
 
 // node:http and node:https are loaded on the first request, not with the package: a script
@@ -70,151 +70,181 @@ function createNodeFetch(options = {}) {
     return { ...target, path: plain[2] || '/' };
   }
 
-  return function nodeFetch(url, init = {}) {
-    return new Promise((resolve, reject) => {
-      const { signal } = init;
-      if (signal?.aborted) return reject(abortReason(signal));
+  /**
+   * One exchange: sends the request and reads the whole answer, then calls `done(err, status,
+   * text, rawHeaders)` once — `err` with `status` 0: no answer (fetch's `fetch failed` or the
+   * signal's reason); `err` with a status: the body failed (`terminated`, or `AnswerTooLarge`);
+   * else the answer. `onHead(status, rawHeaders)`, if given, is called when the headers arrive
+   * (before `done`). The package's driver uses this directly (no Response object, no promise);
+   * `nodeFetch` wraps it in fetch's shape.
+   */
+  function exchange(url, init, done, onHead) {
+    const { signal } = init;
+    if (signal?.aborted) return done(abortReason(signal), 0);
 
-      const dest = destination(url);
-      if (dest instanceof Error) return reject(dest);
-      const method = init.method ?? 'GET';
-      const body = init.body ?? undefined;
+    const dest = destination(url);
+    if (dest instanceof Error) return done(dest, 0);
+    const method = init.method ?? 'GET';
+    const body = init.body ?? undefined;
 
-      // A flat [name, value, …] list: Node writes it as is, without a setHeader call (and its
-      // checks) per header. The request is signed over the URL's authority, so `host` is that
-      // (written like fetch: no default port) unless the caller names a host header itself.
-      // With a list Node adds no Content-Length, so it is added here as fetch sends it: the
-      // body's byte length, and 0 for a body-less request other than GET or HEAD.
-      const headers = [];
-      let hasHost = false;
-      let hasLength = false;
+    // A flat [name, value, …] list: Node writes it as is, without a setHeader call (and its
+    // checks) per header. The request is signed over the URL's authority, so `host` is that
+    // (written like fetch: no default port) unless the caller names a host header itself.
+    // With a list Node adds no Content-Length, so it is added here as fetch sends it: the
+    // body's byte length, and 0 for a body-less request other than GET or HEAD.
+    // The package itself passes `headerList`, such a list already (lower-case names).
+    let headers = init.headerList;
+    let hasHost = false;
+    let hasLength = false;
+    if (headers) {
+      for (let i = 0; i < headers.length; i += 2) {
+        if (headers[i] === 'host') hasHost = true;
+        else if (headers[i] === 'content-length') hasLength = true;
+      }
+    } else {
+      headers = [];
       for (const [name, value] of headerPairs(init.headers)) {
         headers.push(name, value);
         const lower = name.toLowerCase();
         if (lower === 'host') hasHost = true;
         else if (lower === 'content-length') hasLength = true;
       }
-      if (!hasHost) headers.push('host', dest.host);
-      if (!hasLength && (body !== undefined || (method !== 'GET' && method !== 'HEAD'))) {
-        headers.push('content-length', String(body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength));
-      }
+    }
+    if (!hasHost) headers.push('host', dest.host);
+    if (!hasLength && (body !== undefined || (method !== 'GET' && method !== 'HEAD'))) {
+      headers.push('content-length', String(body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength));
+    }
 
-      let req;
-      let settleBody = null; // once headers arrived, failures go to text() instead
-      let over = false;
-      const stop = (reason) => {
-        if (over) return; // the socket may serve another request by now
-        if (settleBody) settleBody(reason);
-        else reject(reason);
-        req.destroy(); // drops the socket (never pooled mid-request): the server sees it close
-      };
-      const onAbort = () => stop(abortReason(signal));
-      // Called once the exchange is over, so a long-lived signal keeps no listener per call.
-      const done = () => {
-        over = true;
-        signal?.removeEventListener('abort', onAbort);
-      };
+    let req;
+    let status = 0; // set when the headers arrived: failures are then the body's
+    let rawHeaders;
+    let over = false;
+    const finish = (err, text) => {
+      if (over) return; // the socket may serve another request by now
+      over = true;
+      signal?.removeEventListener('abort', onAbort); // a long-lived signal keeps no listener per call
+      done(err, status, text, rawHeaders);
+    };
+    const stop = (reason) => {
+      if (over) return;
+      finish(reason);
+      req.destroy(); // drops the socket (never pooled mid-request): the server sees it close
+    };
+    const onAbort = () => stop(abortReason(signal));
 
-      try {
-        req = protocolModule(dest.protocol).request({
-          protocol: dest.protocol,
-          hostname: dest.hostname,
-          port: dest.port,
-          path: dest.path,
-          method,
-          headers,
-          agent: agentFor(dest.protocol),
-        });
-      } catch (err) {
-        // Invalid header name/value or method: fetch throws a TypeError for these too.
-        return reject(new TypeError('fetch failed', { cause: err }));
-      }
-      if (signal) signal.addEventListener('abort', onAbort, { once: true });
-      // Without a signal, the cheaper way the package stops its own requests: it calls
-      // `init.cancel()` (an AbortController per request costs more than this whole function).
-      else init.cancel = () => stop(new DOMException('This operation was aborted', 'AbortError'));
-
-      // Stays attached for the request's life: after an abort or a response, late socket
-      // errors land here instead of becoming an uncaught 'error' event.
-      req.on('error', (err) => {
-        if (settleBody) return settleBody(new TypeError('terminated', { cause: err }));
-        done();
-        reject(new TypeError('fetch failed', { cause: err }));
+    try {
+      req = protocolModule(dest.protocol).request({
+        protocol: dest.protocol,
+        hostname: dest.hostname,
+        port: dest.port,
+        path: dest.path,
+        method,
+        headers,
+        agent: agentFor(dest.protocol),
       });
+    } catch (err) {
+      // Invalid header name/value or method: fetch throws a TypeError for these too.
+      return done(new TypeError('fetch failed', { cause: err }), 0);
+    }
+    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    // Without a signal, the cheaper way the package stops its own requests: it calls
+    // `init.cancel()` (an AbortController per request costs more than this whole function).
+    else init.cancel = () => stop(new DOMException('This operation was aborted', 'AbortError'));
 
-      req.on('response', (res) => {
-        const chunks = [];
-        // Read the body right away (as fetch does into its stream) so the socket goes back to
-        // the pool even if text() is never called; text() hands out the outcome.
-        const body = new Promise((ok, fail) => {
-          let settled = false;
-          settleBody = (err) => {
-            if (settled) return;
-            settled = true;
-            done();
-            fail(err);
-          };
-          // `res.complete` is the parser's word that the whole message arrived. Without it the
-          // connection ended before Content-Length bytes or the last chunk: fetch rejects
-          // (`terminated`) rather than give a partial body, and so do we.
-          const finish = () => {
-            if (settled) return;
-            if (!res.complete) {
-              return settleBody(new TypeError('terminated', { cause: new Error('the connection closed before the whole body arrived') }));
-            }
-            let text;
-            try {
-              // As fetch's text(): UTF-8, bad bytes → U+FFFD, a leading BOM dropped. (Buffer's
-              // own decoder: a TextDecoder costs more per call than the rest of this handler.)
-              text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
-              if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-            } catch (err) {
-              return settleBody(err); // never a throw out of an event handler
-            }
-            settled = true;
-            done();
-            ok(text);
-          };
-          let received = 0;
-          res.on('data', (chunk) => {
-            if (settled) return;
-            received += chunk.length;
-            if (received > MAX_BODY_BYTES) {
-              chunks.length = 0;
-              const err = new RangeError(`answer too large: more than ${MAX_BODY_BYTES} bytes`);
-              err.code = 'AnswerTooLarge';
-              settleBody(err);
-              req.destroy(); // stop reading: the socket is dropped, not pooled
-              return;
-            }
-            chunks.push(chunk);
-          });
-          // Whichever comes first settles; the others are no-ops. A whole body gives 'end'.
-          // A cut connection gives 'error' (`aborted`, ECONNRESET) and no 'end' (older Nodes
-          // gave 'aborted' then 'end': hence the `complete` check there too). 'close' always
-          // comes last, so the promise never stays pending.
-          res.on('end', finish);
-          res.on('error', (err) => settleBody(new TypeError('terminated', { cause: err })));
-          res.on('close', finish);
-        });
-        body.catch(() => {}); // an unread body's failure is not an unhandled rejection
-        let used = false;
-        resolve({
-          status: res.statusCode,
-          statusText: res.statusMessage ?? '',
-          ok: res.statusCode >= 200 && res.statusCode < 300,
-          headers: responseHeaders(res.rawHeaders),
-          text() {
-            if (used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
-            used = true;
-            return body;
-          },
-        });
+    // Stays attached for the request's life: after an abort or a response, late socket
+    // errors land here instead of becoming an uncaught 'error' event.
+    req.on('error', (err) => finish(status ? new TypeError('terminated', { cause: err }) : new TypeError('fetch failed', { cause: err })));
+
+    req.on('response', (res) => {
+      status = res.statusCode;
+      rawHeaders = res.rawHeaders;
+      onHead?.(status, rawHeaders, res);
+      // Read the body right away (as fetch does into its stream) so the socket goes back to
+      // the pool even if the body is never used.
+      const chunks = [];
+      let received = 0;
+      // `res.complete` is the parser's word that the whole message arrived. Without it the
+      // connection ended before Content-Length bytes or the last chunk: fetch rejects
+      // (`terminated`) rather than give a partial body, and so do we.
+      const end = () => {
+        if (over) return;
+        if (!res.complete) {
+          return finish(new TypeError('terminated', { cause: new Error('the connection closed before the whole body arrived') }));
+        }
+        let text;
+        try {
+          // As fetch's text(): UTF-8, bad bytes → U+FFFD, a leading BOM dropped. (Buffer's
+          // own decoder: a TextDecoder costs more per call than the rest of this handler.)
+          text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        } catch (err) {
+          return finish(err); // never a throw out of an event handler
+        }
+        finish(null, text);
+      };
+      res.on('data', (chunk) => {
+        if (over) return;
+        received += chunk.length;
+        if (received > MAX_BODY_BYTES) {
+          chunks.length = 0;
+          const err = new RangeError(`answer too large: more than ${MAX_BODY_BYTES} bytes`);
+          err.code = 'AnswerTooLarge';
+          finish(err);
+          req.destroy(); // stop reading: the socket is dropped, not pooled
+          return;
+        }
+        chunks.push(chunk);
       });
-
-      req.end(body);
+      // Whichever comes first settles; the others are no-ops. A whole body gives 'end'. A cut
+      // connection gives 'error' (`aborted`, ECONNRESET) and no 'end' (older Nodes gave
+      // 'aborted' then 'end': hence the `complete` check there too). 'close' always comes
+      // last, so `done` is always called.
+      res.on('end', end);
+      res.on('error', (err) => finish(new TypeError('terminated', { cause: err })));
+      res.on('close', end);
     });
-  };
+
+    req.end(body);
+  }
+
+  /** `fetch(url, init)` over `exchange`: the Response's body is read into memory. */
+  function nodeFetch(url, init = {}) {
+    return new Promise((resolve, reject) => {
+      let settleBody;
+      let outcome;
+      exchange(
+        url,
+        init,
+        (err, status, text) => {
+          if (!status) return reject(err);
+          if (settleBody) settleBody(err, text);
+          else outcome = [err, text];
+        },
+        (status, raw, res) => {
+          const body = new Promise((ok, fail) => {
+            settleBody = (err, text) => (err ? fail(err) : ok(text));
+            if (outcome) settleBody(...outcome);
+          });
+          body.catch(() => {}); // an unread body's failure is not an unhandled rejection
+          let used = false;
+          resolve({
+            status,
+            statusText: res.statusMessage ?? '',
+            ok: status >= 200 && status < 300,
+            headers: responseHeaders(raw),
+            text() {
+              if (used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+              used = true;
+              return body;
+            },
+          });
+        },
+      );
+    });
+  }
+  nodeFetch.exchange = exchange;
+  nodeFetch.headerOf = headerOf;
+  return nodeFetch;
 }
 
 /**
@@ -239,9 +269,19 @@ function headerPairs(headers) {
 }
 
 /**
- * fetch's Headers#get over the raw list: case-insensitive, every value of a repeated header
- * joined with ', ' (Node's `res.headers` keeps only the first of some, such as content-type).
+ * The value of header `name` (lower case) in a raw [name, value, …] list, as fetch's
+ * Headers#get gives it: case-insensitive, every value of a repeated header joined with ', '
+ * (Node's `res.headers` keeps only the first of some, such as content-type); null if absent.
  */
+function headerOf(raw, name) {
+  let value = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === name.length && raw[i].toLowerCase() === name) value = value === null ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
+  }
+  return value;
+}
+
+/** fetch's Headers#get and has over the raw list (see `headerOf`). */
 function responseHeaders(raw) {
   const map = new Map();
   for (let i = 0; i < raw.length; i += 2) {
@@ -254,4 +294,4 @@ function responseHeaders(raw) {
   };
 }
 
-module.exports = { createNodeFetch, MAX_BODY_BYTES };
+module.exports = { createNodeFetch, headerOf, MAX_BODY_BYTES };

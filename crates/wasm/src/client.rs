@@ -107,37 +107,11 @@ pub fn share(client: &Client) -> Client {
 /// The client set by `configure`, used by the top-level functions.
 static DEFAULT: OneThread<RefCell<Option<Rc<ClientState>>>> = OneThread(RefCell::new(None));
 
-/// Sets the client that the top-level functions use (the package's `configure`, with the
-/// options read as for [`Client::new`]). Throws an `OpenHttpsError` when the configuration
-/// cannot work (the previous default is then kept).
+/// Makes `client`'s configuration the one the top-level functions use (the package's
+/// `configure(config)` builds a `Client` from `config` first, which checks it).
 #[wasm_bindgen(js_name = __configure, skip_typescript)]
-#[allow(clippy::too_many_arguments)]
-pub fn configure(
-    credentials: JsValue,
-    region: Option<String>,
-    endpoint: Option<String>,
-    network: Option<String>,
-    signature_version: Option<String>,
-    proxy_url: Option<String>,
-    fetch: JsValue,
-    max_attempts: Option<f64>,
-    timeout_ms: Option<f64>,
-    deadline_ms: Option<f64>,
-) -> Result<(), JsValue> {
-    let state = state(
-        credentials,
-        region,
-        endpoint,
-        network,
-        signature_version,
-        proxy_url,
-        fetch,
-        max_attempts,
-        timeout_ms,
-        deadline_ms,
-    )?;
-    *DEFAULT.borrow_mut() = Some(state);
-    Ok(())
+pub fn configure(client: &Client) {
+    *DEFAULT.borrow_mut() = Some(client.state());
 }
 
 /// The client set by `configure`, if any (else the package builds one from the environment).
