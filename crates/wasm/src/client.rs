@@ -20,39 +20,6 @@ pub struct Client {
     state: Rc<ClientState>,
 }
 
-/// Validates a configuration read by the package's JS (see [`Client::new`]).
-#[allow(clippy::too_many_arguments)]
-fn state(
-    credentials: JsValue,
-    region: Option<String>,
-    endpoint: Option<String>,
-    network: Option<String>,
-    signature_version: Option<String>,
-    proxy_url: Option<String>,
-    fetch: JsValue,
-    max_attempts: Option<f64>,
-    timeout_ms: Option<f64>,
-    deadline_ms: Option<f64>,
-) -> Result<Rc<ClientState>, JsValue> {
-    let target = Target {
-        region,
-        endpoint,
-        network,
-        signature_version,
-        proxy_url,
-    };
-    ClientState::new(
-        credentials,
-        &target,
-        fetch,
-        max_attempts,
-        timeout_ms,
-        deadline_ms,
-    )
-    .map(Rc::new)
-    .map_err(|e| errors::to_js(&e, None))
-}
-
 #[wasm_bindgen(js_class = ClientCore)]
 impl Client {
     /// Validates the options of `new Client(config)`, as read by `options.js`. Throws an
@@ -72,19 +39,25 @@ impl Client {
         timeout_ms: Option<f64>,
         deadline_ms: Option<f64>,
     ) -> Result<Client, JsValue> {
-        let state = state(
-            credentials,
+        let target = Target {
             region,
             endpoint,
             network,
             signature_version,
             proxy_url,
+        };
+        let state = ClientState::new(
+            credentials,
+            &target,
             fetch,
             max_attempts,
             timeout_ms,
             deadline_ms,
-        )?;
-        Ok(Client { state })
+        )
+        .map_err(|e| errors::to_js(&e, None))?;
+        Ok(Client {
+            state: Rc::new(state),
+        })
     }
 }
 

@@ -38,6 +38,18 @@ struct Run {
 }
 
 impl Run {
+    fn new(client: &Client, id: String, token: String, ensure: Ensure, step: EnsureStep) -> Run {
+        Run {
+            state: client.state(),
+            instance_id: id,
+            client_token: token,
+            ensure,
+            step,
+            stopped: false,
+        }
+    }
+
+    /// The step as a number (see the module docs).
     fn code(&self) -> f64 {
         match &self.step {
             _ if self.stopped => STOPPED,
@@ -107,14 +119,13 @@ pub fn start(
     };
     let mut ensure = Ensure::new(options, Date::now());
     let step = ensure.start();
-    Ok(insert(Run {
-        state: client.state(),
+    Ok(insert(Run::new(
+        client,
         instance_id,
         client_token,
         ensure,
         step,
-        stopped: false,
-    }))
+    )))
 }
 
 /// Fleet mode: an ensure of `instance_id` with `client_token`, starting from the plan's look
@@ -147,14 +158,7 @@ pub fn start_from(
         have_client_node,
     };
     let step = ensure.on_described(&seen, Date::now());
-    insert(Run {
-        state: client.state(),
-        instance_id,
-        client_token,
-        ensure,
-        step,
-        stopped: false,
-    })
+    insert(Run::new(client, instance_id, client_token, ensure, step))
 }
 
 /// The ensure's current step.
