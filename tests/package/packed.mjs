@@ -1,6 +1,6 @@
-// The built package the way users get it: `npm pack` of pkg/ (run scripts/build.sh first; or
-// of the folder in $PKG_DIR),
-// installed into a new throwaway project under the system's temporary folder.
+// The built package the way users get it: `npm pack` of pkg/ (run scripts/build.sh first) or
+// of the folder in $PKG_DIR, installed into a new throwaway project under the system's
+// temporary folder.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
