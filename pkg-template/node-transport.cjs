@@ -27,16 +27,13 @@ const MAX_BODY_BYTES = 1024 * 1024;
 function createNodeFetch(options = {}) {
   const { maxSockets = 64, keepAliveTimeout = 4000 } = options;
   const agents = {};
-  // One pool per protocol, made on first use. `timeout` on a keep-alive agent is the idle
-  // limit of pooled sockets (and lets Node honour the server's Keep-Alive hint); it only
-  // emits 'timeout' on a busy socket, which nobody listens to: the caller's signal times out.
+  // One pool per protocol, made on first use.
   const agentFor = (protocol) =>
-    (agents[protocol] ??= new (protocolModule(protocol).Agent)({
+    (agents[protocol] ??= idleClosingAgent(protocolModule(protocol).Agent, {
       keepAlive: true,
       maxSockets,
       scheduling: 'lifo', // reuse the warmest socket; the others age out
-      timeout: keepAliveTimeout,
-    }));
+    }, keepAliveTimeout));
 
   // Each origin's parts, parsed once: a client sends every request to one origin, and a whole
   // URL parse per request costs more than signing it. The path is taken as is only when a URL
@@ -245,6 +242,51 @@ function createNodeFetch(options = {}) {
   nodeFetch.exchange = exchange;
   nodeFetch.headerOf = headerOf;
   return nodeFetch;
+}
+
+/**
+ * A keep-alive agent whose idle pooled sockets are closed after `idleMs` (or the shorter
+ * `Keep-Alive: timeout=` the server sent, as Node's agent honours it). Not through the agent's
+ * `timeout` option: that arms a timer on the socket every time it is freed and refreshes it on
+ * every read and write while it is busy — several microseconds per request. Instead a freed
+ * socket is stamped, and one unref'd sweep every `idleMs / 2` (at most every second) closes
+ * the stale ones.
+ */
+function idleClosingAgent(Agent, options, idleMs) {
+  const IDLE_SINCE = Symbol('idleSince');
+  const IDLE_LIMIT = Symbol('idleLimit');
+  const agent = new Agent(options);
+  let sweeper = null;
+  const sweep = () => {
+    const now = Date.now();
+    let left = 0;
+    for (const sockets of Object.values(agent.freeSockets)) {
+      for (const socket of [...sockets]) {
+        if (now - socket[IDLE_SINCE] >= socket[IDLE_LIMIT]) socket.destroy(); // the agent drops it
+        else left++;
+      }
+    }
+    if (left === 0) {
+      clearInterval(sweeper);
+      sweeper = null;
+    }
+  };
+  const keep = agent.keepSocketAlive;
+  agent.keepSocketAlive = function (socket) {
+    if (!keep.call(this, socket)) return false;
+    let limit = idleMs;
+    const hint = /^timeout=(\d+)/.exec(socket._httpMessage?.res?.headers['keep-alive'] ?? '')?.[1];
+    if (hint) limit = Math.min(limit, Number(hint) * 1000 - 1000);
+    if (limit <= 0) return false; // the server closes it at once: not pooled
+    socket[IDLE_SINCE] = Date.now();
+    socket[IDLE_LIMIT] = limit;
+    if (!sweeper) {
+      sweeper = setInterval(sweep, Math.max(10, Math.min(idleMs, 2000) / 2));
+      sweeper.unref();
+    }
+    return true;
+  };
+  return agent;
 }
 
 /**

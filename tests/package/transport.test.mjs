@@ -451,6 +451,27 @@ describe('node transport only', () => {
     );
   });
 
+  test("the server's shorter Keep-Alive hint wins: timeout=2 closes the idle connection after about 1 s, timeout=1 is not pooled", async () => {
+    for (const [hint, from, to] of [['timeout=2', 800, 3000], ['timeout=1', 0, 500]]) {
+      await withServer(
+        (req, res) => {
+          res.setHeader('keep-alive', hint);
+          res.end('ok');
+        },
+        async (server) => {
+          const f = createNodeFetch({ keepAliveTimeout: 60_000 });
+          const started = Date.now();
+          assert.equal(await (await f(`${server.url}/`, { method: 'GET', headers: {} })).text(), 'ok');
+          await within(to, server.closes[0], `idle close with ${hint}`);
+          const ms = Date.now() - started;
+          assert.ok(ms >= from, `${hint}: closed after ${ms} ms`);
+          assert.equal(await (await f(`${server.url}/`, { method: 'GET', headers: {} })).text(), 'ok');
+          assert.equal(server.connections, 2, hint);
+        },
+      );
+    }
+  });
+
   // Node's fetch differs here: it leaves one listener per call until the Request is garbage
   // collected (about 250 after 300 calls without a GC).
   test('a long-lived signal keeps no abort listener per call', async () => {
