@@ -22,7 +22,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /**
  * @param {{ maxSockets?: number, keepAliveTimeout?: number }} [options]
  *   `maxSockets` per host (default 64); `keepAliveTimeout`: ms an idle pooled connection is
- *   kept (default 4000, as undici; a shorter `Keep-Alive: timeout=` from the server wins).
+ *   kept (default 4000, as undici; a shorter `Keep-Alive: timeout=` from the server wins),
+ *   closed by a sweep at most half that time (and at most a second) later.
  */
 function createNodeFetch(options = {}) {
   const { maxSockets = 64, keepAliveTimeout = 4000 } = options;
