@@ -918,21 +918,10 @@ async function ensureOnRow(instanceId) {
     closeTokens.delete(instanceId); // HTTPS on again: a later Disable is a new operation
     noteInstance(instanceId, result);
   } catch (err) {
-    const error = normaliseError(err);
-    op.elapsedMs = performance.now() - op.startedAt;
-    if (error.code === 'Aborted' && controller.signal.aborted) {
-      op.state = 'cancelled';
-    } else {
-      op.state = 'error';
-      op.error = error;
-    }
+    const error = failOp(op, err, controller.signal);
     if (typeof error.clientToken === 'string') retryTokens.set(instanceId, error.clientToken);
   } finally {
-    client?.free();
-    op.controller = null;
-    if (ops.get(instanceId) === op) refreshRow(instanceId);
-    stopTickerIfIdle();
-    updateFleetControls();
+    endOp(instanceId, op, client);
   }
   // Cancelled after OpenHttps went out: the instance may be changing; show what it is now.
   if (op.state === 'cancelled' && op.openedAt !== null && ops.get(instanceId) === op) {
@@ -1030,20 +1019,9 @@ async function disableOnRow(instanceId) {
     closeTokens.delete(instanceId);
     retryTokens.delete(instanceId); // HTTP again: a later Enable is a new operation
   } catch (err) {
-    const error = normaliseError(err);
-    op.elapsedMs = performance.now() - op.startedAt;
-    if (error.code === 'Aborted' && signal.aborted) {
-      op.state = 'cancelled';
-    } else {
-      op.state = 'error';
-      op.error = error;
-    }
+    failOp(op, err, signal);
   } finally {
-    client?.free();
-    op.controller = null;
-    if (ops.get(instanceId) === op) refreshRow(instanceId);
-    stopTickerIfIdle();
-    updateFleetControls();
+    endOp(instanceId, op, client);
   }
   // Cancelled after CloseHttps went out: the instance may be changing; show what it is now.
   if (op.state === 'cancelled' && ops.get(instanceId) === op) await describeIntoRow(instanceId, config, op);
@@ -1113,6 +1091,31 @@ function startTicker() {
     }
     if (fleetRunning()) renderFleetEta();
   }, 250);
+}
+
+/**
+ * A row's operation failed with `err`: cancelled when the user stopped it (`signal`), else an
+ * error shown on the row. Returns the normalised error.
+ */
+function failOp(op, err, signal) {
+  const error = normaliseError(err);
+  op.elapsedMs = performance.now() - op.startedAt;
+  if (error.code === 'Aborted' && signal.aborted) {
+    op.state = 'cancelled';
+  } else {
+    op.state = 'error';
+    op.error = error;
+  }
+  return error;
+}
+
+/** A row's operation is over (however it ended): release its client and redraw. */
+function endOp(instanceId, op, client) {
+  client?.free();
+  op.controller = null;
+  if (ops.get(instanceId) === op) refreshRow(instanceId);
+  stopTickerIfIdle();
+  updateFleetControls();
 }
 
 function stopTickerIfIdle() {
