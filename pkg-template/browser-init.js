@@ -5,7 +5,9 @@
 // `"sideEffects": false` cannot skip the wrapper and drop this line.
 // The package's Client, configure and signOpenHttps, and the calls, over the glue's internal
 // exports (build.sh checks that every one is listed); ensureHttpsAll over the same, with the
-// driver's run and drive.
+// driver's run and drive, from fleet.js: a module of its own, fetched on the first
+// ensureHttpsAll, so that a page which never runs fleet mode never downloads it (a bundler
+// makes it a chunk of its own).
 const wasmSteps = {
   ClientCore, __abort, __answer, __call, __checkInstanceId, __configure, __configured,
   __credentials, __drop, __dropLimiter, __ensure, __ensureCall, __ensureFeed, __ensureFinish,
@@ -14,7 +16,22 @@ const wasmSteps = {
   __state, __wake,
 };
 const wasmDriver = installDriver(wasmSteps, undefined);
-installFleet(wasmDriver.Core, wasmSteps, wasmDriver);
+/** The promise of fleet mode's `ensureHttpsAll`, once asked for. */
+let fleetMode;
+Object.defineProperty(wasmDriver.Core.prototype, 'ensureHttpsAll', {
+  configurable: true,
+  writable: true,
+  value: function ensureHttpsAll(target, options) {
+    fleetMode ??= import('./fleet.js').then(
+      (m) => m.fleetMode(wasmSteps, wasmDriver, { fleetArgs, describeThrown, openHttpsError }),
+      (e) => {
+        fleetMode = undefined; // a later call tries again
+        throw openHttpsError('NetworkError', `fleet mode's code (fleet.js, beside index.js) could not be loaded: ${describeThrown(e)}`);
+      },
+    );
+    return fleetMode.then((run) => run.call(this, target, options));
+  },
+});
 guardClient(wasmDriver.Core);
 export const { Client, configure, signOpenHttps } = wasmDriver;
 // The build minifies this file's identifiers: the public names are given back, so that

@@ -8,13 +8,16 @@
 // (`__plan`), the journal's records (`__record`), the pace (`__limiter`), and each change, an
 // ensure (`__ensureFrom`, crates/wasm/src/ensure.rs). This file runs the workers, with the
 // driver's `run` and `drive` (driver.js), and reports: events, outcomes, the summary. Shared
-// by the browser entry and the Node entry, like driver.js.
+// by the Node entry (in top-level.cjs, like driver.js) and the browser entry, where it is a
+// module of its own (pkg/fleet.js) loaded on the first ensureHttpsAll (browser-init.js).
 
 /**
- * Adds `ensureHttpsAll` to `Client`. `w`: the wasm's exports; `driver`: what `installDriver`
- * returned.
+ * Fleet mode's `ensureHttpsAll` (a `Client` method). `w`: the wasm's exports; `driver`: what
+ * `installDriver` returned; `lib`: `{ fleetArgs, describeThrown, openHttpsError }` from
+ * options.js and top-level.js (this file is its own module in the browser: see browser-init.js).
  */
-function installFleet(Client, w, driver) {
+function fleetMode(w, driver, lib) {
+  const { fleetArgs, describeThrown, openHttpsError } = lib;
   /** Kinds of journal record (fleet.rs, `__record`). */
   const TOKEN_RECORD = 0;
   const PHASE_RECORD = 1;
@@ -397,5 +400,5 @@ function installFleet(Client, w, driver) {
     return ids;
   }
 
-  Object.defineProperty(Client.prototype, 'ensureHttpsAll', { configurable: true, writable: true, value: ensureHttpsAll });
+  return ensureHttpsAll;
 }

@@ -5,22 +5,24 @@
 'use strict';
 const glue = require('./aliyun_es_https.cjs');
 const { createNodeFetch } = require('./node-transport.cjs');
-const { topLevel, guardClient, isOpenHttpsError, installDriver, installFleet } = require('./top-level.cjs');
+const top = require('./top-level.cjs');
 
-const driver = installDriver(glue, createNodeFetch());
-installFleet(driver.Core, glue, driver);
-guardClient(driver.Core);
-const top = topLevel(driver.defaultClient);
+const driver = top.installDriver(glue, createNodeFetch());
+const { fleetArgs, describeThrown, openHttpsError } = top;
+const ensureHttpsAll = top.fleetMode(glue, driver, { fleetArgs, describeThrown, openHttpsError });
+Object.defineProperty(driver.Core.prototype, 'ensureHttpsAll', { configurable: true, writable: true, value: ensureHttpsAll });
+top.guardClient(driver.Core);
+const calls = top.topLevel(driver.defaultClient);
 
 // One assignment per name: the form Node's ESM loader detects as named exports of CommonJS.
 exports.Client = driver.Client;
 exports.configure = driver.configure;
-exports.openHttps = top.openHttps;
-exports.closeHttps = top.closeHttps;
-exports.describeInstance = top.describeInstance;
-exports.listInstances = top.listInstances;
-exports.instances = top.instances;
-exports.ensureHttps = top.ensureHttps;
-exports.ensureHttpsAll = top.ensureHttpsAll;
+exports.openHttps = calls.openHttps;
+exports.closeHttps = calls.closeHttps;
+exports.describeInstance = calls.describeInstance;
+exports.listInstances = calls.listInstances;
+exports.instances = calls.instances;
+exports.ensureHttps = calls.ensureHttps;
+exports.ensureHttpsAll = calls.ensureHttpsAll;
 exports.signOpenHttps = driver.signOpenHttps;
-exports.isOpenHttpsError = isOpenHttpsError;
+exports.isOpenHttpsError = top.isOpenHttpsError;

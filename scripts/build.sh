@@ -53,13 +53,18 @@ done
 for name in $(grep -oE '^export function __[A-Za-z]+' "$out/web/$crate.js" | awk '{ print $3 }'); do
   grep -qw "$name" pkg-template/browser-init.js || { echo "build: browser-init.js does not pass $name to installDriver" >&2; exit 1; }
 done
-cat "$out/web/$crate.js" pkg-template/top-level.js pkg-template/options.js pkg-template/driver.js pkg-template/fleet.js pkg-template/browser-init.js > "$out/index.js"
+cat "$out/web/$crate.js" pkg-template/top-level.js pkg-template/options.js pkg-template/driver.js pkg-template/browser-init.js > "$out/index.js"
 node scripts/short-names.mjs "$out/short-names.json" "$stage/${crate}_bg.wasm" "$stage/$crate.cjs" "$out/index.js"
 node_modules/.bin/esbuild "$out/index.js" --minify --format=esm \
   --legal-comments=none --log-level=warning --outfile="$stage/index.js"
+# Fleet mode for the browser: a module of its own, imported by index.js on the first
+# ensureHttpsAll (browser-init.js), so a page that never runs one never downloads it.
+{ cat pkg-template/fleet.js; echo 'export { fleetMode };'; } > "$out/fleet.js"
+node_modules/.bin/esbuild "$out/fleet.js" --minify --format=esm \
+  --legal-comments=none --log-level=warning --outfile="$stage/fleet.js"
 cp pkg-template/index.mjs pkg-template/node.cjs pkg-template/node-transport.cjs pkg-template/cli.mjs "$stage"/
 # The top-level functions for Node: the same source as the browser entry's, as CommonJS.
-{ cat pkg-template/top-level.js pkg-template/options.js pkg-template/driver.js pkg-template/fleet.js; echo 'module.exports = { topLevel, guardClient, isOpenHttpsError, installDriver, installFleet };'; } > "$stage/top-level.cjs"
+{ cat pkg-template/top-level.js pkg-template/options.js pkg-template/driver.js pkg-template/fleet.js; echo 'module.exports = { topLevel, guardClient, isOpenHttpsError, installDriver, fleetMode, fleetArgs, describeThrown, openHttpsError };'; } > "$stage/top-level.cjs"
 cp README.md LICENSE "$stage"/
 
 # package.json: the template, with the version of Cargo.toml.

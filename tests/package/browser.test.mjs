@@ -103,10 +103,12 @@ function run(cmd, args, cwd) {
  * errors and warnings, failed requests and HTTP errors: a clean page has none. The one console
  * error Chromium always logs for an HTTP error answer to fetch ("Failed to load resource: … 400")
  * is expected for the call about the unknown instance `missingId`, and only for it.
+ * `prepare(page)`, before the page is opened (e.g. to route a request).
  */
-async function openPage(url, missingId) {
+async function openPage(url, missingId, prepare) {
   const expected400 = `${emulator.url}/openapi/instances/${missingId}/actions/open-https?`;
   const page = await browser.newPage();
+  await prepare?.(page);
   const problems = [];
   const requests = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.stack ?? e.message}`));
@@ -200,11 +202,22 @@ function pageTests(label, state) {
     assert.equal(r.name, 'OpenHttpsError');
     assert.equal(r.code, 'UnsupportedRuntime');
   });
+
+  test(`${label}: fleet mode's code is fetched on the first ensureHttpsAll, which then turns HTTPS on`, () => {
+    const { fleet, scriptsBefore, scriptsAfter } = page();
+    assert.equal(fleet.ok, true, JSON.stringify(fleet));
+    assert.deepEqual([fleet.total, fleet.https, fleet.changed, fleet.failed], [1, 1, 1, 0], JSON.stringify(fleet));
+    assert.equal(emulator.applied(state.ids.fleet), 1);
+    assert.ok(!scriptsBefore.some((p) => /fleet/.test(p)), `not loaded before: ${scriptsBefore.join(', ')}`);
+    const added = scriptsAfter.filter((p) => !scriptsBefore.includes(p));
+    assert.equal(added.length, 1, `one script more: ${added.join(', ')}`);
+    assert.match(added[0], /fleet[^/]*\.js$/);
+  });
 }
 
 function freshIds(label) {
   const tag = `${label}-${process.pid}-${Date.now()}`;
-  return { active: `es-active-${tag}`, configured: `es-active-cfg-${tag}`, missing: `es-cn-missing-${tag}` };
+  return { active: `es-active-${tag}`, configured: `es-active-cfg-${tag}`, missing: `es-cn-missing-${tag}`, fleet: `es-http-fleet-${tag}` };
 }
 
 function pageQuery(ids) {
@@ -309,4 +322,23 @@ describe('plain static page (no bundler)', () => {
   });
 
   pageTests('static', state);
+
+  test('static: fleet.js failing to load rejects ensureHttpsAll with a NetworkError; the next call loads it', async () => {
+    const ids = freshIds('static-down');
+    let asked = 0;
+    const down = (page) =>
+      page.route('**/aliyun-es-https/fleet.js', (route) => (++asked === 1 ? route.fulfill({ status: 503, body: 'down' }) : route.continue()));
+    const p = await openPage(`${server.url}/index.html?${pageQuery(ids)}&again=1`, ids.missing, down);
+    assert.ok(p.report && !p.report.crashed, p.failure ?? p.report?.crashed);
+    const first = p.report.fleet;
+    assert.equal(first.ok, false, JSON.stringify(first));
+    assert.equal(first.name, 'OpenHttpsError');
+    assert.equal(first.code, 'NetworkError');
+    assert.match(first.message, /^fleet mode's code \(fleet\.js, beside index\.js\) could not be loaded: /);
+    const again = p.report.fleetAgain;
+    assert.equal(again.ok, true, JSON.stringify(again));
+    assert.deepEqual([again.https, again.changed], [1, 1]);
+    assert.equal(asked, 2);
+    assert.equal(emulator.applied(ids.fleet), 1);
+  });
 });

@@ -32,7 +32,7 @@ after(async () => {
 
 test('the tarball ships one wasm file, both glues, typings and the entries', () => {
   assert.equal(installed.files.filter((f) => f.endsWith('.wasm')).length, 1);
-  for (const f of ['package.json', 'aliyun_es_https.cjs', 'index.mjs', 'index.js', 'cli.mjs', 'aliyun_es_https.d.ts', 'aliyun_es_https.d.cts', 'README.md', 'LICENSE']) {
+  for (const f of ['package.json', 'aliyun_es_https.cjs', 'index.mjs', 'index.js', 'fleet.js', 'cli.mjs', 'aliyun_es_https.d.ts', 'aliyun_es_https.d.cts', 'README.md', 'LICENSE']) {
     assert.ok(installed.files.includes(f), `${f} is in the tarball`);
   }
 });

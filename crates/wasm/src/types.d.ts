@@ -494,6 +494,10 @@ export class Client {
    * `instanceIds`, or every instance (whose description contains `description`) — with
    * `concurrency` changes at once, one rate limit for every request, a journal that makes
    * a crashed run resumable without applying anything twice, and events as it goes.
+   *
+   * In a browser, the first call fetches fleet mode's code (`fleet.js`, beside `index.js`; a
+   * bundler makes it a chunk of its own); when that fails, the call rejects with a
+   * `NetworkError` and the next one tries again.
    */
   ensureHttpsAll(target?: FleetTarget, options?: FleetOptions): Promise<FleetResult>;
 }
