@@ -422,7 +422,18 @@ function installDriver(w, ownFetch) {
    * clientToken }`: send `method` to `url` with exactly `headers` (the `Host` is the URL's).
    */
   function signOpenHttps(request) {
-    return JSON.parse(w.__signOpenHttps(...signArgs(request)));
+    const [core, id, token, timestamp, nonce] = signArgs(request);
+    // A client of the input's target and credentials, checked as `new Client` checks them.
+    const client = new Core(...core);
+    try {
+      // `clientToken \n method \n url \n name \n value …` (sign_request.rs).
+      const [clientToken, method, url, ...list] = w.__signOpenHttps(client, id, token, timestamp, nonce).split('\n');
+      const headers = {};
+      for (let i = 0; i < list.length; i += 2) headers[list[i]] = list[i + 1];
+      return { method, url, headers, clientToken };
+    } finally {
+      client.free();
+    }
   }
 
   return { Client, Core, configure, defaultClient, signOpenHttps, run, drive, sleep, callIgnoring };

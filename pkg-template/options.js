@@ -301,9 +301,9 @@ function fleetArgs(target, options, checkId) {
 }
 
 /**
- * The input of `signOpenHttps` as the wasm's `__signOpenHttps` takes it: `[instanceId,
- * clientToken, credentials, region, endpoint, network, signatureVersion, proxyUrl, timestamp,
- * nonce]`.
+ * The input of `signOpenHttps`: `[core, instanceId, clientToken, timestamp, nonce]`, `core`
+ * the arguments of the wasm's `Client` constructor (credentials and target; no transport or
+ * policy), the rest those of its `__signOpenHttps`.
  */
 function signArgs(input) {
   if (typeof input !== 'object' || input === null) {
@@ -319,5 +319,5 @@ function signArgs(input) {
   // From 1970 to the last instant a Date can hold.
   const timestamp = numberOption(input, 'timestamp', 0, 8.64e15, 'InvalidConfig');
   const nonce = stringOption(input, 'nonce', 'InvalidConfig');
-  return [id, token, credentials, ...target, timestamp, nonce];
+  return [[credentials, ...target], id, token, timestamp, nonce];
 }

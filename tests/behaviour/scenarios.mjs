@@ -549,6 +549,15 @@ const apiTests = [
       assertError(e, 'InvalidConfig');
       e = throws(() => api.signOpenHttps({ instanceId: 'es-1' }));
       assertError(e, 'MissingCredentials');
+      // It signs at once: a credentials function's answer cannot be waited for.
+      let asked = 0;
+      e = throws(() => api.signOpenHttps({ instanceId: 'es-1', regionId: 'cn-hangzhou', credentials: () => ++asked }));
+      assertError(e, 'MissingCredentials');
+      eq(e.message, 'signOpenHttps signs at once: credentials must be values { accessKeyId, accessKeySecret }, not a function', 'message');
+      eq(asked, 0, 'the function was not called');
+      // The input's target is checked as a Client's is.
+      e = throws(() => api.signOpenHttps({ instanceId: 'es-1', credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, regionId: 'cn hangzhou' }));
+      assertError(e, 'InvalidRegion');
     },
   },
   {

@@ -7,7 +7,6 @@ use crate::error::{codes, Error};
 use crate::json::{self, ObjectWriter, Value};
 use crate::prelude::*;
 use crate::response::Instance;
-use alloc::collections::BTreeMap;
 
 /// What a run does with one instance, decided from its DescribeInstance answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,8 +132,9 @@ pub struct Resumed {
 /// An earlier run's journal, read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Journal {
-    /// Per instance id.
-    pub instances: BTreeMap<String, Resumed>,
+    /// Per instance id, sorted by id ([`Journal::get`] finds one by binary search; a sorted
+    /// list is far smaller in wasm than a `BTreeMap`).
+    pub instances: Vec<(String, Resumed)>,
     /// Records read.
     pub records: usize,
     /// A torn record (a crash mid-write) was dropped: the last line, or the start of a line
@@ -182,7 +182,16 @@ impl Journal {
             let Some(id) = text("instanceId") else {
                 continue; // a run-level record
             };
-            let entry = journal.instances.entry(id.to_owned()).or_default();
+            let at = match journal.position(id) {
+                Ok(at) => at,
+                Err(at) => {
+                    journal
+                        .instances
+                        .insert(at, (id.to_owned(), Resumed::default()));
+                    at
+                }
+            };
+            let entry = &mut journal.instances[at].1;
             match text("event") {
                 Some("token") => entry.client_token = text("clientToken").map(str::to_owned),
                 Some("done") => entry.done = true,
@@ -194,7 +203,14 @@ impl Journal {
 
     /// What the journal says about `instance_id`.
     pub fn get(&self, instance_id: &str) -> Option<&Resumed> {
-        self.instances.get(instance_id)
+        let at = self.position(instance_id).ok()?;
+        Some(&self.instances[at].1)
+    }
+
+    /// Where `instance_id` is in `instances`, or where it would go.
+    fn position(&self, instance_id: &str) -> Result<usize, usize> {
+        self.instances
+            .binary_search_by(|(id, _)| id.as_str().cmp(instance_id))
     }
 }
 
@@ -351,9 +367,14 @@ mod tests {
             Record::token(6.0, "es-b", "T-b2"),
             String::from(r#"{"event":"run","at":0}"#),
             String::new(),
+            // Before the others in id order: found wherever it was recorded.
+            Record::token(7.0, "es-0", "T-0"),
         ];
         let j = Journal::read(lines.iter().map(String::as_str)).unwrap();
-        assert_eq!(j.records, 7);
+        assert_eq!(j.records, 8);
+        let ids: Vec<&str> = j.instances.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["es-0", "es-a", "es-b"]);
+        assert_eq!(j.get("es-0").unwrap().client_token.as_deref(), Some("T-0"));
         assert!(!j.torn_last_line);
         assert_eq!(
             j.get("es-a"),

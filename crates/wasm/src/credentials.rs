@@ -52,6 +52,14 @@ impl CredentialSource {
         }
     }
 
+    /// The access key given as a value; `None` for a function.
+    pub fn static_values(&self) -> Option<&Credentials> {
+        match self {
+            CredentialSource::Static(c) => Some(c),
+            CredentialSource::Provider(_) => None,
+        }
+    }
+
     /// The credentials to sign with now, when known without asking the function: the static
     /// ones, or the function's last answer until shortly before it expires.
     pub fn current(&self) -> Option<Credentials> {

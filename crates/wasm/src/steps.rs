@@ -30,6 +30,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::client::Client;
 use crate::config::{self, ClientState};
+use crate::sign_request::write_wire;
 use crate::{errors, js, random, OneThread};
 
 /// Step numbers (see the module docs).
@@ -250,16 +251,7 @@ pub fn sign(handle: u32, credentials: JsValue, pending: JsValue) -> String {
             now as i64,
             &nonce,
         );
-        out.reserve(1024);
-        out.push_str(signed.method);
-        out.push('\n');
-        out.push_str(&signed.url);
-        for (name, value) in &signed.headers {
-            out.push('\n');
-            out.push_str(name);
-            out.push('\n');
-            out.push_str(value);
-        }
+        write_wire(&mut out, &signed);
         job.sent = Some((signed, credentials));
         step
     });
