@@ -151,10 +151,13 @@ pub const MAX_DESCRIPTION_LEN: usize = 256;
 
 /// A `description` filter: 1–256 characters, no control characters.
 pub fn description(text: &str) -> Result<(), Error> {
-    if !text.is_empty()
-        && text.chars().count() <= MAX_DESCRIPTION_LEN
-        && !text.chars().any(char::is_control)
-    {
+    // One pass that counts and checks (`chars().count()` links a large counting routine).
+    let mut chars = 0;
+    let plain = text.chars().all(|c| {
+        chars += 1;
+        !c.is_control()
+    });
+    if plain && (1..=MAX_DESCRIPTION_LEN).contains(&chars) {
         return Ok(());
     }
     let msg = "description must be 1 to 256 characters without control characters";
@@ -273,6 +276,8 @@ mod tests {
         assert!(description("prod logs/éà+&=").is_ok());
         assert!(description("").is_err() && description("a\nb").is_err());
         assert!(description(&"d".repeat(257)).is_err());
+        // Characters, not bytes.
+        assert!(description(&"é".repeat(256)).is_ok() && description(&"é".repeat(257)).is_err());
         assert_eq!(whole_number("size", 100.0, 1, 100).unwrap(), 100);
         for bad in [0.0, 101.0, 1.5, f64::NAN, -1.0] {
             let e = whole_number("size", bad, 1, 100).unwrap_err();
