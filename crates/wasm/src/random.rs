@@ -72,39 +72,4 @@ pub fn uuid_v4() -> Result<String, Error> {
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    #[wasm_bindgen_test]
-    fn nonces_are_64_hex_and_unique() {
-        let a = nonce().unwrap();
-        let b = nonce().unwrap();
-        assert_eq!(a.len(), 64);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a, b);
-    }
-
-    #[wasm_bindgen_test]
-    fn the_pool_never_repeats_and_refills() {
-        let many: Vec<String> = (0..100).map(|_| nonce().unwrap()).collect();
-        let unique: std::collections::HashSet<&String> = many.iter().collect();
-        assert_eq!(
-            unique.len(),
-            many.len(),
-            "100 nonces (6 refills of the pool), all distinct"
-        );
-        assert!(many.iter().all(|n| n.len() == 64 && n != &"0".repeat(64)));
-    }
-
-    #[wasm_bindgen_test]
-    fn uuid_v4_shape() {
-        let u = uuid_v4().unwrap();
-        assert_eq!(u.len(), 36);
-        assert_eq!(&u[14..15], "4");
-        assert!(matches!(&u[19..20], "8" | "9" | "A" | "B"), "{u}");
-        assert!(aliyun_es_https_core::validate::client_token(&u).is_ok());
-        assert_ne!(u, uuid_v4().unwrap());
-    }
-}
+// Tested through the built package (tests/behaviour/scenarios.mjs: nonces, the pool, UUIDs).
