@@ -215,15 +215,10 @@ fn split_host_port(s: &str) -> Option<(&str, Option<u16>)> {
     };
     let port = match port {
         None => None,
-        Some(p) => {
-            if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            match p.parse::<u16>() {
-                Ok(n) if n > 0 => Some(n),
-                _ => return None,
-            }
-        }
+        Some(p) => match crate::text::decimal(p, 5).map(u16::try_from) {
+            Some(Ok(n)) if n > 0 => Some(n),
+            _ => return None,
+        },
     };
     Some((host, port))
 }

@@ -142,11 +142,7 @@ impl Value {
         let (Value::Number(text) | Value::String(text)) = self else {
             return None;
         };
-        let text = text.trim();
-        if text.is_empty() || text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        text.parse().ok()
+        crate::text::decimal(text.trim(), 15)
     }
 }
 

@@ -76,11 +76,9 @@ pub fn server_wait_ms(
 ) -> Option<f64> {
     // Whole numbers only, as servers send them (parsing floats would cost the wasm ~20 KB).
     let whole = |v: &str| {
-        v.trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n > 0)
-            .map(f64::from)
+        crate::text::decimal(v.trim(), 10)
+            .filter(|n| *n > 0 && *n <= u64::from(u32::MAX))
+            .map(|n| n as f64)
     };
     if let Some(ms) = x_acs_retry_after.and_then(whole) {
         return Some(ms);

@@ -146,6 +146,18 @@ pub fn replace_all(hay: &str, needle: &str, with: &str) -> String {
     out
 }
 
+/// The value of `s` when it is 1 to `max_digits` ASCII digits (no sign, no spaces;
+/// `max_digits` at most 19, so it cannot overflow). One reader for every whole number we
+/// parse: each `str::parse` of another integer type links its own copy.
+pub fn decimal(s: &str, max_digits: usize) -> Option<u64> {
+    if s.is_empty() || s.len() > max_digits.min(19) {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +183,19 @@ mod tests {
         assert_eq!(replace_all("aaa", "aa", "b"), "ba");
         assert_eq!(replace_all("é%7Eé%7E", "%7E", "~"), "é~é~");
         assert_eq!(replace_all("abc", "", "x"), "abc");
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimal("0", 1), Some(0));
+        assert_eq!(decimal("0042", 4), Some(42));
+        assert_eq!(
+            decimal("9999999999999999999", 30),
+            Some(9_999_999_999_999_999_999)
+        );
+        assert_eq!(decimal("12345", 4), None, "too long");
+        for bad in ["", "+1", "-1", " 1", "1 ", "1.0", "1e3", "١"] {
+            assert_eq!(decimal(bad, 10), None, "{bad:?}");
+        }
     }
 }

@@ -125,10 +125,10 @@ pub fn parse_rfc1123(s: &str) -> Option<i64> {
 
 /// A decimal number of exactly `digits` digits.
 fn number(s: &str, digits: usize) -> Option<i64> {
-    if s.len() != digits || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.len() != digits {
         return None;
     }
-    s.parse().ok()
+    crate::text::decimal(s, digits).map(|n| n as i64)
 }
 
 #[cfg(test)]
