@@ -55,21 +55,19 @@ pub fn unit() -> f64 {
 /// A random UUID v4 (upper-case, the style of Alibaba's own ids), used as the clientToken when
 /// the caller gives none, so that a repeated call can never apply the change twice.
 pub fn uuid_v4() -> Result<String, Error> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut b = random::<16>()?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex(&b).to_ascii_uppercase();
-    Ok(cat!(
-        h[0..8],
-        '-',
-        h[8..12],
-        '-',
-        h[12..16],
-        '-',
-        h[16..20],
-        '-',
-        h[20..32]
-    ))
+    let mut out = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 15)]));
+    }
+    Ok(out)
 }
 
 // Tested through the built package (tests/behaviour/scenarios.mjs: nonces, the pool, UUIDs).
