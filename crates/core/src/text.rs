@@ -133,19 +133,6 @@ pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
         .find(|&i| &h[i..i + n.len()] == n)
 }
 
-/// `hay` with every non-overlapping `needle` (left to right) replaced by `with`.
-pub fn replace_all(hay: &str, needle: &str, with: &str) -> String {
-    let mut out = String::with_capacity(hay.len());
-    let mut rest = hay;
-    while let Some(at) = find(rest, needle).filter(|_| !needle.is_empty()) {
-        out.push_str(&rest[..at]);
-        out.push_str(with);
-        rest = &rest[at + needle.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The value of `s` when it is 1 to `max_digits` ASCII digits (no sign, no spaces;
 /// `max_digits` at most 19, so it cannot overflow). One reader for every whole number we
 /// parse: each `str::parse` of another integer type links its own copy.
@@ -180,9 +167,6 @@ mod tests {
         assert_eq!(find("abc", ""), Some(0));
         assert_eq!(rfind("x:y:z", ":"), Some(3));
         assert_eq!(rfind("ab", "abc"), None);
-        assert_eq!(replace_all("aaa", "aa", "b"), "ba");
-        assert_eq!(replace_all("é%7Eé%7E", "%7E", "~"), "é~é~");
-        assert_eq!(replace_all("abc", "", "x"), "abc");
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! The percent-encoding rules of Alibaba's signers, in one place.
 
 use crate::prelude::*;
-use crate::text::{find, replace_all};
 
 /// Percent-encodes every byte outside RFC 3986's unreserved set (`A-Z a-z 0-9 - _ . ~`),
 /// with upper-case hex. This is JavaScript's `encodeURIComponent` followed by the SDK's
@@ -39,10 +38,27 @@ fn ascii(bytes: Vec<u8>) -> String {
 /// The V3 CanonicalURI of an already percent-encoded path: `+`→`%20`, `*`→`%2A`, `%7E`→`~`
 /// (the official SDK's rule, so paths encoded by other tools canonicalise the same way).
 pub fn canonical_uri(path: &str) -> String {
-    if !path.bytes().any(|b| b == b'+' || b == b'*') && find(path, "%7E").is_none() {
-        return path.to_string(); // the usual case: nothing to rewrite
+    // One pass: no rewrite can make or break another's pattern.
+    let b = path.as_bytes();
+    let mut out = String::with_capacity(path.len() + 8);
+    let (mut i, mut plain) = (0, 0);
+    while i < b.len() {
+        let (with, len) = match b[i] {
+            b'+' => ("%20", 1),
+            b'*' => ("%2A", 1),
+            b'%' if b[i + 1..].starts_with(b"7E") => ("~", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&path[plain..i]);
+        out.push_str(with);
+        i += len;
+        plain = i;
     }
-    replace_all(&path.replace('+', "%20").replace('*', "%2A"), "%7E", "~")
+    out.push_str(&path[plain..]);
+    out
 }
 
 #[cfg(test)]
@@ -61,6 +77,8 @@ mod tests {
     #[test]
     fn canonical_uri_rules() {
         assert_eq!(canonical_uri("/a+b/*c/%7Ed"), "/a%20b/%2Ac/~d");
+        assert_eq!(canonical_uri("+%7E*%7e%7%7E"), "%20~%2A%7e%7~");
+        assert_eq!(canonical_uri("/é+"), "/é%20");
         assert_eq!(
             canonical_uri("/openapi/instances/es-cn-1/actions/open-https"),
             "/openapi/instances/es-cn-1/actions/open-https"
