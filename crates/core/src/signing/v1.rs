@@ -43,7 +43,13 @@ pub fn string_to_sign(
             .bytes()
             .any(|b| matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
         {
-            let folded = value.replace(['\t', '\n', '\r', '\x0c'], " ");
+            let folded: String = value
+                .chars()
+                .map(|c| match c {
+                    '\t' | '\n' | '\r' | '\x0c' => ' ',
+                    c => c,
+                })
+                .collect();
             out.push_str(folded.trim());
         } else {
             out.push_str(value.trim());
