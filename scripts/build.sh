@@ -53,9 +53,14 @@ done
 for name in $(grep -oE '^export function __[A-Za-z]+' "$out/web/$crate.js" | awk '{ print $3 }'); do
   grep -qw "$name" pkg-template/browser-init.js || { echo "build: browser-init.js does not pass $name to installDriver" >&2; exit 1; }
 done
-cat "$out/web/$crate.js" pkg-template/top-level.js pkg-template/options.js pkg-template/driver.js pkg-template/browser-init.js > "$out/index.js"
+# The glue's exports become plain declarations: the entry exports the public API only (its
+# typings), and esbuild can leave out what nothing calls (initSync).
+sed -e 's/^export function /function /' -e 's/^export class /class /' -e '/^export { initSync, __wbg_init as default };$/d' \
+  "$out/web/$crate.js" > "$out/web-glue.js"
+if grep -q '^export' "$out/web-glue.js"; then echo "build: the web glue has exports build.sh does not know" >&2; exit 1; fi
+cat "$out/web-glue.js" pkg-template/top-level.js pkg-template/options.js pkg-template/driver.js pkg-template/browser-init.js > "$out/index.js"
 node scripts/short-names.mjs "$out/short-names.json" "$stage/${crate}_bg.wasm" "$stage/$crate.cjs" "$out/index.js"
-node_modules/.bin/esbuild "$out/index.js" --minify --format=esm \
+node_modules/.bin/esbuild "$out/index.js" --minify --format=esm --tree-shaking=true \
   --legal-comments=none --log-level=warning --outfile="$stage/index.js"
 # Fleet mode for the browser: a module of its own, imported by index.js on the first
 # ensureHttpsAll (browser-init.js), so a page that never runs one never downloads it.

@@ -323,6 +323,13 @@ describe('plain static page (no bundler)', () => {
 
   pageTests('static', state);
 
+  test('static: the browser entry exports the public API only (no glue internals)', () => {
+    assert.deepEqual(state.page?.report?.given, [
+      'Client', 'closeHttps', 'configure', 'describeInstance', 'ensureHttps', 'ensureHttpsAll', 'instances',
+      'isOpenHttpsError', 'listInstances', 'openHttps', 'signOpenHttps',
+    ]);
+  });
+
   test('static: fleet.js failing to load rejects ensureHttpsAll with a NetworkError; the next call loads it', async () => {
     const ids = freshIds('static-down');
     let asked = 0;
