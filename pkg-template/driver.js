@@ -152,12 +152,14 @@ function installDriver(w, ownFetch) {
             const header = (name) => {
               try {
                 const value = headers.get(name);
-                return typeof value === 'string' ? value : undefined;
+                // A real Headers never holds a line break; a stand-in's would split the list.
+                return typeof value === 'string' && !value.includes('\n') ? value : '';
               } catch {
-                return undefined;
+                return '';
               }
             };
-            end(w.__answer(h, status, typeof body === 'string' ? body : '', header('date'), header('x-acs-retry-after'), header('retry-after')));
+            const read = `${header('date')}\n${header('x-acs-retry-after')}\n${header('retry-after')}`;
+            end(w.__answer(h, status, typeof body === 'string' ? body : '', read));
           },
           (e) => {
             if (over) return;
@@ -183,8 +185,9 @@ function installDriver(w, ownFetch) {
               const why = !status ? WHY_NETWORK : e.code === 'AnswerTooLarge' ? WHY_TOO_LARGE : WHY_BODY;
               return end(w.__failed(h, why, e, status, undefined));
             }
-            const header = (name) => ownFetch.headerOf(raw, name) ?? undefined;
-            end(w.__answer(h, status, body, header('date'), header('x-acs-retry-after'), header('retry-after')));
+            // Node's parser lets no line break into a header value.
+            const header = (name) => ownFetch.headerOf(raw, name) ?? '';
+            end(w.__answer(h, status, body, `${header('date')}\n${header('x-acs-retry-after')}\n${header('retry-after')}`));
           });
         } else {
           const headers = {};
@@ -383,7 +386,7 @@ function installDriver(w, ownFetch) {
     async ensureHttps(instanceId, options) {
       const id = instanceIdArg(instanceId);
       const { signal, onProgress, clientToken, wait, waitTimeoutMs, pollIntervalMs } = ensureArgs(options);
-      const e = w.__ensure(this, id, clientToken, wait, waitTimeoutMs, pollIntervalMs);
+      const e = w.__ensure(this, JSON.stringify([id, clientToken]), wait, waitTimeoutMs, pollIntervalMs);
       const progress = () => onProgress && callIgnoring(onProgress, w.__ensureProgress(e, undefined));
       progress();
       const stopped = await drive(e, w.__fetch(this), signal, undefined, progress, undefined);

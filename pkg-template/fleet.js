@@ -189,7 +189,7 @@ function fleetMode(w, driver, lib) {
       const count = (name) => outcomes.filter((o) => o?.outcome === name).length;
 
       emit({ type: 'start', total: ids.length, journalRecords: journal.records, journalTornLastLine: journal.tornLastLine });
-      note(w.__record(RUN_RECORD, Date.now(), '', undefined, undefined, false, ids.length));
+      note(w.__record(RUN_RECORD, Date.now(), JSON.stringify(['']), false, ids.length));
 
       /** Takes the next instance to look at until there is none (or the run is stopped). */
       const planWorker = async () => {
@@ -203,7 +203,7 @@ function fleetMode(w, driver, lib) {
             const h = w.__call(client, 2, id, undefined, 0, 0, undefined);
             await driver.run(h, custom, undefined, pace);
             const instance = w.__finish(h);
-            const [plan, code] = w.__plan(instance.status, instance.protocol, instance.haveClientNode).split(':');
+            const [plan, code] = w.__plan(JSON.stringify([instance.status, instance.protocol]), instance.haveClientNode).split(':');
             look = { instance, plan, code };
           } catch (e) {
             // Stopped while waiting for a slot: not looked at (the request was not sent).
@@ -234,12 +234,12 @@ function fleetMode(w, driver, lib) {
           } else if (look.error) {
             set(index, failedOutcome(id, undefined, look.error));
           } else if (look.plan === 'skip') {
-            note(w.__record(DONE_RECORD, Date.now(), id, undefined, undefined, false, 0));
+            note(w.__record(DONE_RECORD, Date.now(), JSON.stringify([id]), false, 0));
             set(index, outcome(id, 'https', look.plan));
           } else if (look.plan === 'cannot') {
             const clientNodes = look.code === 'HttpsNeedClientNode' ? ' without client nodes' : '';
             const message = `not changed: the instance is ${look.instance.status}${clientNodes}`;
-            note(w.__record(FAILED_RECORD, Date.now(), id, look.code, message, false, 0));
+            note(w.__record(FAILED_RECORD, Date.now(), JSON.stringify([id, look.code, message]), false, 0));
             set(index, outcome(id, 'cannot', look.plan, { code: look.code, message }));
           } else if (dryRun) {
             set(index, outcome(id, 'planned', look.plan));
@@ -263,7 +263,7 @@ function fleetMode(w, driver, lib) {
         } catch (e) {
           return set(index, failedOutcome(id, plan, e));
         }
-        const e = w.__ensureFrom(client, id, token, args.waitTimeoutMs, args.pollIntervalMs, instance.status, instance.protocol, instance.haveClientNode);
+        const e = w.__ensureFrom(client, JSON.stringify([id, token, instance.status, instance.protocol]), args.waitTimeoutMs, args.pollIntervalMs, instance.haveClientNode);
         let lastPhase = 'checking';
         const progress = () => {
           const event = w.__ensureProgress(e, 'phase');
@@ -271,13 +271,13 @@ function fleetMode(w, driver, lib) {
           emit(event);
           if (phase !== lastPhase) {
             lastPhase = phase;
-            note(w.__record(PHASE_RECORD, Date.now(), id, phase, status, false, 0));
+            note(w.__record(PHASE_RECORD, Date.now(), JSON.stringify([id, phase, status]), false, 0));
           }
         };
         // The clientToken is on record (and flushed, when append returns a Promise) before
         // the OpenHttps that may carry it leaves: a crash after this point resumes with it.
         const beforeOpen = () => {
-          const returned = record(w.__record(TOKEN_RECORD, Date.now(), id, token, undefined, false, 0));
+          const returned = record(w.__record(TOKEN_RECORD, Date.now(), JSON.stringify([id, token]), false, 0));
           if (returned instanceof Promise) {
             return returned.then(undefined, (err) => {
               throw journalError(`the journal could not be written: ${describeThrown(err)}`);
@@ -302,12 +302,12 @@ function fleetMode(w, driver, lib) {
         }
         if (failure !== undefined) {
           const o = failedOutcome(id, plan, failure, elapsedMs);
-          note(w.__record(FAILED_RECORD, Date.now(), id, o.code, o.message, false, 0));
+          note(w.__record(FAILED_RECORD, Date.now(), JSON.stringify([id, o.code, o.message]), false, 0));
           set(index, o);
         } else if (stop) {
           set(index, outcome(id, 'interrupted', plan, { elapsedMs }));
         } else {
-          note(w.__record(DONE_RECORD, Date.now(), id, done.requestId, undefined, done.changed, 0));
+          note(w.__record(DONE_RECORD, Date.now(), JSON.stringify([id, done.requestId]), done.changed, 0));
           set(index, outcome(id, 'https', plan, { changed: done.changed, requestId: done.requestId, elapsedMs }));
         }
       };

@@ -160,8 +160,9 @@ const SHARED_OPTIONS = ['credentials', 'regionId', 'endpoint', 'network', 'signa
 
 /**
  * Reads `network`, `signatureVersion`, `endpoint`, `regionId` (else, without `endpoint`,
- * `ALIBABA_CLOUD_REGION_ID`) and `proxyUrl`: `[region, endpoint, network, signatureVersion,
- * proxyUrl]`, their meaning checked by the wasm.
+ * `ALIBABA_CLOUD_REGION_ID`) and `proxyUrl`, packed for the wasm as one JSON text: `[region,
+ * endpoint, network, signatureVersion, proxyUrl]` (config.rs, `Target::unpack`), their meaning
+ * checked there.
  */
 function targetOf(config) {
   const network = stringOption(config, 'network', 'InvalidConfig');
@@ -175,14 +176,13 @@ function targetOf(config) {
   if (proxy?.startsWith('/') && globalThis.location === undefined) {
     throw optionError('InvalidConfig', 'proxyUrl', 'proxyUrl is a path ("/aliyun"), which needs a page origin; here there is none: give the whole URL, e.g. "http://127.0.0.1:8080/aliyun"');
   }
-  return [region, endpoint, network, version, proxy];
+  return JSON.stringify([region, endpoint, network, version, proxy]);
 }
 
 /**
  * Reads a `ClientConfig` (`undefined`: everything from the environment) into the arguments of
  * the wasm's `Client` constructor: `[credentials (an object or a function, read by the wasm),
- * region, endpoint, network, signatureVersion, proxyUrl, fetch, maxAttempts, timeoutMs,
- * deadlineMs]`.
+ * the target (`targetOf`), fetch, maxAttempts, timeoutMs, deadlineMs]`.
  */
 function clientArgs(config) {
   const isObject = typeof config === 'object' && config !== null;
@@ -204,7 +204,7 @@ function clientArgs(config) {
   if (maxAttempts !== undefined && maxAttempts % 1 !== 0) throw optionError('InvalidConfig', 'maxAttempts', 'maxAttempts must be a whole number');
   const timeoutMs = numberOption(config, 'timeoutMs', 1, 3_600_000, 'InvalidConfig');
   const deadlineMs = numberOption(config, 'deadlineMs', 1, 3_600_000, 'InvalidConfig');
-  return [credentials, ...target, fetch, maxAttempts, timeoutMs, deadlineMs];
+  return [credentials, target, fetch, maxAttempts, timeoutMs, deadlineMs];
 }
 
 /**
@@ -319,5 +319,5 @@ function signArgs(input) {
   // From 1970 to the last instant a Date can hold.
   const timestamp = numberOption(input, 'timestamp', 0, 8.64e15, 'InvalidConfig');
   const nonce = stringOption(input, 'nonce', 'InvalidConfig');
-  return [[credentials, ...target], id, token, timestamp, nonce];
+  return [[credentials, target], id, token, timestamp, nonce];
 }

@@ -9,7 +9,6 @@ use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 use crate::config::{ClientState, Target};
-use crate::prelude::*;
 use crate::{errors, OneThread};
 
 /// A validated configuration: the package's `Client` (`pkg-template/driver.js`) extends this
@@ -24,28 +23,18 @@ pub struct Client {
 impl Client {
     /// Validates the options of `new Client(config)`, as read by `options.js`. Throws an
     /// `OpenHttpsError` (`MissingCredentials`, `MissingRegion`, `InvalidEndpoint`,
-    /// `InvalidConfig`…) when the configuration cannot work.
+    /// `InvalidConfig`…) when the configuration cannot work. `target`: where to sign for and
+    /// send, packed ([`Target::unpack`]).
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         credentials: JsValue,
-        region: Option<String>,
-        endpoint: Option<String>,
-        network: Option<String>,
-        signature_version: Option<String>,
-        proxy_url: Option<String>,
+        target: &str,
         fetch: JsValue,
         max_attempts: Option<f64>,
         timeout_ms: Option<f64>,
         deadline_ms: Option<f64>,
     ) -> Result<Client, JsValue> {
-        let target = Target {
-            region,
-            endpoint,
-            network,
-            signature_version,
-            proxy_url,
-        };
+        let target = Target::unpack(target);
         let state = ClientState::new(
             credentials,
             &target,

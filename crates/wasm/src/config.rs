@@ -47,6 +47,20 @@ pub struct Target {
 }
 
 impl Target {
+    /// Reads `[regionId, endpoint, network, signatureVersion, proxyUrl]` as `options.js`
+    /// packs them (a JSON array; `null`: not given).
+    pub fn unpack(packed: &str) -> Target {
+        let mut next = crate::js::unpack(packed);
+        let mut take = || next.next().flatten();
+        Target {
+            region: take(),
+            endpoint: take(),
+            network: take(),
+            signature_version: take(),
+            proxy_url: take(),
+        }
+    }
+
     /// Where to sign for and send, and how to sign.
     pub fn resolve(&self) -> Result<(Endpoint, SignatureVersion), Error> {
         let network = match &self.network {

@@ -93,20 +93,22 @@ fn with(handle: u32, f: impl FnOnce(&mut Run) -> Option<EnsureStep>) -> f64 {
     }
 }
 
-/// Starts `ensureHttps` of `instance_id` on `client` with the options `options.js` read
-/// (`client_token`: a new UUID when `None`); returns its handle. Throws an `OpenHttpsError`
+/// Starts `ensureHttps` on `client` with the options `options.js` read: `texts` packs
+/// `[instanceId, clientToken]` ([`js::unpack`]; no clientToken: a new UUID); returns its
+/// handle. Throws an `OpenHttpsError`
 /// for bad values, before anything is sent.
 #[wasm_bindgen(js_name = __ensure, skip_typescript)]
 pub fn start(
     client: &Client,
-    instance_id: String,
-    client_token: Option<String>,
+    texts: &str,
     wait: Option<bool>,
     wait_timeout_ms: Option<f64>,
     poll_interval_ms: Option<f64>,
 ) -> Result<u32, JsValue> {
     let thrown = |e: Error| errors::to_js(&e, None);
-    let client_token = match client_token {
+    let mut texts = js::unpack(texts);
+    let instance_id = texts.next().flatten().unwrap_or_default();
+    let client_token = match texts.next().flatten() {
         Some(t) => t,
         None => random::uuid_v4().map_err(thrown)?,
     };
@@ -128,20 +130,19 @@ pub fn start(
     )))
 }
 
-/// Fleet mode: an ensure of `instance_id` with `client_token`, starting from the plan's look
-/// at it (`status`, `protocol`, `haveClientNode`).
+/// Fleet mode: an ensure starting from the plan's look at the instance. `texts` packs
+/// `[instanceId, clientToken, status, protocol]` ([`js::unpack`]).
 #[wasm_bindgen(js_name = __ensureFrom, skip_typescript)]
-#[allow(clippy::too_many_arguments)]
 pub fn start_from(
     client: &Client,
-    instance_id: String,
-    client_token: String,
+    texts: &str,
     wait_timeout_ms: f64,
     poll_interval_ms: f64,
-    status: String,
-    protocol: String,
     have_client_node: Option<bool>,
 ) -> u32 {
+    let mut texts = js::unpack(texts);
+    let mut text = || texts.next().flatten().unwrap_or_default();
+    let (instance_id, client_token, status, protocol) = (text(), text(), text(), text());
     let options = EnsureOptions {
         wait_timeout_ms,
         poll_interval_ms,

@@ -49,10 +49,14 @@ pub fn journal(loaded: JsValue) -> Result<JsValue, JsValue> {
     ]))
 }
 
-/// The plan for an instance seen with `status`, `protocol` and `haveClientNode`: `skip`,
-/// `open`, `busy`, or `cannot:<code>` (`InstanceNotActive`, `HttpsNeedClientNode`).
+/// The plan for an instance seen with `[status, protocol]` (packed, [`js::unpack`]) and
+/// `haveClientNode`: `skip`, `open`, `busy`, or `cannot:<code>` (`InstanceNotActive`,
+/// `HttpsNeedClientNode`).
 #[wasm_bindgen(js_name = __plan, skip_typescript)]
-pub fn plan(status: String, protocol: String, have_client_node: Option<bool>) -> String {
+pub fn plan(texts: &str, have_client_node: Option<bool>) -> String {
+    let mut texts = js::unpack(texts);
+    let mut text = || texts.next().flatten().unwrap_or_default();
+    let (status, protocol) = (text(), text());
     let plan = Plan::of(&Instance {
         instance_id: String::new(),
         status,
@@ -67,21 +71,19 @@ pub fn plan(status: String, protocol: String, have_client_node: Option<bool>) ->
     }
 }
 
-/// A journal record, one JSON line: `kind` 0 `token` (`a`: the clientToken), 1 `phase` (`a`:
-/// the phase, `b`: the status), 2 `done` (`changed`, `a`: the RequestId), 3 `failed` (`a`: the
-/// code, `b`: the message), 4 the run's start (`total`; no instance).
+/// A journal record, one JSON line. `texts` packs `[instanceId, a, b]` ([`js::unpack`]);
+/// `kind` 0 `token` (`a`: the clientToken), 1 `phase` (`a`: the phase, `b`: the status), 2
+/// `done` (`changed`, `a`: the RequestId), 3 `failed` (`a`: the code, `b`: the message), 4 the
+/// run's start (`total`; no instance).
 #[wasm_bindgen(js_name = __record, skip_typescript)]
-pub fn record(
-    kind: u32,
-    at_ms: f64,
-    instance_id: String,
-    a: Option<String>,
-    b: Option<String>,
-    changed: bool,
-    total: u32,
-) -> String {
+pub fn record(kind: u32, at_ms: f64, texts: &str, changed: bool, total: u32) -> String {
+    let mut texts = js::unpack(texts);
+    let instance_id = texts.next().flatten().unwrap_or_default();
+    let (a, b) = (
+        texts.next().flatten().unwrap_or_default(),
+        texts.next().flatten(),
+    );
     let id = instance_id.as_str();
-    let a = a.unwrap_or_default();
     match kind {
         0 => Record::token(at_ms, id, &a),
         1 => Record::phase(at_ms, id, &a, b.as_deref()),

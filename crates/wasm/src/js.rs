@@ -88,3 +88,21 @@ pub fn describe(err: &JsValue) -> String {
     }
     msg
 }
+
+/// The strings of a JSON array into which the package's JS packed several optional text
+/// arguments (`null`: absent), in order, then `None` for ever. One string crossing instead of
+/// one per argument: each costs wasm-bindgen's glue a dozen lines.
+pub fn unpack(packed: &str) -> impl Iterator<Item = Option<String>> {
+    use aliyun_es_https_core::json::{self, Value};
+    let items = match json::parse(packed) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    items
+        .into_iter()
+        .map(|v| match v {
+            Value::String(s) => Some(s),
+            _ => None,
+        })
+        .chain(core::iter::repeat_with(|| None))
+}

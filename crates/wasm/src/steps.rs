@@ -271,22 +271,20 @@ pub fn credentials(handle: u32) -> JsValue {
     }
 }
 
-/// The answer to the attempt: status, whole body, and the headers the call reads.
+/// The answer to the attempt: status, whole body, and the headers the call reads as
+/// `date \n x-acs-retry-after \n retry-after`, each empty when absent.
 #[wasm_bindgen(js_name = __answer, skip_typescript)]
-pub fn answer(
-    handle: u32,
-    status: u16,
-    body: String,
-    date: Option<String>,
-    x_acs_retry_after: Option<String>,
-    retry_after: Option<String>,
-) -> f64 {
+pub fn answer(handle: u32, status: u16, body: String, headers: &str) -> f64 {
+    let mut values = headers
+        .split('\n')
+        .map(|v| Some(v).filter(|v| !v.is_empty()).map(String::from));
+    let mut next = || values.next().flatten();
     let answer = Answer {
         status,
         body,
-        date,
-        x_acs_retry_after,
-        retry_after,
+        date: next(),
+        x_acs_retry_after: next(),
+        retry_after: next(),
     };
     with(handle, |job| match job.sent.take() {
         Some((signed, credentials)) => {
