@@ -9,16 +9,16 @@
 // ensureHttpsAll, so that a page which never runs fleet mode never downloads it (a bundler
 // makes it a chunk of its own).
 const wasmSteps = {
-  ClientCore, __abort, __answer, __call, __checkInstanceId, __configure, __configured,
+  __abort, __answer, __call, __checkInstanceId, __client, __configure, __configured,
   __credentials, __drop, __dropLimiter, __ensure, __ensureCall, __ensureFeed, __ensureFinish,
   __ensureFrom, __ensureProgress, __ensureState, __ensureWake, __failed, __fetch, __finish,
-  __journal, __limiter, __paced, __plan, __record, __reserve, __share, __sign, __signOpenHttps,
-  __state, __wake,
+  __freeClient, __journal, __limiter, __paced, __plan, __record, __reserve, __share, __sign,
+  __signOpenHttps, __state, __wake,
 };
 const wasmDriver = installDriver(wasmSteps, undefined);
 /** The promise of fleet mode's `ensureHttpsAll`, once asked for. */
 let fleetMode;
-Object.defineProperty(wasmDriver.Core.prototype, 'ensureHttpsAll', {
+Object.defineProperty(wasmDriver.Client.prototype, 'ensureHttpsAll', {
   configurable: true,
   writable: true,
   value: function ensureHttpsAll(target, options) {
@@ -32,7 +32,7 @@ Object.defineProperty(wasmDriver.Core.prototype, 'ensureHttpsAll', {
     return fleetMode.then((run) => run.call(this, target, options));
   },
 });
-guardClient(wasmDriver.Core);
+guardClient(wasmDriver.Client, wasmDriver.isOpen);
 export const { Client, configure, signOpenHttps } = wasmDriver;
 // The build minifies this file's identifiers: the public names are given back, so that
 // `Client.name`, a logged client and stack traces' function names read as in the docs.

@@ -58,22 +58,47 @@ function callIgnoring(callback, arg) {
 
 /**
  * Makes the package's `Client` (and `configure`, `signOpenHttps`, the default client) over the
- * wasm's `ClientCore`, and adds the calls. `w`: the wasm's exports; `ownFetch`: the package's
- * own transport in this runtime (Node: keep-alive node:http), stopped through the `cancel` it
- * puts on `init`; else the global fetch. A client's `fetch` option wins over both.
+ * wasm's client configurations (client.rs), and adds the calls. `w`: the wasm's exports;
+ * `ownFetch`: the package's own transport in this runtime (Node: keep-alive node:http),
+ * stopped through the `cancel` it puts on `init`; else the global fetch. A client's `fetch`
+ * option wins over both.
  */
 function installDriver(w, ownFetch) {
-  const Core = w.ClientCore;
+  /** A client's handle on its configuration in the wasm; 0 once freed. */
+  const HANDLE = Symbol('configuration');
+  // A client nobody can reach any more frees its configuration.
+  const unreachable = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(w.__freeClient) : undefined;
+  /** `client` (a new object of the class) over configuration handle `h`. */
+  const adopt = (client, h) => {
+    client[HANDLE] = h;
+    unreachable?.register(client, h, client);
+    return client;
+  };
   /**
    * A configured connection to the Elasticsearch API. Construction validates the
    * configuration and throws an `OpenHttpsError` when something is wrong; nothing is sent
    * until a call.
    */
-  class Client extends Core {
+  class Client {
     constructor(config) {
-      super(...clientArgs(config));
+      adopt(this, w.__client(...clientArgs(config)));
+    }
+
+    /** Frees the configuration (calls under way keep theirs); may be repeated. */
+    free() {
+      const h = this[HANDLE];
+      if (!h) return;
+      this[HANDLE] = 0;
+      unreachable?.unregister(this);
+      w.__freeClient(h);
     }
   }
+  // `using client = new Client(…)` frees it at the end of the block.
+  if (typeof Symbol.dispose === 'symbol') Client.prototype[Symbol.dispose] = Client.prototype.free;
+  /** A Client over another handle on `client`'s configuration: see `__share`. */
+  const shared = (client) => adopt(Object.create(Client.prototype), w.__share(client[HANDLE]));
+  /** Whether `client` still holds its configuration. */
+  const isOpen = (client) => client[HANDLE] > 0;
   /**
    * One attempt of call `h` within `ms`: credentials, signing, the request, the whole answer.
    * Resolves with the call's next step; never rejects.
@@ -259,7 +284,10 @@ function installDriver(w, ownFetch) {
     return Promise.resolve(step(w.__state(h)));
   }
 
-  /** A change (op 0 OpenHttps, 1 CloseHttps) or a look (2 DescribeInstance) at an instance. */
+  /**
+   * A change (op 0 OpenHttps, 1 CloseHttps) or a look (2 DescribeInstance) at an instance, on
+   * configuration handle `client`.
+   */
   function call(client, op, instanceId, clientToken, options) {
     let h;
     let signal;
@@ -274,7 +302,10 @@ function installDriver(w, ownFetch) {
     return run(h, w.__fetch(client), signal, undefined).then(() => w.__finish(h));
   }
 
-  /** A ListInstance call (op 3: a page; 4: a page of a walk) of `args` (`listArgs`). */
+  /**
+   * A ListInstance call (op 3: a page; 4: a page of a walk) of `args` (`listArgs`) on
+   * configuration handle `client`.
+   */
   function list(client, op, args, page, custom) {
     const h = w.__call(client, op, args.instanceId, undefined, page, args.size, args.description);
     return run(h, custom, args.signal, undefined).then(() => w.__finish(h));
@@ -315,30 +346,31 @@ function installDriver(w, ownFetch) {
      * `ensureHttps`). `clientToken` makes the call idempotent; when omitted a UUID is used.
      */
     openHttps(instanceId, clientToken, options) {
-      return call(this, 0, instanceId, clientToken, options);
+      return call(this[HANDLE], 0, instanceId, clientToken, options);
     },
     /** Turns off HTTPS for `instanceId` (one CloseHttps call), like `openHttps`. */
     closeHttps(instanceId, clientToken, options) {
-      return call(this, 1, instanceId, clientToken, options);
+      return call(this[HANDLE], 1, instanceId, clientToken, options);
     },
     /** The instance's current state (DescribeInstance). */
     describeInstance(instanceId, options) {
-      return call(this, 2, instanceId, undefined, options);
+      return call(this[HANDLE], 2, instanceId, undefined, options);
     },
     /** One page of the account's instances in this region (ListInstance). */
     async listInstances(query) {
       const args = listArgs(query, true);
-      return list(this, 3, args, args.page, w.__fetch(this));
+      return list(this[HANDLE], 3, args, args.page, w.__fetch(this[HANDLE]));
     },
     /** Every instance, page after page: one ListInstance call per page, when needed. */
     instances(query) {
       // The query is checked now (its values too, by a call made and dropped); each page is a
       // call of its own.
       const args = listArgs(query, false);
-      w.__drop(w.__call(this, 4, args.instanceId, undefined, 1, args.size, args.description));
-      // Its own handle on the configuration: the caller may free the client meanwhile.
-      const client = w.__share(this);
-      const custom = w.__fetch(client);
+      w.__drop(w.__call(this[HANDLE], 4, args.instanceId, undefined, 1, args.size, args.description));
+      // Its own handle on the configuration: the caller may free the client meanwhile. Freed
+      // when the walk is, by the finalizer.
+      const own = shared(this);
+      const custom = w.__fetch(own[HANDLE]);
       let next = 1;
       let buffered = [];
       let tail = Promise.resolve();
@@ -349,7 +381,7 @@ function installDriver(w, ownFetch) {
           const page = next;
           let result;
           try {
-            result = await list(client, 4, args, page, custom);
+            result = await list(own[HANDLE], 4, args, page, custom);
           } catch (e) {
             next = null;
             throw e;
@@ -386,22 +418,21 @@ function installDriver(w, ownFetch) {
     async ensureHttps(instanceId, options) {
       const id = instanceIdArg(instanceId);
       const { signal, onProgress, clientToken, wait, waitTimeoutMs, pollIntervalMs } = ensureArgs(options);
-      const e = w.__ensure(this, JSON.stringify([id, clientToken]), wait, waitTimeoutMs, pollIntervalMs);
+      const e = w.__ensure(this[HANDLE], JSON.stringify([id, clientToken]), wait, waitTimeoutMs, pollIntervalMs);
       const progress = () => onProgress && callIgnoring(onProgress, w.__ensureProgress(e, undefined));
       progress();
-      const stopped = await drive(e, w.__fetch(this), signal, undefined, progress, undefined);
+      const stopped = await drive(e, w.__fetch(this[HANDLE]), signal, undefined, progress, undefined);
       return w.__ensureFinish(e, stopped);
     },
   };
-  // On the wasm's class, so that the default client and shared ones have them too.
   for (const [name, value] of Object.entries(methods)) {
-    Object.defineProperty(Core.prototype, name, { configurable: true, writable: true, value });
+    Object.defineProperty(Client.prototype, name, { configurable: true, writable: true, value });
   }
 
   /** Sets the client that the top-level functions use (the previous one is kept on error). */
   function configure(config) {
     const client = new Client(config);
-    w.__configure(client);
+    w.__configure(client[HANDLE]);
     client.free();
   }
 
@@ -411,7 +442,7 @@ function installDriver(w, ownFetch) {
    */
   function defaultClient() {
     const configured = w.__configured();
-    if (configured) return configured;
+    if (configured) return adopt(Object.create(Client.prototype), configured);
     try {
       return new Client();
     } catch (e) {
@@ -427,7 +458,7 @@ function installDriver(w, ownFetch) {
   function signOpenHttps(request) {
     const [core, id, token, timestamp, nonce] = signArgs(request);
     // A client of the input's target and credentials, checked as `new Client` checks them.
-    const client = new Core(...core);
+    const client = w.__client(...core);
     try {
       // `clientToken \n method \n url \n name \n value …` (sign_request.rs).
       const [clientToken, method, url, ...list] = w.__signOpenHttps(client, id, token, timestamp, nonce).split('\n');
@@ -435,9 +466,9 @@ function installDriver(w, ownFetch) {
       for (let i = 0; i < list.length; i += 2) headers[list[i]] = list[i + 1];
       return { method, url, headers, clientToken };
     } finally {
-      client.free();
+      w.__freeClient(client);
     }
   }
 
-  return { Client, Core, configure, defaultClient, signOpenHttps, run, drive, sleep, callIgnoring };
+  return { Client, isOpen, shared, handleOf: (client) => client[HANDLE], configure, defaultClient, signOpenHttps, run, drive, sleep, callIgnoring };
 }

@@ -113,7 +113,8 @@ function fleetMode(w, driver, lib) {
     const args = fleetArgs(target, options, w.__checkInstanceId);
     const { onEvent, confirm, signal, load, append, dryRun } = args;
     // Its own handle on the configuration: the caller may free its client meanwhile.
-    const client = w.__share(this);
+    const own = driver.shared(this);
+    const client = driver.handleOf(own);
     const custom = w.__fetch(client);
     let limiter;
     try {
@@ -135,7 +136,16 @@ function fleetMode(w, driver, lib) {
         } catch (e) {
           throw journalError(`journal.load() failed: ${describeThrown(e)}`);
         }
-        journal = w.__journal(loaded);
+        // The lines as one text: an array's elements are lines (anything but a string, an empty
+        // one); nothing is an empty journal.
+        let text;
+        try {
+          text = Array.isArray(loaded) ? loaded.map((line) => (typeof line === 'string' ? line : '')).join('\n') : loaded ?? '';
+        } catch (e) {
+          throw journalError(`journal.load() gave lines that cannot be read: ${describeThrown(e)}`);
+        }
+        if (typeof text !== 'string') throw journalError('journal.load() must give the lines as an array or a text');
+        journal = JSON.parse(w.__journal(text));
       }
       const tokenOf = (id) => (Object.prototype.hasOwnProperty.call(journal.tokens, id) ? journal.tokens[id] : undefined);
       const resumed = (id) => tokenOf(id) !== undefined;
@@ -370,7 +380,7 @@ function fleetMode(w, driver, lib) {
       };
     } finally {
       if (limiter !== undefined) w.__dropLimiter(limiter);
-      client.free();
+      own.free();
     }
   }
 
@@ -387,7 +397,10 @@ function fleetMode(w, driver, lib) {
     }
   }
 
-  /** Every instance id (whose description contains `description`), page after page. */
+  /**
+   * Every instance id (whose description contains `description`), page after page, on
+   * configuration handle `client`.
+   */
   async function listAll(client, custom, description, pace) {
     const ids = [];
     for (let page = 1; page !== null; ) {

@@ -10,8 +10,8 @@ const top = require('./top-level.cjs');
 const driver = top.installDriver(glue, createNodeFetch());
 const { fleetArgs, describeThrown, openHttpsError } = top;
 const ensureHttpsAll = top.fleetMode(glue, driver, { fleetArgs, describeThrown, openHttpsError });
-Object.defineProperty(driver.Core.prototype, 'ensureHttpsAll', { configurable: true, writable: true, value: ensureHttpsAll });
-top.guardClient(driver.Core);
+Object.defineProperty(driver.Client.prototype, 'ensureHttpsAll', { configurable: true, writable: true, value: ensureHttpsAll });
+top.guardClient(driver.Client, driver.isOpen);
 const calls = top.topLevel(driver.defaultClient);
 
 // One assignment per name: the form Node's ESM loader detects as named exports of CommonJS.

@@ -59,17 +59,17 @@ function topLevel(defaultClient) {
 }
 
 /**
- * Makes every call on a freed Client (or with a `this` that is not a Client) fail with an
- * OpenHttpsError — `ClientClosed` or `InvalidThis` — instead of the glue's "null pointer
- * passed to rust", and makes `free()` safe to repeat.
+ * Makes every call on a freed Client (`isOpen(client)` false) or with a `this` that is not a
+ * Client fail with an OpenHttpsError — `ClientClosed` or `InvalidThis` — before anything
+ * reaches the wasm, and `free()` on something else do nothing.
  */
-function guardClient(Client) {
+function guardClient(Client, isOpen) {
   const proto = Client.prototype;
   const problem = (self) => {
     if (!(self instanceof Client)) {
       return openHttpsError('InvalidThis', 'called on something that is not a Client: call it as client.method(…), or bind it');
     }
-    if (!self.__wbg_ptr) {
+    if (!isOpen(self)) {
       return openHttpsError('ClientClosed', 'this Client was freed (client.free() or a using block ended); create a new one');
     }
     return undefined;
@@ -94,7 +94,7 @@ function guardClient(Client) {
   }
   const free = proto.free;
   const safeFree = function () {
-    if (this instanceof Client && this.__wbg_ptr) free.call(this);
+    if (this instanceof Client && isOpen(this)) free.call(this);
   };
   Object.defineProperty(proto, 'free', { configurable: true, writable: true, value: safeFree });
   // `using client = new Client(…)` ends with Symbol.dispose, which frees as well.

@@ -43,10 +43,6 @@ cp "$out/node/$crate.d.ts" "$stage/$crate.d.cts"
 # Browser entry: the web glue, the top-level functions and the line that initialises it
 # (see top-level.js and browser-init.js).
 grep -q '__wbg_init as default' "$out/web/$crate.js" || { echo "build: web glue has no __wbg_init" >&2; exit 1; }
-# guardClient (top-level.js) reads the glue's pointer field to tell a freed Client.
-for glue in "$out/web/$crate.js" "$out/node/$crate.js"; do
-  grep -q 'this.__wbg_ptr = 0' "$glue" || { echo "build: $glue has no __wbg_ptr: update guardClient" >&2; exit 1; }
-done
 # Minified, identifiers included (browser-init.js gives the public functions and classes their
 # names back); a page that loads it as is downloads less.
 # The browser entry lists the glue's internal exports for the driver: every one of them.
@@ -55,7 +51,7 @@ for name in $(grep -oE '^export function __[A-Za-z]+' "$out/web/$crate.js" | awk
 done
 # The glue's exports become plain declarations: the entry exports the public API only (its
 # typings), and esbuild can leave out what nothing calls (initSync).
-sed -e 's/^export function /function /' -e 's/^export class /class /' -e '/^export { initSync, __wbg_init as default };$/d' \
+sed -e 's/^export function /function /' -e '/^export { initSync, __wbg_init as default };$/d' \
   "$out/web/$crate.js" > "$out/web-glue.js"
 if grep -q '^export' "$out/web-glue.js"; then echo "build: the web glue has exports build.sh does not know" >&2; exit 1; fi
 cat "$out/web-glue.js" pkg-template/top-level.js pkg-template/options.js pkg-template/driver.js pkg-template/browser-init.js > "$out/index.js"

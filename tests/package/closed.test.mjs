@@ -56,3 +56,27 @@ for (const [kind, file, load] of [
     assert.doesNotMatch(stdout, /null pointer/);
   });
 }
+
+test('a Client nobody can reach frees its configuration in the wasm (its slot is used again)', async () => {
+  const body = `
+import { Client } from 'aliyun-es-https';
+const config = { endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'a', accessKeySecret: 'b' } };
+// The client's handle on its configuration (driver.js): the one symbol-keyed property.
+const handle = (c) => c[Object.getOwnPropertySymbols(c)[0]];
+(() => {
+  for (let i = 0; i < 200; i++) new Client(config);
+})();
+const before = handle(new Client(config));
+for (let i = 0; i < 10; i++) {
+  globalThis.gc();
+  await new Promise((r) => setTimeout(r, 10));
+}
+console.log(JSON.stringify({ before, after: handle(new Client(config)) }));
+`;
+  writeFileSync(join(project.project, 'unreachable.mjs'), body);
+  const { code, stdout, stderr } = await runNode(project.project, ['--expose-gc', 'unreachable.mjs']);
+  assert.equal(code, 0, stderr);
+  const { before, after } = JSON.parse(stdout);
+  assert.equal(before, 201, 'two hundred clients held configurations');
+  assert.ok(after <= 10, `the unreachable clients' slots were freed and reused: got handle ${after}`);
+});

@@ -1,85 +1,88 @@
-//! `Client`, `configure` and the default client. The package's JS reads the caller's options
-//! (`pkg-template/options.js`) and passes their values here; the calls themselves
-//! (`openHttps`, `ensureHttps`…) are its driver (`pkg-template/driver.js`), which performs the
-//! steps of [`crate::steps`] and [`crate::ensure`].
+//! Client configurations, `configure` and the default client. The package's JS `Client`
+//! (`pkg-template/driver.js`) reads the caller's options (`pkg-template/options.js`), passes
+//! their values here and keeps the handle of the validated configuration; the calls themselves
+//! (`openHttps`, `ensureHttps`…) are its driver, which performs the steps of [`crate::steps`]
+//! and [`crate::ensure`], each holding the configuration it started with.
 
 use alloc::rc::Rc;
 use core::cell::RefCell;
 
+use aliyun_es_https_core::error::Error;
 use wasm_bindgen::prelude::*;
 
 use crate::config::{ClientState, Target};
+use crate::handles::Handles;
 use crate::{errors, OneThread};
 
-/// A validated configuration: the package's `Client` (`pkg-template/driver.js`) extends this
-/// class, reading the options first (`pkg-template/options.js`); its typings are in
-/// `types.d.ts`.
-#[wasm_bindgen(js_name = ClientCore, skip_typescript)]
-pub struct Client {
-    state: Rc<ClientState>,
+/// Configurations held by the package's JS clients (and by its walks and fleet runs, which
+/// outlive the call that started them), by handle.
+static CLIENTS: OneThread<Handles<Rc<ClientState>>> = OneThread(Handles::new());
+
+/// Validates the options of `new Client(config)`, as read by `options.js`, and returns the
+/// configuration's handle. Throws an `OpenHttpsError` (`MissingCredentials`,
+/// `MissingRegion`, `InvalidEndpoint`, `InvalidConfig`…) when it cannot work. `target`:
+/// where to sign for and send, packed ([`Target::unpack`]).
+#[wasm_bindgen(js_name = __client, skip_typescript)]
+pub fn new(
+    credentials: JsValue,
+    target: &str,
+    fetch: JsValue,
+    max_attempts: Option<f64>,
+    timeout_ms: Option<f64>,
+    deadline_ms: Option<f64>,
+) -> Result<u32, JsValue> {
+    let target = Target::unpack(target);
+    let state = ClientState::new(
+        credentials,
+        &target,
+        fetch,
+        max_attempts,
+        timeout_ms,
+        deadline_ms,
+    )
+    .map_err(|e| errors::to_js(&e, None))?;
+    Ok(CLIENTS.insert(Rc::new(state)))
 }
 
-#[wasm_bindgen(js_class = ClientCore)]
-impl Client {
-    /// Validates the options of `new Client(config)`, as read by `options.js`. Throws an
-    /// `OpenHttpsError` (`MissingCredentials`, `MissingRegion`, `InvalidEndpoint`,
-    /// `InvalidConfig`…) when the configuration cannot work. `target`: where to sign for and
-    /// send, packed ([`Target::unpack`]).
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        credentials: JsValue,
-        target: &str,
-        fetch: JsValue,
-        max_attempts: Option<f64>,
-        timeout_ms: Option<f64>,
-        deadline_ms: Option<f64>,
-    ) -> Result<Client, JsValue> {
-        let target = Target::unpack(target);
-        let state = ClientState::new(
-            credentials,
-            &target,
-            fetch,
-            max_attempts,
-            timeout_ms,
-            deadline_ms,
-        )
-        .map_err(|e| errors::to_js(&e, None))?;
-        Ok(Client {
-            state: Rc::new(state),
-        })
-    }
+/// Frees the configuration `client` (calls under way keep theirs).
+#[wasm_bindgen(js_name = __freeClient, skip_typescript)]
+pub fn free(client: u32) {
+    CLIENTS.take(client);
 }
 
-impl Client {
-    /// The client's configuration, shared with its calls under way.
-    pub(crate) fn state(&self) -> Rc<ClientState> {
-        self.state.clone()
-    }
+/// The configuration `client`. The package's JS refuses a freed client before it gets here
+/// (`ClientClosed`); this says the same for a stale handle.
+pub(crate) fn state(client: u32) -> Result<Rc<ClientState>, Error> {
+    CLIENTS.with(client, |state| state.clone()).ok_or_else(|| {
+        let msg = "this Client was freed (client.free() or a using block ended); create a new one";
+        Error::invalid("ClientClosed", "client", msg)
+    })
 }
 
-/// Another handle on `client`'s configuration, for work that outlives the call that started
-/// it (an `instances()` walk, a fleet run): the caller may free its client meanwhile.
+/// Another handle on `client`'s configuration (0 for a stale one), for work that outlives the
+/// call that started it (an `instances()` walk, a fleet run): the caller may free its client
+/// meanwhile.
 #[wasm_bindgen(js_name = __share, skip_typescript)]
-pub fn share(client: &Client) -> Client {
-    Client {
-        state: client.state(),
-    }
+pub fn share(client: u32) -> u32 {
+    state(client).map_or(0, |state| CLIENTS.insert(state))
 }
 
-/// The client set by `configure`, used by the top-level functions.
+/// The configuration set by `configure`, used by the top-level functions.
 static DEFAULT: OneThread<RefCell<Option<Rc<ClientState>>>> = OneThread(RefCell::new(None));
 
 /// Makes `client`'s configuration the one the top-level functions use (the package's
 /// `configure(config)` builds a `Client` from `config` first, which checks it).
 #[wasm_bindgen(js_name = __configure, skip_typescript)]
-pub fn configure(client: &Client) {
-    *DEFAULT.borrow_mut() = Some(client.state());
+pub fn configure(client: u32) {
+    if let Ok(state) = state(client) {
+        *DEFAULT.borrow_mut() = Some(state);
+    }
 }
 
-/// The client set by `configure`, if any (else the package builds one from the environment).
-/// Not public API: the package's entry files define the top-level functions (`openHttps`,
-/// `ensureHttps`…) on it (`pkg-template/top-level.js`).
+/// A new handle on the configuration set by `configure`, or 0 when there is none (the package
+/// then builds one from the environment).
 #[wasm_bindgen(js_name = __configured, skip_typescript)]
-pub fn configured() -> Option<Client> {
-    DEFAULT.borrow().clone().map(|state| Client { state })
+pub fn configured() -> u32 {
+    let configured = DEFAULT.borrow().clone();
+    configured.map_or(0, |state| CLIENTS.insert(state))
 }

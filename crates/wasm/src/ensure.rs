@@ -8,7 +8,6 @@
 
 use crate::prelude::*;
 use alloc::rc::Rc;
-use core::cell::RefCell;
 
 use aliyun_es_https_core::ensure::{Ensure, EnsureOptions, EnsureStep};
 use aliyun_es_https_core::error::{codes, Error};
@@ -18,8 +17,9 @@ use aliyun_es_https_core::response::{Instance, Response};
 use js_sys::Date;
 use wasm_bindgen::prelude::*;
 
-use crate::client::Client;
+use crate::client;
 use crate::config::ClientState;
+use crate::handles::Handles;
 use crate::steps::{self, Job, Output, DONE, FAIL};
 use crate::{errors, js, random, OneThread};
 
@@ -38,9 +38,15 @@ struct Run {
 }
 
 impl Run {
-    fn new(client: &Client, id: String, token: String, ensure: Ensure, step: EnsureStep) -> Run {
+    fn new(
+        state: Rc<ClientState>,
+        id: String,
+        token: String,
+        ensure: Ensure,
+        step: EnsureStep,
+    ) -> Run {
         Run {
-            state: client.state(),
+            state,
             instance_id: id,
             client_token: token,
             ensure,
@@ -62,35 +68,18 @@ impl Run {
     }
 }
 
-/// Ensures under way, by handle − 1.
-static RUNS: OneThread<RefCell<Vec<Option<Run>>>> = OneThread(RefCell::new(Vec::new()));
-
-fn insert(run: Run) -> u32 {
-    let mut runs = RUNS.borrow_mut();
-    match runs.iter().position(Option::is_none) {
-        Some(at) => {
-            runs[at] = Some(run);
-            at as u32 + 1
-        }
-        None => {
-            runs.push(Some(run));
-            runs.len() as u32
-        }
-    }
-}
+/// Ensures under way.
+static RUNS: OneThread<Handles<Run>> = OneThread(Handles::new());
 
 /// Runs `f` on the ensure `handle`; its next step (failed for a stale handle).
 fn with(handle: u32, f: impl FnOnce(&mut Run) -> Option<EnsureStep>) -> f64 {
-    let mut runs = RUNS.borrow_mut();
-    match runs.get_mut((handle as usize).wrapping_sub(1)) {
-        Some(Some(run)) => {
-            if let Some(step) = f(run) {
-                run.step = step;
-            }
-            run.code()
+    RUNS.with(handle, |run| {
+        if let Some(step) = f(run) {
+            run.step = step;
         }
-        _ => FAIL,
-    }
+        run.code()
+    })
+    .unwrap_or(FAIL)
 }
 
 /// Starts `ensureHttps` on `client` with the options `options.js` read: `texts` packs
@@ -99,13 +88,14 @@ fn with(handle: u32, f: impl FnOnce(&mut Run) -> Option<EnsureStep>) -> f64 {
 /// for bad values, before anything is sent.
 #[wasm_bindgen(js_name = __ensure, skip_typescript)]
 pub fn start(
-    client: &Client,
+    client: u32,
     texts: &str,
     wait: Option<bool>,
     wait_timeout_ms: Option<f64>,
     poll_interval_ms: Option<f64>,
 ) -> Result<u32, JsValue> {
     let thrown = |e: Error| errors::to_js(&e, None);
+    let state = client::state(client).map_err(thrown)?;
     let mut texts = js::unpack(texts);
     let instance_id = texts.next().flatten().unwrap_or_default();
     let client_token = match texts.next().flatten() {
@@ -121,25 +111,23 @@ pub fn start(
     };
     let mut ensure = Ensure::new(options, Date::now());
     let step = ensure.start();
-    Ok(insert(Run::new(
-        client,
-        instance_id,
-        client_token,
-        ensure,
-        step,
-    )))
+    Ok(RUNS.insert(Run::new(state, instance_id, client_token, ensure, step)))
 }
 
 /// Fleet mode: an ensure starting from the plan's look at the instance. `texts` packs
 /// `[instanceId, clientToken, status, protocol]` ([`js::unpack`]).
 #[wasm_bindgen(js_name = __ensureFrom, skip_typescript)]
 pub fn start_from(
-    client: &Client,
+    client: u32,
     texts: &str,
     wait_timeout_ms: f64,
     poll_interval_ms: f64,
     have_client_node: Option<bool>,
 ) -> u32 {
+    // A stale client: 0, which every other step treats as a failed ensure.
+    let Ok(state) = client::state(client) else {
+        return 0;
+    };
     let mut texts = js::unpack(texts);
     let mut text = || texts.next().flatten().unwrap_or_default();
     let (instance_id, client_token, status, protocol) = (text(), text(), text(), text());
@@ -159,7 +147,7 @@ pub fn start_from(
         have_client_node,
     };
     let step = ensure.on_described(&seen, Date::now());
-    insert(Run::new(client, instance_id, client_token, ensure, step))
+    RUNS.insert(Run::new(state, instance_id, client_token, ensure, step))
 }
 
 /// The ensure's current step.
@@ -192,13 +180,13 @@ pub fn call(handle: u32) -> u32 {
             Err(e) => Some(run.ensure.on_error(e, Date::now())),
         }
     });
-    job.map_or(0, steps::insert)
+    job.map_or(0, |job| steps::JOBS.insert(job))
 }
 
 /// Feeds the outcome of the finished call `call` (from [`call`]) to the ensure; its next step.
 #[wasm_bindgen(js_name = __ensureFeed, skip_typescript)]
 pub fn feed(handle: u32, call: u32) -> f64 {
-    let outcome = steps::take(call).map(Job::outcome);
+    let outcome = steps::JOBS.take(call).map(Job::outcome);
     with(handle, |run| {
         let now = Date::now();
         Some(match outcome {
@@ -228,32 +216,25 @@ pub fn wake(handle: u32) -> f64 {
 /// `{ [type,] instanceId, phase, status?, protocol?, elapsedMs }`: the progress event.
 #[wasm_bindgen(js_name = __ensureProgress, skip_typescript)]
 pub fn progress(handle: u32, kind: Option<String>) -> JsValue {
-    let runs = RUNS.borrow();
-    let Some(Some(run)) = runs.get((handle as usize).wrapping_sub(1)) else {
-        return JsValue::UNDEFINED;
-    };
-    let (status, protocol) = run.ensure.last_seen();
-    js::from_json(
-        &ObjectWriter::new()
+    let event = RUNS.with(handle, |run| {
+        let (status, protocol) = run.ensure.last_seen();
+        ObjectWriter::new()
             .optional("type", kind.as_deref())
             .string("instanceId", &run.instance_id)
             .string("phase", run.ensure.phase().name())
             .optional("status", status)
             .optional("protocol", protocol)
             .number("elapsedMs", run.ensure.elapsed_ms(Date::now()) as u64)
-            .finish(),
-    )
+            .finish()
+    });
+    event.map_or(JsValue::UNDEFINED, |json| js::from_json(&json))
 }
 
 /// Ends the ensure: `{ instanceId, changed, status, protocol, clientToken, requestId?,
 /// elapsedMs, polls }`, or throws its `OpenHttpsError` (`Aborted` when `stopped`).
 #[wasm_bindgen(js_name = __ensureFinish, skip_typescript)]
 pub fn finish(handle: u32, stopped: bool) -> Result<JsValue, JsValue> {
-    let run = RUNS
-        .borrow_mut()
-        .get_mut((handle as usize).wrapping_sub(1))
-        .and_then(Option::take);
-    let Some(run) = run else {
+    let Some(run) = RUNS.take(handle) else {
         return Err(errors::to_js(&Error::aborted(), None));
     };
     let token = Some(run.client_token.as_str());

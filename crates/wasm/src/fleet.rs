@@ -6,47 +6,31 @@
 
 use crate::prelude::*;
 
-use aliyun_es_https_core::error::{codes, Error};
 use aliyun_es_https_core::fleet::{Journal, Plan, Record};
 use aliyun_es_https_core::json::ObjectWriter;
 use aliyun_es_https_core::response::Instance;
-use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
 use crate::{errors, js};
 
-/// Reads what `journal.load()` gave (an array of lines, a text, or nothing): `{ records,
-/// tornLastLine, tokens: { instanceId: clientToken } }`, the clientTokens an earlier run may
-/// have sent with. Throws an `OpenHttpsError` for a journal that cannot be trusted.
+/// Reads the journal of an earlier run (its lines joined with `\n`, as `fleet.js` makes them
+/// of what `journal.load()` gave): `{ records, tornLastLine, tokens: { instanceId:
+/// clientToken } }` as JSON text, the clientTokens that run may have sent with. Throws an
+/// `OpenHttpsError` for a journal that cannot be trusted.
 #[wasm_bindgen(js_name = __journal, skip_typescript)]
-pub fn journal(loaded: JsValue) -> Result<JsValue, JsValue> {
-    let bad = |why: &str| Error::invalid(codes::INVALID_ARGUMENT, "journal", why);
-    let lines: Vec<String> = if loaded.is_null_or_undefined() {
-        Vec::new()
-    } else if let Some(text) = loaded.as_string() {
-        text.split('\n').map(String::from).collect()
-    } else if let Some(list) = loaded.dyn_ref::<Array>() {
-        list.iter()
-            .map(|l| l.as_string().unwrap_or_default())
-            .collect()
-    } else {
-        let msg = "journal.load() must give the lines as an array or a text";
-        return Err(errors::to_js(&bad(msg), None));
-    };
-    let journal =
-        Journal::read(lines.iter().map(String::as_str)).map_err(|e| errors::to_js(&e, None))?;
-    let tokens = Object::new();
+pub fn journal(text: &str) -> Result<String, JsValue> {
+    let journal = Journal::read(text.split('\n')).map_err(|e| errors::to_js(&e, None))?;
+    let mut tokens = ObjectWriter::new();
     for (id, resumed) in &journal.instances {
         if let Some(token) = &resumed.client_token {
-            let _ =
-                js_sys::Reflect::set(&tokens, &JsValue::from_str(id), &JsValue::from_str(token));
+            tokens.string(id, token);
         }
     }
-    Ok(js::object(&[
-        ("records", (journal.records as u32).into()),
-        ("tornLastLine", journal.torn_last_line.into()),
-        ("tokens", tokens.into()),
-    ]))
+    Ok(ObjectWriter::new()
+        .number("records", journal.records as u64)
+        .boolean("tornLastLine", journal.torn_last_line)
+        .raw("tokens", &tokens.finish())
+        .finish())
 }
 
 /// The plan for an instance seen with `[status, protocol]` (packed, [`js::unpack`]) and

@@ -8,7 +8,8 @@
 //! package's Node transport), runs the timers and listens to signals, reporting each outcome
 //! back — so a call crosses into the wasm a few times and no Rust future awaits a JS promise.
 //!
-//! - [`client`]: `Client`, `configure`, the default client;
+//! - [`client`]: client configurations (a JS `Client` holds one's handle), `configure`, the
+//!   default client; `handles`: the tables of what the JS holds by number;
 //! - `steps`: one call as steps (start, sign, answer, failure, wait, finish) and fleet pacing;
 //! - `ensure`: `ensureHttps` as steps, each look and change a call; `fleet`: fleet mode's
 //!   options, journal, plan and records;
@@ -47,6 +48,8 @@ mod errors;
 #[cfg(target_arch = "wasm32")]
 mod fleet;
 #[cfg(target_arch = "wasm32")]
+mod handles;
+#[cfg(target_arch = "wasm32")]
 mod js;
 #[cfg(target_arch = "wasm32")]
 mod random;
@@ -56,7 +59,7 @@ pub mod sign_request;
 mod steps;
 
 #[cfg(target_arch = "wasm32")]
-pub use client::{configure, configured, Client};
+pub use client::{configure, configured};
 #[cfg(target_arch = "wasm32")]
 pub use sign_request::sign_open_https;
 

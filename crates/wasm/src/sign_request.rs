@@ -1,6 +1,6 @@
 //! `signOpenHttps`: the signed request without sending it — for another HTTP client, `curl`,
 //! or measuring the signer. Synchronous: the package's JS reads the input object
-//! (`pkg-template/options.js`, `signArgs`), builds a `ClientCore` from its target and
+//! (`pkg-template/options.js`, `signArgs`), makes a client configuration of its target and
 //! credentials (the same checks as `new Client`), and signs here with that client's endpoint,
 //! signature version and credentials.
 
@@ -12,7 +12,7 @@ use aliyun_es_https_core::validate;
 use js_sys::Date;
 use wasm_bindgen::prelude::*;
 
-use crate::client::Client;
+use crate::client;
 use crate::{errors, random};
 
 /// Signs an OpenHttps of `id` on `client` without sending it: `clientToken \n method \n url
@@ -21,7 +21,7 @@ use crate::{errors, random};
 /// no answer to wait for here).
 #[wasm_bindgen(js_name = __signOpenHttps, skip_typescript)]
 pub fn sign_open_https(
-    client: &Client,
+    client: u32,
     id: String,
     token: Option<String>,
     timestamp: Option<f64>,
@@ -31,7 +31,7 @@ pub fn sign_open_https(
 }
 
 fn presign(
-    client: &Client,
+    client: u32,
     id: &str,
     token: Option<String>,
     timestamp: Option<f64>,
@@ -42,7 +42,7 @@ fn presign(
         None => random::uuid_v4()?,
     };
     let request = Request::open_https(id, Some(&token))?;
-    let state = client.state();
+    let state = client::state(client)?;
     let Some(credentials) = state.credentials.static_values() else {
         let msg = "signOpenHttps signs at once: credentials must be values { accessKeyId, \
                    accessKeySecret }, not a function";

@@ -14,7 +14,6 @@
 
 use crate::prelude::*;
 use alloc::rc::Rc;
-use core::cell::RefCell;
 
 use aliyun_es_https_core::call::{Answer, Call, Step, Success};
 use aliyun_es_https_core::error::{codes, Error};
@@ -28,8 +27,9 @@ use aliyun_es_https_core::validate;
 use js_sys::{Date, Function, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::client::Client;
+use crate::client;
 use crate::config::{self, ClientState};
+use crate::handles::Handles;
 use crate::sign_request::write_wire;
 use crate::{errors, js, random, OneThread};
 
@@ -104,41 +104,16 @@ impl Job {
     }
 }
 
-/// Calls under way, by handle − 1.
-static JOBS: OneThread<RefCell<Vec<Option<Job>>>> = OneThread(RefCell::new(Vec::new()));
-
-/// Stores `job`; returns its handle.
-pub(crate) fn insert(job: Job) -> u32 {
-    let mut jobs = JOBS.borrow_mut();
-    let at = match jobs.iter().position(Option::is_none) {
-        Some(at) => {
-            jobs[at] = Some(job);
-            at
-        }
-        None => {
-            jobs.push(Some(job));
-            jobs.len() - 1
-        }
-    };
-    at as u32 + 1
-}
-
-/// Takes the call `handle` out of the table.
-pub(crate) fn take(handle: u32) -> Option<Job> {
-    let mut jobs = JOBS.borrow_mut();
-    jobs.get_mut((handle as usize).wrapping_sub(1))?.take()
-}
+/// Calls under way.
+pub(crate) static JOBS: OneThread<Handles<Job>> = OneThread(Handles::new());
 
 /// Runs `f` on the call `handle` and returns its next step (a failed step for a stale handle).
 fn with(handle: u32, f: impl FnOnce(&mut Job) -> Step) -> f64 {
-    let mut jobs = JOBS.borrow_mut();
-    match jobs.get_mut((handle as usize).wrapping_sub(1)) {
-        Some(Some(job)) => {
-            job.step = f(job);
-            code(&job.step)
-        }
-        _ => FAIL,
-    }
+    JOBS.with(handle, |job| {
+        job.step = f(job);
+        code(&job.step)
+    })
+    .unwrap_or(FAIL)
 }
 
 /// Throws `err` as an `OpenHttpsError`.
@@ -153,7 +128,7 @@ fn thrown(err: Error) -> JsValue {
 /// `options.js`; the values are checked here.
 #[wasm_bindgen(js_name = __call, skip_typescript)]
 pub fn start(
-    client: &Client,
+    client: u32,
     op: u32,
     id: Option<String>,
     token: Option<String>,
@@ -194,9 +169,10 @@ pub fn start(
         }
     };
     let token = request.client_token().map(String::from);
-    let job = Job::new(client.state(), request, output)
+    let job = client::state(client)
+        .and_then(|state| Job::new(state, request, output))
         .map_err(|e| errors::to_js(&e, token.as_deref()))?;
-    Ok(insert(job))
+    Ok(JOBS.insert(job))
 }
 
 /// Checks an instance id's form (fleet mode checks every given id before anything is sent).
@@ -208,10 +184,7 @@ pub fn check_instance_id(id: String) -> Result<(), JsValue> {
 /// The call's current step.
 #[wasm_bindgen(js_name = __state, skip_typescript)]
 pub fn state(handle: u32) -> f64 {
-    match JOBS.borrow().get((handle as usize).wrapping_sub(1)) {
-        Some(Some(job)) => code(&job.step),
-        _ => FAIL,
-    }
+    JOBS.with(handle, |job| code(&job.step)).unwrap_or(FAIL)
 }
 
 /// Signs the attempt and returns the request as `method \n url \n name \n value …`, or:
@@ -261,11 +234,7 @@ pub fn sign(handle: u32, credentials: JsValue, pending: JsValue) -> String {
 /// The credentials function's answer for the call's client, shared by concurrent calls.
 #[wasm_bindgen(js_name = __credentials, skip_typescript)]
 pub fn credentials(handle: u32) -> JsValue {
-    let state = JOBS
-        .borrow()
-        .get((handle as usize).wrapping_sub(1))
-        .and_then(|j| j.as_ref().map(|j| j.state.clone()));
-    match state {
+    match JOBS.with(handle, |job| job.state.clone()) {
         Some(state) => state.credentials.invoke().into(),
         None => JsValue::UNDEFINED,
     }
@@ -392,7 +361,7 @@ pub fn wake(handle: u32) -> f64 {
 /// Ends the call: its result, or throws its `OpenHttpsError`.
 #[wasm_bindgen(js_name = __finish, skip_typescript)]
 pub fn finish(handle: u32) -> Result<JsValue, JsValue> {
-    let job = take(handle).ok_or_else(|| thrown(Error::aborted()))?;
+    let job = JOBS.take(handle).ok_or_else(|| thrown(Error::aborted()))?;
     let output = job.output;
     let token = match output {
         Output::Change => job.request.client_token().map(String::from),
@@ -411,7 +380,7 @@ pub fn finish(handle: u32) -> Result<JsValue, JsValue> {
 /// Drops a call the driver no longer needs (a stopped walk).
 #[wasm_bindgen(js_name = __drop, skip_typescript)]
 pub fn drop_call(handle: u32) {
-    take(handle);
+    JOBS.take(handle);
 }
 
 /// What a finished call resolves to, as JSON.
@@ -469,71 +438,49 @@ fn result_json(success: &Success, output: Output, token: Option<&str>) -> String
 
 /// The client's `fetch` option (`undefined`: the package's transport or the global fetch).
 #[wasm_bindgen(js_name = __fetch, skip_typescript)]
-pub fn client_fetch(client: &Client) -> JsValue {
-    client
-        .state()
-        .fetch
-        .as_ref()
-        .map_or(JsValue::UNDEFINED, |f| f.clone().into())
+pub fn client_fetch(client: u32) -> JsValue {
+    match client::state(client) {
+        Ok(state) => state
+            .fetch
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, |f| f.clone().into()),
+        Err(_) => JsValue::UNDEFINED,
+    }
 }
 
-/// Rate limiters of fleet runs, by handle − 1.
-static LIMITERS: OneThread<RefCell<Vec<Option<RateLimiter>>>> = OneThread(RefCell::new(Vec::new()));
+/// Rate limiters of fleet runs.
+static LIMITERS: OneThread<Handles<RateLimiter>> = OneThread(Handles::new());
 
 /// A rate limiter for every request of one fleet run (`maxRps`: its ceiling); returns its handle.
 #[wasm_bindgen(js_name = __limiter, skip_typescript)]
 pub fn limiter(max_rps: Option<f64>) -> u32 {
-    let mut all = LIMITERS.borrow_mut();
-    let limiter = Some(RateLimiter::new(max_rps));
-    match all.iter().position(Option::is_none) {
-        Some(at) => {
-            all[at] = limiter;
-            at as u32 + 1
-        }
-        None => {
-            all.push(limiter);
-            all.len() as u32
-        }
-    }
+    LIMITERS.insert(RateLimiter::new(max_rps))
 }
 
 /// How long to wait before the next request of the run may leave (the slot is reserved).
 #[wasm_bindgen(js_name = __reserve, skip_typescript)]
 pub fn reserve(limiter: u32) -> f64 {
-    let mut all = LIMITERS.borrow_mut();
-    match all.get_mut((limiter as usize).wrapping_sub(1)) {
-        Some(Some(l)) => l.reserve(Date::now()),
-        _ => 0.0,
-    }
+    LIMITERS
+        .with(limiter, |l| l.reserve(Date::now()))
+        .unwrap_or(0.0)
 }
 
 /// Tells the run's limiter how the call's last attempt went (throttled or not).
 #[wasm_bindgen(js_name = __paced, skip_typescript)]
 pub fn paced(handle: u32, limiter: u32) {
-    let mut jobs = JOBS.borrow_mut();
-    let Some(Some(job)) = jobs.get_mut((handle as usize).wrapping_sub(1)) else {
-        return;
-    };
-    let mut all = LIMITERS.borrow_mut();
-    let Some(Some(l)) = all.get_mut((limiter as usize).wrapping_sub(1)) else {
-        return;
-    };
-    match job.call.take_throttled() {
-        Some(server_wait) => l.on_throttled(Date::now(), server_wait),
-        None if matches!(job.step, Step::Done(_)) => l.on_success(),
-        None => {}
-    }
+    JOBS.with(handle, |job| {
+        LIMITERS.with(limiter, |l| match job.call.take_throttled() {
+            Some(server_wait) => l.on_throttled(Date::now(), server_wait),
+            None if matches!(job.step, Step::Done(_)) => l.on_success(),
+            None => {}
+        })
+    });
 }
 
 /// Drops a run's limiter.
 #[wasm_bindgen(js_name = __dropLimiter, skip_typescript)]
 pub fn drop_limiter(limiter: u32) {
-    if let Some(slot) = LIMITERS
-        .borrow_mut()
-        .get_mut((limiter as usize).wrapping_sub(1))
-    {
-        *slot = None;
-    }
+    LIMITERS.take(limiter);
 }
 
 /// Whether this runtime's `fetch` silently drops a `Date` request header, as browsers do
