@@ -296,6 +296,32 @@ test('library: a dry run writes no journal record (an earlier journal is only re
   assert.equal(emu.counts().OpenHttps, 0);
 });
 
+test('library: what journal.load() gives is checked — a text or an array of lines, else InvalidArgument — before anything is sent', async () => {
+  const run = (load, onEvent) =>
+    libraryClient().ensureHttpsAll({ instanceIds: [OF('http')[0]] }, { dryRun: true, onEvent, journal: { load, append: () => undefined } });
+  for (const [load, message] of [
+    [() => 42, /^journal\.load\(\) must give the lines as an array or a text$/],
+    [() => ({ length: 1 }), /^journal\.load\(\) must give the lines as an array or a text$/],
+    [() => { throw new Error('disk'); }, /^journal\.load\(\) threw: disk$/],
+    [() => Promise.reject(new Error('gone')), /^journal\.load\(\) failed: gone$/],
+  ]) {
+    await assert.rejects(run(load), (e) => {
+      assert.deepEqual([e.name, e.code, e.field], ['OpenHttpsError', 'InvalidArgument', 'journal']);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  // An array's elements that are not strings are empty lines; an instance id named __proto__
+  // is only data (it resumes with its token, and no object's prototype changes).
+  const events = [];
+  const token = JSON.stringify({ at: 1, instanceId: '__proto__', event: 'token', clientToken: 'T-proto' });
+  const result = await run(() => [null, token, 7, ''], (e) => events.push(e));
+  assert.equal(result.dryRun, true);
+  assert.deepEqual([events[0].journalRecords, events[0].journalTornLastLine], [1, false]);
+  assert.equal({}.clientToken, undefined);
+  assert.equal(emu.counts().OpenHttps + emu.counts().DescribeInstance, 1, 'one look, nothing changed');
+});
+
 test('library: an append that rejects (or throws) for other records is ignored — no unhandled rejection, the run completes', async () => {
   const unhandled = [];
   const onUnhandled = (reason) => unhandled.push(reason);
