@@ -456,9 +456,9 @@ function installDriver(w, ownFetch) {
    * clientToken }`: send `method` to `url` with exactly `headers` (the `Host` is the URL's).
    */
   function signOpenHttps(request) {
-    const [core, id, token, timestamp, nonce] = signArgs(request);
+    const [args, id, token, timestamp, nonce] = signArgs(request);
     // A client of the input's target and credentials, checked as `new Client` checks them.
-    const client = w.__client(...core);
+    const client = w.__client(...args);
     try {
       // `clientToken \n method \n url \n name \n value …` (sign_request.rs).
       const [clientToken, method, url, ...list] = w.__signOpenHttps(client, id, token, timestamp, nonce).split('\n');

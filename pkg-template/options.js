@@ -160,9 +160,9 @@ const SHARED_OPTIONS = ['credentials', 'regionId', 'endpoint', 'network', 'signa
 
 /**
  * Reads `network`, `signatureVersion`, `endpoint`, `regionId` (else, without `endpoint`,
- * `ALIBABA_CLOUD_REGION_ID`) and `proxyUrl`, packed for the wasm as one JSON text: `[region,
- * endpoint, network, signatureVersion, proxyUrl]` (config.rs, `Target::unpack`), their meaning
- * checked there.
+ * `ALIBABA_CLOUD_REGION_ID`) and `proxyUrl`: `[packed, signatureVersion]`, `packed` the five
+ * as one JSON text for the wasm (`[region, endpoint, network, signatureVersion, proxyUrl]`,
+ * config.rs, `Target::unpack`), which checks their meaning.
  */
 function targetOf(config) {
   const network = stringOption(config, 'network', 'InvalidConfig');
@@ -176,13 +176,33 @@ function targetOf(config) {
   if (proxy?.startsWith('/') && globalThis.location === undefined) {
     throw optionError('InvalidConfig', 'proxyUrl', 'proxyUrl is a path ("/aliyun"), which needs a page origin; here there is none: give the whole URL, e.g. "http://127.0.0.1:8080/aliyun"');
   }
-  return JSON.stringify([region, endpoint, network, version, proxy]);
+  return [JSON.stringify([region, endpoint, network, version, proxy]), version];
+}
+
+/** Whether this runtime's `fetch` drops a `Date` request header: see `clientArgs`. */
+let datesDropped;
+
+/**
+ * Whether this runtime's `fetch` silently drops a `Date` request header, as browsers do (a
+ * forbidden header name there; Node keeps it). Tested, not guessed from globals, once, and
+ * only for a V1 client (Node loads its `Request` on first use).
+ */
+function dropsDateHeader() {
+  if (datesDropped === undefined) {
+    try {
+      const request = new Request('http://127.0.0.1/', { method: 'POST', headers: { date: 'Thu, 01 Jan 1970 00:00:00 GMT' } });
+      datesDropped = !request.headers.has('date');
+    } catch {
+      datesDropped = false; // no Request to tell: nothing is refused
+    }
+  }
+  return datesDropped;
 }
 
 /**
  * Reads a `ClientConfig` (`undefined`: everything from the environment) into the arguments of
- * the wasm's `Client` constructor: `[credentials (an object or a function, read by the wasm),
- * the target (`targetOf`), fetch, maxAttempts, timeoutMs, deadlineMs]`.
+ * the wasm's `__client`: `[credentials (an object or a function, read by the wasm), the target
+ * (`targetOf`), fetch, maxAttempts, timeoutMs, deadlineMs, datesDropped]`.
  */
 function clientArgs(config) {
   const isObject = typeof config === 'object' && config !== null;
@@ -198,13 +218,14 @@ function clientArgs(config) {
     if (accessKeyId === undefined || accessKeySecret === undefined) throw optionError('MissingCredentials', 'credentials', MISSING_CREDENTIALS);
     credentials = { accessKeyId, accessKeySecret, securityToken: envOf('ALIBABA_CLOUD_SECURITY_TOKEN') };
   }
-  const target = targetOf(config);
+  const [target, version] = targetOf(config);
   const fetch = functionOption(config, 'fetch', 'InvalidConfig', 'fetch must be a function like the global fetch');
   const maxAttempts = numberOption(config, 'maxAttempts', 1, 10, 'InvalidConfig');
   if (maxAttempts !== undefined && maxAttempts % 1 !== 0) throw optionError('InvalidConfig', 'maxAttempts', 'maxAttempts must be a whole number');
   const timeoutMs = numberOption(config, 'timeoutMs', 1, 3_600_000, 'InvalidConfig');
   const deadlineMs = numberOption(config, 'deadlineMs', 1, 3_600_000, 'InvalidConfig');
-  return [credentials, target, fetch, maxAttempts, timeoutMs, deadlineMs];
+  // V1 signs the Date header: where fetch drops it, its calls are refused before sending.
+  return [credentials, target, fetch, maxAttempts, timeoutMs, deadlineMs, version === 'v1' && dropsDateHeader()];
 }
 
 /**
@@ -301,9 +322,9 @@ function fleetArgs(target, options, checkId) {
 }
 
 /**
- * The input of `signOpenHttps`: `[core, instanceId, clientToken, timestamp, nonce]`, `core`
- * the arguments of the wasm's `Client` constructor (credentials and target; no transport or
- * policy), the rest those of its `__signOpenHttps`.
+ * The input of `signOpenHttps`: `[client, instanceId, clientToken, timestamp, nonce]`,
+ * `client` the arguments of the wasm's `__client` (credentials and target; no transport or
+ * policy, and V1 never refused: nothing is sent), the rest those of its `__signOpenHttps`.
  */
 function signArgs(input) {
   if (typeof input !== 'object' || input === null) {
@@ -315,9 +336,9 @@ function signArgs(input) {
   const token = clientTokenArg(optionOf(input, 'clientToken'));
   const credentials = optionOf(input, 'credentials');
   if (credentials == null) throw optionError('MissingCredentials', 'credentials', 'credentials { accessKeyId, accessKeySecret } are required');
-  const target = targetOf(input);
+  const [target] = targetOf(input);
   // From 1970 to the last instant a Date can hold.
   const timestamp = numberOption(input, 'timestamp', 0, 8.64e15, 'InvalidConfig');
   const nonce = stringOption(input, 'nonce', 'InvalidConfig');
-  return [[credentials, target], id, token, timestamp, nonce];
+  return [[credentials, target, undefined, undefined, undefined, undefined, false], id, token, timestamp, nonce];
 }

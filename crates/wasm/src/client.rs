@@ -21,7 +21,8 @@ static CLIENTS: OneThread<Handles<Rc<ClientState>>> = OneThread(Handles::new());
 /// Validates the options of `new Client(config)`, as read by `options.js`, and returns the
 /// configuration's handle. Throws an `OpenHttpsError` (`MissingCredentials`,
 /// `MissingRegion`, `InvalidEndpoint`, `InvalidConfig`…) when it cannot work. `target`:
-/// where to sign for and send, packed ([`Target::unpack`]).
+/// where to sign for and send, packed ([`Target::unpack`]); `dates_dropped`: see
+/// [`ClientState::dates_dropped`].
 #[wasm_bindgen(js_name = __client, skip_typescript)]
 pub fn new(
     credentials: JsValue,
@@ -30,6 +31,7 @@ pub fn new(
     max_attempts: Option<f64>,
     timeout_ms: Option<f64>,
     deadline_ms: Option<f64>,
+    dates_dropped: bool,
 ) -> Result<u32, JsValue> {
     let target = Target::unpack(target);
     let state = ClientState::new(
@@ -39,6 +41,7 @@ pub fn new(
         max_attempts,
         timeout_ms,
         deadline_ms,
+        dates_dropped,
     )
     .map_err(|e| errors::to_js(&e, None))?;
     Ok(CLIENTS.insert(Rc::new(state)))

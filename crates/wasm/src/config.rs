@@ -29,6 +29,10 @@ pub struct ClientState {
     pub clock_offset_ms: Cell<f64>,
     /// Where the credentials come from.
     pub credentials: CredentialSource,
+    /// This runtime's `fetch` drops a `Date` request header (a browser's), so V1 calls are
+    /// refused before anything is sent; told by the package's JS (`options.js`,
+    /// `datesDropped`).
+    pub dates_dropped: bool,
 }
 
 /// Where requests are signed for and sent, as read from the options: `regionId`, `endpoint`,
@@ -90,6 +94,7 @@ impl ClientState {
         max_attempts: Option<f64>,
         timeout_ms: Option<f64>,
         deadline_ms: Option<f64>,
+        dates_dropped: bool,
     ) -> Result<ClientState, Error> {
         // Credentials first: with nothing configured, "no credentials" is the useful message.
         let credentials = CredentialSource::from_option(credentials)?;
@@ -109,6 +114,7 @@ impl ClientState {
             },
             clock_offset_ms: Cell::new(0.0),
             credentials,
+            dates_dropped,
         })
     }
 }

@@ -24,7 +24,7 @@ use aliyun_es_https_core::response::Response;
 use aliyun_es_https_core::signing::{self, Credentials, SignatureVersion, SignedRequest};
 use aliyun_es_https_core::text::find;
 use aliyun_es_https_core::validate;
-use js_sys::{Date, Function, Reflect};
+use js_sys::Date;
 use wasm_bindgen::prelude::*;
 
 use crate::client;
@@ -75,7 +75,7 @@ impl Job {
     /// A call of `request` on `state`, at its first step.
     pub fn new(state: Rc<ClientState>, request: Request, output: Output) -> Result<Job, Error> {
         // Before asking for credentials: a provider may be a round trip to a backend.
-        if state.signature_version == SignatureVersion::V1 && drops_date_header() {
+        if state.signature_version == SignatureVersion::V1 && state.dates_dropped {
             return Err(config::v1_in_browser_error());
         }
         let shape = request.operation().shape;
@@ -481,35 +481,4 @@ pub fn paced(handle: u32, limiter: u32) {
 #[wasm_bindgen(js_name = __dropLimiter, skip_typescript)]
 pub fn drop_limiter(limiter: u32) {
     LIMITERS.take(limiter);
-}
-
-/// Whether this runtime's `fetch` silently drops a `Date` request header, as browsers do
-/// (it is a forbidden header name there; Node keeps it). Tested, not guessed from globals,
-/// once: building a `Request` costs more than a whole V1 call otherwise.
-pub fn drops_date_header() -> bool {
-    static DROPS: OneThread<core::cell::Cell<Option<bool>>> =
-        OneThread(core::cell::Cell::new(None));
-    let drops = DROPS.get().unwrap_or_else(test_date_header);
-    DROPS.set(Some(drops));
-    drops
-}
-
-fn test_date_header() -> bool {
-    let Ok(request) = js::get(&js_sys::global(), "Request").dyn_into::<Function>() else {
-        return false;
-    };
-    let headers = js::object(&[("date", JsValue::from_str("Thu, 01 Jan 1970 00:00:00 GMT"))]);
-    let init = js::object(&[("method", JsValue::from_str("POST")), ("headers", headers)]);
-    let args = js_sys::Array::of2(&JsValue::from_str("http://127.0.0.1/"), &init);
-    let Ok(req) = Reflect::construct(&request, &args) else {
-        return false;
-    };
-    let req_headers = js::get(&req, "headers");
-    match js::get(&req_headers, "has").dyn_into::<Function>() {
-        Ok(has) => !has
-            .call1(&req_headers, &JsValue::from_str("date"))
-            .map(|v| v.is_truthy())
-            .unwrap_or(true),
-        Err(_) => false,
-    }
 }
