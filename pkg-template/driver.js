@@ -157,7 +157,7 @@ function installDriver(w, ownFetch) {
         try {
           body = text.call(response);
         } catch (e) {
-          return end(w.__failed(h, WHY_NETWORK, e, 0, undefined));
+          return end(w.__failed(h, WHY_NETWORK, describeThrown(e), 0, undefined));
         }
         // A connection dropped while the body streams rejects here: no usable answer, and the
         // change may or may not have been applied — a retry with the same clientToken tells.
@@ -190,7 +190,7 @@ function installDriver(w, ownFetch) {
             if (over) return;
             // The Node transport stops reading past its cap (node-transport.cjs).
             const tooLarge = e?.code === 'AnswerTooLarge';
-            end(w.__failed(h, tooLarge ? WHY_TOO_LARGE : WHY_BODY, e, status, undefined));
+            end(w.__failed(h, tooLarge ? WHY_TOO_LARGE : WHY_BODY, describeThrown(e), status, undefined));
           },
         );
       };
@@ -208,7 +208,7 @@ function installDriver(w, ownFetch) {
             if (over) return;
             if (e) {
               const why = !status ? WHY_NETWORK : e.code === 'AnswerTooLarge' ? WHY_TOO_LARGE : WHY_BODY;
-              return end(w.__failed(h, why, e, status, undefined));
+              return end(w.__failed(h, why, describeThrown(e), status, undefined));
             }
             // Node's parser lets no line break into a header value.
             const header = (name) => ownFetch.headerOf(raw, name) ?? '';
@@ -227,10 +227,10 @@ function installDriver(w, ownFetch) {
         try {
           response = transport ? transport(parts[1], init) : fetch(parts[1], init);
         } catch (e) {
-          return end(w.__failed(h, WHY_NETWORK, e, 0, undefined));
+          return end(w.__failed(h, WHY_NETWORK, describeThrown(e), 0, undefined));
         }
         // A plain value (from a fetch replacement) counts as resolved.
-        Promise.resolve(response).then(read, (e) => over || end(w.__failed(h, WHY_NETWORK, e, 0, undefined)));
+        Promise.resolve(response).then(read, (e) => over || end(w.__failed(h, WHY_NETWORK, describeThrown(e), 0, undefined)));
       };
 
       const signed = w.__sign(h, undefined, undefined);
@@ -248,7 +248,7 @@ function installDriver(w, ownFetch) {
           (e) => {
             if (over) return;
             pending = undefined;
-            end(w.__failed(h, WHY_CREDENTIALS, e, 0, asked));
+            end(w.__failed(h, WHY_CREDENTIALS, describeThrown(e), 0, asked));
           },
         );
       } else if (signed) send(signed);

@@ -152,6 +152,7 @@ const MAX_DEPTH: usize = 64;
 /// Parses a whole JSON text (surrounding whitespace allowed).
 pub fn parse(text: &str) -> Option<Value> {
     let mut p = Parser {
+        text,
         s: text.as_bytes(),
         i: 0,
     };
@@ -161,6 +162,9 @@ pub fn parse(text: &str) -> Option<Value> {
 }
 
 struct Parser<'a> {
+    /// The text, for slicing runs out of it (they start and end at ASCII bytes, so on
+    /// character boundaries).
+    text: &'a str,
     s: &'a [u8],
     i: usize,
 }
@@ -271,7 +275,7 @@ impl Parser<'_> {
             }
             digits(self)?;
         }
-        let text = core::str::from_utf8(&self.s[start..self.i]).ok()?;
+        let text = self.text.get(start..self.i)?;
         Some(Value::Number(text.into()))
     }
 
@@ -295,7 +299,7 @@ impl Parser<'_> {
             while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
                 self.i += 1;
             }
-            out.push_str(core::str::from_utf8(&self.s[start..self.i]).ok()?);
+            out.push_str(self.text.get(start..self.i)?);
             match self.peek()? {
                 b'"' => {
                     self.i += 1;

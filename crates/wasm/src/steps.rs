@@ -283,11 +283,12 @@ mod why {
     pub const BODY: u32 = 7;
 }
 
-/// The attempt ended without a usable answer (see the `why` codes); `status` is the answer's
-/// HTTP status when there was one; `pending`, the credentials function's Promise when it
-/// was that.
+/// The attempt ended without a usable answer (see the `why` codes); `detail`, what was thrown
+/// or rejected, described by the driver (`describeThrown`); `status` is the answer's HTTP
+/// status when there was one; `pending`, the credentials function's Promise when it was that.
 #[wasm_bindgen(js_name = __failed, skip_typescript)]
-pub fn failed(handle: u32, why: u32, detail: JsValue, status: u16, pending: JsValue) -> f64 {
+pub fn failed(handle: u32, why: u32, detail: Option<String>, status: u16, pending: JsValue) -> f64 {
+    let detail = || detail.clone().unwrap_or_else(|| "unknown error".into());
     with(handle, |job| {
         let timeout_ms = match &job.step {
             Step::Send { timeout_ms } => *timeout_ms,
@@ -307,7 +308,7 @@ pub fn failed(handle: u32, why: u32, detail: JsValue, status: u16, pending: JsVa
             why::CREDENTIALS | why::CREDENTIALS_TIMEOUT => {
                 job.state.credentials.forget(&pending);
                 if why == why::CREDENTIALS {
-                    let msg = cat!("the credentials function failed: ", js::describe(&detail));
+                    let msg = cat!("the credentials function failed: ", detail());
                     Error::invalid(codes::MISSING_CREDENTIALS, "credentials", msg)
                 } else {
                     Error::timeout(cat!(
@@ -318,12 +319,8 @@ pub fn failed(handle: u32, why: u32, detail: JsValue, status: u16, pending: JsVa
                 }
             }
             why::NETWORK | why::BODY => {
-                let mut err = Error::network(cat!(
-                    "no HTTP answer from ",
-                    target(),
-                    ": ",
-                    js::describe(&detail)
-                ));
+                let mut err =
+                    Error::network(cat!("no HTTP answer from ", target(), ": ", detail()));
                 if why == why::BODY {
                     err.http_status = Some(status);
                 }

@@ -29,10 +29,10 @@ pub fn hex(bytes: &[u8]) -> String {
     ascii(out)
 }
 
-/// Bytes built from ASCII only, as a `String` (byte pushes are cheaper than `char` pushes,
-/// which encode UTF-8 each time; the check cannot fail for ASCII).
+/// Bytes built from ASCII only, as a `String` (built as bytes first: pushing a `char` encodes
+/// UTF-8 each time; each byte becomes the `char` it is).
 fn ascii(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_default()
+    bytes.into_iter().map(char::from).collect()
 }
 
 /// The V3 CanonicalURI of an already percent-encoded path: `+`→`%20`, `*`→`%2A`, `%7E`→`~`
