@@ -24,6 +24,7 @@ const WHY_TOO_LARGE = 4;
 const WHY_NOT_A_RESPONSE = 5;
 const WHY_NO_TEXT = 6;
 const WHY_BODY = 7;
+const WHY_CREDENTIALS_ANSWER = 8;
 
 /**
  * Resolves `true` after `ms`, or `false` as soon as `signal` aborts (at once if it has).
@@ -233,7 +234,7 @@ function installDriver(w, ownFetch) {
         Promise.resolve(response).then(read, (e) => over || end(w.__failed(h, WHY_NETWORK, describeThrown(e), 0, undefined)));
       };
 
-      const signed = w.__sign(h, undefined, undefined);
+      const signed = w.__sign(h, undefined, undefined, undefined);
       if (signed === '?') {
         // The credentials function is asked (or its answer under way is shared).
         const asked = w.__credentials(h);
@@ -242,7 +243,14 @@ function installDriver(w, ownFetch) {
           (value) => {
             if (over) return;
             pending = undefined;
-            const again = w.__sign(h, value, asked);
+            let read;
+            try {
+              read = credentialsOf(value);
+            } catch (e) {
+              // Not credentials: the call fails with what is wrong (code, field and message).
+              return end(w.__failed(h, WHY_CREDENTIALS_ANSWER, JSON.stringify([e.code, e.field, e.message]), 0, asked));
+            }
+            const again = w.__sign(h, read[0], read[1], asked);
             again ? send(again) : end(w.__state(h));
           },
           (e) => {

@@ -200,8 +200,38 @@ function dropsDateHeader() {
 }
 
 /**
+ * Reads credentials `{ accessKeyId, accessKeySecret, securityToken?, expiration? }`: their JS
+ * types here, their values by the wasm. Returns `[packed, expirationMs]`: the three texts as
+ * one JSON text for the wasm (credentials.rs, `unpack`), and the expiration (an ISO 8601
+ * text, a number or a Date) in ms since 1970, `undefined` when there is none.
+ */
+function credentialsOf(value) {
+  if (typeof value !== 'object' || value === null) {
+    throw optionError('InvalidCredentials', 'credentials', 'credentials must be an object { accessKeyId, accessKeySecret, securityToken? } or a function returning one');
+  }
+  const text = (key) => stringOption(value, key, 'InvalidCredentials');
+  const id = text('accessKeyId');
+  const secret = text('accessKeySecret');
+  if (id === undefined || secret === undefined) {
+    throw optionError('MissingCredentials', 'credentials', 'credentials need both accessKeyId and accessKeySecret');
+  }
+  const packed = JSON.stringify([id, secret, text('securityToken')]);
+  const expiration = optionOf(value, 'expiration');
+  if (expiration == null) return [packed, undefined];
+  const ms =
+    typeof expiration === 'string' ? Date.parse(expiration)
+    : typeof expiration === 'number' ? expiration
+    : expiration instanceof Date ? expiration.getTime()
+    : NaN;
+  if (!Number.isFinite(ms)) {
+    throw optionError('InvalidCredentials', 'expiration', 'expiration must be an ISO 8601 date such as "2026-01-01T00:00:00Z", a Date, or milliseconds since 1970');
+  }
+  return [packed, ms];
+}
+
+/**
  * Reads a `ClientConfig` (`undefined`: everything from the environment) into the arguments of
- * the wasm's `__client`: `[credentials (an object or a function, read by the wasm), the target
+ * the wasm's `__client`: `[credentials (a function, or packed by `credentialsOf`), the target
  * (`targetOf`), fetch, maxAttempts, timeoutMs, deadlineMs, datesDropped]`.
  */
 function clientArgs(config) {
@@ -218,6 +248,8 @@ function clientArgs(config) {
     if (accessKeyId === undefined || accessKeySecret === undefined) throw optionError('MissingCredentials', 'credentials', MISSING_CREDENTIALS);
     credentials = { accessKeyId, accessKeySecret, securityToken: envOf('ALIBABA_CLOUD_SECURITY_TOKEN') };
   }
+  // A function is kept (the wasm asks it when a call needs credentials); an access key is read.
+  if (typeof credentials !== 'function') [credentials] = credentialsOf(credentials);
   const [target, version] = targetOf(config);
   const fetch = functionOption(config, 'fetch', 'InvalidConfig', 'fetch must be a function like the global fetch');
   const maxAttempts = numberOption(config, 'maxAttempts', 1, 10, 'InvalidConfig');
@@ -336,9 +368,11 @@ function signArgs(input) {
   const token = clientTokenArg(optionOf(input, 'clientToken'));
   const credentials = optionOf(input, 'credentials');
   if (credentials == null) throw optionError('MissingCredentials', 'credentials', 'credentials { accessKeyId, accessKeySecret } are required');
+  // A function is passed on for the wasm to refuse (signing cannot wait for its answer).
+  const packed = typeof credentials === 'function' ? credentials : credentialsOf(credentials)[0];
   const [target] = targetOf(input);
   // From 1970 to the last instant a Date can hold.
   const timestamp = numberOption(input, 'timestamp', 0, 8.64e15, 'InvalidConfig');
   const nonce = stringOption(input, 'nonce', 'InvalidConfig');
-  return [[credentials, target, undefined, undefined, undefined, undefined, false], id, token, timestamp, nonce];
+  return [[packed, target, undefined, undefined, undefined, undefined, false], id, token, timestamp, nonce];
 }

@@ -331,6 +331,14 @@ const apiTests = [
           'accessKeySecret',
         ],
         [{ regionId: 'cn-hangzhou', fetch: 1, credentials: creds }, 'InvalidConfig', 'fetch'],
+        [{ regionId: 'cn-hangzhou', credentials: 'id:secret' }, 'InvalidCredentials', 'credentials'],
+        [{ regionId: 'cn-hangzhou', credentials: { ...creds, securityToken: 7 } }, 'InvalidCredentials', 'securityToken'],
+        [{ regionId: 'cn-hangzhou', credentials: { ...creds, expiration: 'soon' } }, 'InvalidCredentials', 'expiration'],
+        [
+          { regionId: 'cn-hangzhou', credentials: { ...creds, get accessKeySecret() { throw new Error('vault sealed'); } } },
+          'InvalidConfig',
+          'accessKeySecret',
+        ],
       ]) {
         const e = throws(() => new api.Client(cfg), `new Client(${show(cfg)})`);
         assertError(e, code);
@@ -411,6 +419,24 @@ const apiTests = [
         includes(e.message, 'backend down', 'message');
       }
       eq(calls.length, 2, 'a failure is not cached: provider calls');
+
+      // Answers that are not credentials: what is wrong, typed, and not cached either.
+      for (const [answer, code, field, message] of [
+        [42, 'InvalidCredentials', 'credentials', 'credentials must be an object { accessKeyId, accessKeySecret, securityToken? } or a function returning one'],
+        [{ accessKeyId: 5, accessKeySecret: 's' }, 'InvalidCredentials', 'accessKeyId', 'accessKeyId must be a string'],
+        [{ accessKeyId: 'id' }, 'MissingCredentials', 'credentials', 'credentials need both accessKeyId and accessKeySecret'],
+        [{ accessKeyId: 'id', get accessKeySecret() { throw new Error('vault sealed'); } }, 'InvalidConfig', 'accessKeySecret', 'reading the option accessKeySecret threw: vault sealed'],
+      ]) {
+        let asked = 0;
+        const bad = new api.Client({ regionId: 'cn-hangzhou', credentials: () => (++asked, answer) });
+        for (let i = 0; i < 2; i++) {
+          const e = await rejects(() => bad.openHttps('es-1'));
+          assertError(e, code);
+          eq(e.field, field, `field for ${show(answer)}`);
+          eq(e.message, message, `message for ${show(answer)}`);
+        }
+        eq(asked, 2, `not cached: ${show(answer)}`);
+      }
     },
   },
   {

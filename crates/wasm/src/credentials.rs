@@ -3,7 +3,6 @@
 //! shortly before the `expiration` it returns ([`reuse_until`]), so short-lived STS
 //! credentials are fetched again in time.
 
-use crate::prelude::*;
 use core::cell::RefCell;
 
 use aliyun_es_https_core::credentials::reuse_until;
@@ -39,8 +38,8 @@ enum Cache {
 }
 
 impl CredentialSource {
-    /// Reads the `credentials` option: an object (the package's JS makes one from the
-    /// environment when none is given) or a function.
+    /// Reads the `credentials` option: a function, or the access key as `options.js` packs it
+    /// (`credentialsOf`; the package's JS makes one from the environment when none is given).
     pub fn from_option(value: JsValue) -> Result<Self, Error> {
         if value.is_function() {
             Ok(CredentialSource::Provider(Provider {
@@ -48,7 +47,9 @@ impl CredentialSource {
                 cache: RefCell::new(Cache::Empty),
             }))
         } else {
-            Ok(CredentialSource::Static(from_js(&value)?.0))
+            Ok(CredentialSource::Static(unpack(
+                &value.as_string().unwrap_or_default(),
+            )?))
         }
     }
 
@@ -93,10 +94,16 @@ impl CredentialSource {
         pending
     }
 
-    /// What the invocation `pending` resolved to: the credentials, kept until shortly before
-    /// they expire when `pending` is still the current invocation.
-    pub fn accept(&self, value: &JsValue, pending: &JsValue) -> Result<Credentials, Error> {
-        let outcome = from_js(value);
+    /// What the invocation `pending` resolved to (packed by `options.js`, `credentialsOf`, with
+    /// its `expiration` in ms since 1970): the credentials, kept until shortly before they
+    /// expire when `pending` is still the current invocation.
+    pub fn accept(
+        &self,
+        packed: &str,
+        expiration: Option<f64>,
+        pending: &JsValue,
+    ) -> Result<Credentials, Error> {
+        let outcome = unpack(packed).map(|c| (c, expiration));
         if let CredentialSource::Provider(p) = self {
             let mut cache = p.cache.borrow_mut();
             if matches!(&*cache, Cache::Pending(current) if js_sys::Object::is(current, pending)) {
@@ -127,31 +134,16 @@ impl CredentialSource {
     }
 }
 
-/// `{ accessKeyId, accessKeySecret, securityToken?, expiration? }` → credentials and the
-/// expiration in milliseconds since the epoch (an ISO 8601 string, a number or a `Date`).
-pub(crate) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Error> {
-    if !value.is_object() {
-        let msg = "credentials must be an object { accessKeyId, accessKeySecret, securityToken? } \
-                   or a function returning one";
-        return Err(Error::invalid(
-            codes::INVALID_CREDENTIALS,
-            "credentials",
-            msg,
-        ));
-    }
-    let field = |key: &'static str| -> Result<Option<String>, Error> {
-        match option(value, key)? {
-            v if v.is_null_or_undefined() => Ok(None),
-            v => v.as_string().map(Some).ok_or_else(|| {
-                Error::invalid(
-                    codes::INVALID_CREDENTIALS,
-                    key,
-                    cat!(key, " must be a string"),
-                )
-            }),
-        }
-    };
-    let (Some(id), Some(secret)) = (field("accessKeyId")?, field("accessKeySecret")?) else {
+/// `[accessKeyId, accessKeySecret, securityToken]` as `options.js` packs them (their JS types
+/// checked there), their values checked here.
+fn unpack(packed: &str) -> Result<Credentials, Error> {
+    let mut texts = js::unpack(packed);
+    let (id, secret, token) = (
+        texts.next().flatten(),
+        texts.next().flatten(),
+        texts.next().flatten(),
+    );
+    let (Some(id), Some(secret)) = (id, secret) else {
         let msg = "credentials need both accessKeyId and accessKeySecret";
         return Err(Error::invalid(
             codes::MISSING_CREDENTIALS,
@@ -159,39 +151,22 @@ pub(crate) fn from_js(value: &JsValue) -> Result<(Credentials, Option<f64>), Err
             msg,
         ));
     };
-    let credentials = Credentials::new(&id, &secret, field("securityToken")?.as_deref())?;
-    Ok((credentials, expiration(&option(value, "expiration")?)?))
+    Credentials::new(&id, &secret, token.as_deref())
 }
 
-fn expiration(value: &JsValue) -> Result<Option<f64>, Error> {
-    let ms = if value.is_null_or_undefined() {
-        return Ok(None);
-    } else if let Some(s) = value.as_string() {
-        Date::parse(&s)
-    } else if let Some(n) = value.as_f64() {
-        n
-    } else if let Some(d) = value.dyn_ref::<Date>() {
-        d.get_time()
-    } else {
-        f64::NAN
+/// The error `options.js` found in a credentials function's answer (`credentialsOf`), sent
+/// as `[code, field, message]`.
+pub fn answer_error(sent: &str) -> Error {
+    let mut texts = js::unpack(sent);
+    let mut text = || texts.next().flatten().unwrap_or_default();
+    let (code, field, message) = (text(), text(), text());
+    // The fields credentialsOf names (Error's field is a static name).
+    let field = match field.as_str() {
+        "accessKeyId" => "accessKeyId",
+        "accessKeySecret" => "accessKeySecret",
+        "securityToken" => "securityToken",
+        "expiration" => "expiration",
+        _ => "credentials",
     };
-    if ms.is_finite() {
-        Ok(Some(ms))
-    } else {
-        let msg = "expiration must be an ISO 8601 date such as \"2026-01-01T00:00:00Z\", \
-                   a Date, or milliseconds since 1970";
-        Err(Error::invalid(
-            codes::INVALID_CREDENTIALS,
-            "expiration",
-            msg,
-        ))
-    }
-}
-
-/// `object[key]`; a getter (or proxy trap) that throws is an `InvalidConfig` naming the field.
-fn option(object: &JsValue, key: &'static str) -> Result<JsValue, Error> {
-    js::try_get(object, key).map_err(|e| {
-        let msg = cat!("reading the option ", key, " threw: ", js::describe(&e));
-        Error::invalid(codes::INVALID_CONFIG, key, msg)
-    })
+    Error::invalid(&code, field, message)
 }

@@ -31,7 +31,7 @@ use crate::client;
 use crate::config::{self, ClientState};
 use crate::handles::Handles;
 use crate::sign_request::write_wire;
-use crate::{errors, js, random, OneThread};
+use crate::{credentials, errors, js, random, OneThread};
 
 /// Step numbers (see the module docs).
 pub(crate) const DONE: f64 = -1.0;
@@ -189,10 +189,16 @@ pub fn state(handle: u32) -> f64 {
 
 /// Signs the attempt and returns the request as `method \n url \n name \n value …`, or:
 /// `"?"` — the credentials function must be asked (`__credentials`) and its answer passed
-/// as `credentials`, with the Promise it came from as `pending`; `""` — the attempt failed
+/// as `credentials` and `expiration` (packed by `options.js`, `credentialsOf`), with the
+/// Promise it came from as `pending`; `""` — the attempt failed
 /// (no usable credentials, no randomness): `__state` tells what next.
 #[wasm_bindgen(js_name = __sign, skip_typescript)]
-pub fn sign(handle: u32, credentials: JsValue, pending: JsValue) -> String {
+pub fn sign(
+    handle: u32,
+    credentials: Option<String>,
+    expiration: Option<f64>,
+    pending: JsValue,
+) -> String {
     let mut out = String::new();
     with(handle, |job| {
         let step = core::mem::replace(&mut job.step, Step::Wait { ms: 0.0 });
@@ -205,7 +211,8 @@ pub fn sign(handle: u32, credentials: JsValue, pending: JsValue) -> String {
                 }
             }
         } else {
-            match job.state.credentials.accept(&credentials, &pending) {
+            let packed = credentials.as_deref().unwrap_or_default();
+            match job.state.credentials.accept(packed, expiration, &pending) {
                 Ok(c) => c,
                 Err(e) => return job.call.on_failure(e, Date::now(), random::unit()),
             }
@@ -281,6 +288,9 @@ mod why {
     pub const NO_TEXT: u32 = 6;
     /// Reading the body failed (`detail`: with what; `status`: the answer's).
     pub const BODY: u32 = 7;
+    /// The credentials function's answer is not credentials (`detail`: `[code, field,
+    /// message]`, what `options.js` found).
+    pub const CREDENTIALS_ANSWER: u32 = 8;
 }
 
 /// The attempt ended without a usable answer (see the `why` codes); `detail`, what was thrown
@@ -317,6 +327,10 @@ pub fn failed(handle: u32, why: u32, detail: Option<String>, status: u16, pendin
                         " ms"
                     ))
                 }
+            }
+            why::CREDENTIALS_ANSWER => {
+                job.state.credentials.forget(&pending);
+                credentials::answer_error(&detail())
             }
             why::NETWORK | why::BODY => {
                 let mut err =
