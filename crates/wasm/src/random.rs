@@ -15,39 +15,36 @@ const POOL: usize = 512;
 static POOL_STATE: OneThread<core::cell::RefCell<([u8; POOL], usize)>> =
     OneThread(core::cell::RefCell::new(([0; POOL], POOL)));
 
-fn random<const N: usize>() -> Result<[u8; N], Error> {
+fn random(out: &mut [u8]) -> Result<(), Error> {
     let unavailable = |_| {
         let msg = "this runtime has no secure random number generator (crypto.getRandomValues)";
         Error::invalid(codes::UNSUPPORTED_RUNTIME, "crypto", msg)
     };
-    let mut out = [0u8; N];
-    if N > POOL {
-        getrandom::fill(&mut out).map_err(unavailable)?;
-        return Ok(out);
+    let n = out.len();
+    let (bytes, used) = &mut *POOL_STATE.borrow_mut();
+    if POOL - *used < n {
+        getrandom::fill(bytes).map_err(unavailable)?;
+        *used = 0;
     }
-    {
-        let (bytes, used) = &mut *POOL_STATE.borrow_mut();
-        if POOL - *used < N {
-            getrandom::fill(bytes).map_err(unavailable)?;
-            *used = 0;
-        }
-        out.copy_from_slice(&bytes[*used..*used + N]);
-        // Wipe what was handed out, so no byte is ever handed out twice even by mistake.
-        bytes[*used..*used + N].fill(0);
-        *used += N;
-        Ok(out)
-    }
+    out.copy_from_slice(&bytes[*used..*used + n]);
+    // Wipe what was handed out, so no byte is ever handed out twice even by mistake.
+    bytes[*used..*used + n].fill(0);
+    *used += n;
+    Ok(())
 }
 
 /// A fresh signature nonce: 64 hex characters (32 random bytes), as the official SDK sends.
 pub fn nonce() -> Result<String, Error> {
-    Ok(hex(&random::<32>()?))
+    let mut b = [0u8; 32];
+    random(&mut b)?;
+    Ok(hex(&b))
 }
 
 /// A uniform random number in `[0, 1)`, for backoff jitter (0 if randomness is missing:
 /// a retry without jitter is still a retry).
 pub fn unit() -> f64 {
-    random::<8>().map_or(0.0, |b| {
+    let mut b = [0u8; 8];
+    random(&mut b).map_or(0.0, |()| {
         (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
     })
 }
@@ -55,19 +52,22 @@ pub fn unit() -> f64 {
 /// A random UUID v4 (upper-case, the style of Alibaba's own ids), used as the clientToken when
 /// the caller gives none, so that a repeated call can never apply the change twice.
 pub fn uuid_v4() -> Result<String, Error> {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut b = random::<16>()?;
+    let mut b = [0u8; 16];
+    random(&mut b)?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let mut out = String::with_capacity(36);
-    for (i, byte) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
-        }
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 15)]));
-    }
-    Ok(out)
+    let hex = hex(&b).to_ascii_uppercase();
+    Ok(cat!(
+        &hex[..8],
+        "-",
+        &hex[8..12],
+        "-",
+        &hex[12..16],
+        "-",
+        &hex[16..20],
+        "-",
+        &hex[20..]
+    ))
 }
 
 // Tested through the built package (tests/behaviour/scenarios.mjs: nonces, the pool, UUIDs).

@@ -4,6 +4,7 @@
 //! source: time and nonce are parameters.
 
 pub mod encode;
+mod sha1;
 pub mod v1;
 pub mod v3;
 
@@ -12,7 +13,6 @@ use alloc::borrow::Cow;
 use core::fmt;
 
 use hmac::{KeyInit, Mac, SimpleHmac};
-use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
 pub use crate::credentials::Credentials;
@@ -211,17 +211,10 @@ fn sha256(data: &[u8]) -> [u8; 32] {
 
 // `SimpleHmac`: the hmac crate's HMAC over the plain digest API. Its `Hmac` keeps block-level
 // state for re-keying cheaply, which a signer keyed once per signature never uses, and it is
-// smaller in wasm.
+// smaller in wasm. (HMAC-SHA1 is in sha1.rs.)
 fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     // HMAC takes keys of any length (long ones are hashed), so this cannot fail.
     let mut mac = SimpleHmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
-
-fn hmac_sha1(key: &[u8], data: &[u8]) -> [u8; 20] {
-    // HMAC takes keys of any length (long ones are hashed), so this cannot fail.
-    let mut mac = SimpleHmac::<Sha1>::new_from_slice(key).expect("HMAC accepts any key length");
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
@@ -243,6 +236,7 @@ mod tests {
 
     #[test]
     fn hmac_sha1_sdk_vector() {
+        use super::sha1::hmac_sha1;
         use base64::Engine as _;
         let mac = hmac_sha1(b"secret", b"stringtosign");
         assert_eq!(

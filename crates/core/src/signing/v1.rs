@@ -3,7 +3,8 @@
 use crate::prelude::*;
 use base64::Engine as _;
 
-use super::{hmac_sha1, lower, sorted_by_js_order};
+use super::sha1::hmac_sha1;
+use super::{lower, sorted_by_js_order};
 
 /// Finds a header by name, ignoring case.
 fn header<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
