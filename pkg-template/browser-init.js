@@ -23,7 +23,7 @@ Object.defineProperty(wasmDriver.Client.prototype, 'ensureHttpsAll', {
   writable: true,
   value: function ensureHttpsAll(target, options) {
     fleetMode ??= import('./fleet.js').then(
-      (m) => m.fleetMode(wasmSteps, wasmDriver, { fleetArgs, describeThrown, openHttpsError }),
+      (m) => m.fleetMode(wasmSteps, wasmDriver, FLEET_LIB),
       (e) => {
         fleetMode = undefined; // a later call tries again
         throw openHttpsError('NetworkError', `fleet mode's code (fleet.js, beside index.js) could not be loaded: ${describeThrown(e)}`);
@@ -42,4 +42,26 @@ for (const [name, value] of Object.entries({ Client, configure, signOpenHttps })
 export { isOpenHttpsError };
 export const { openHttps, closeHttps, describeInstance, listInstances, instances, ensureHttps, ensureHttpsAll } =
   topLevel(wasmDriver.defaultClient);
-await __wbg_init({ module_or_path: new URL('aliyun_es_https_bg.wasm', import.meta.url) });
+// The wasm beside this file, compiled while it downloads; where a server sends it with another
+// MIME type than application/wasm (which streaming compilation requires), from its bytes.
+// Loaded here rather than by the glue's __wbg_init, whose general loader (any source, sync or
+// not, its warnings) is larger than this whole block.
+{
+  const url = new URL('aliyun_es_https_bg.wasm', import.meta.url);
+  const failed = (why) => openHttpsError('NetworkError', `the package's wasm (${url}) could not be loaded: ${why}`);
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw failed(describeThrown(e));
+  }
+  if (!response.ok) throw failed(`HTTP ${response.status}`);
+  const imports = __wbg_get_imports();
+  let loaded;
+  try {
+    loaded = await WebAssembly.instantiateStreaming(response.clone(), imports);
+  } catch {
+    loaded = await WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  }
+  __wbg_finalize_init(loaded.instance, loaded.module);
+}

@@ -27,6 +27,14 @@ const WHY_BODY = 7;
 const WHY_CREDENTIALS_ANSWER = 8;
 
 /**
+ * The answer's headers the wasm reads (`__answer`, steps.rs), one per line: the server's
+ * clock, and how long it asks us to wait. `header(name)` is a header's value or `''`.
+ */
+function answerHeaders(header) {
+  return `${header('date')}\n${header('x-acs-retry-after')}\n${header('retry-after')}`;
+}
+
+/**
  * Resolves `true` after `ms`, or `false` as soon as `signal` aborts (at once if it has).
  */
 function sleep(ms, signal) {
@@ -184,8 +192,7 @@ function installDriver(w, ownFetch) {
                 return '';
               }
             };
-            const read = `${header('date')}\n${header('x-acs-retry-after')}\n${header('retry-after')}`;
-            end(w.__answer(h, status, typeof body === 'string' ? body : '', read));
+            end(w.__answer(h, status, typeof body === 'string' ? body : '', answerHeaders(header)));
           },
           (e) => {
             if (over) return;
@@ -212,8 +219,7 @@ function installDriver(w, ownFetch) {
               return end(w.__failed(h, why, describeThrown(e), status, undefined));
             }
             // Node's parser lets no line break into a header value.
-            const header = (name) => ownFetch.headerOf(raw, name) ?? '';
-            end(w.__answer(h, status, body, `${header('date')}\n${header('x-acs-retry-after')}\n${header('retry-after')}`));
+            end(w.__answer(h, status, body, answerHeaders((name) => ownFetch.headerOf(raw, name) ?? '')));
           });
         } else {
           const headers = {};

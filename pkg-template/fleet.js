@@ -13,17 +13,75 @@
 
 /**
  * Fleet mode's `ensureHttpsAll` (a `Client` method). `w`: the wasm's exports; `driver`: what
- * `installDriver` returned; `lib`: `{ fleetArgs, describeThrown, openHttpsError }` from
- * options.js and top-level.js (this file is its own module in the browser: see browser-init.js).
+ * `installDriver` returned; `lib`: `FLEET_LIB` of options.js (this file is its own module in
+ * the browser: see browser-init.js).
  */
 function fleetMode(w, driver, lib) {
-  const { fleetArgs, describeThrown, openHttpsError } = lib;
+  const {
+    optionError, optionOf, rejectUnknown, stringOption, numberOption, wholeOption, booleanOption,
+    functionOption, signalOption, instanceIdArg, describeThrown, openHttpsError, MAX_ENSURE_WAIT_MS,
+  } = lib;
   /** Kinds of journal record (fleet.rs, `__record`). */
   const TOKEN_RECORD = 0;
   const PHASE_RECORD = 1;
   const DONE_RECORD = 2;
   const FAILED_RECORD = 3;
   const RUN_RECORD = 4;
+
+  /**
+   * The target and options of `ensureHttpsAll`: `{ instanceIds (deduplicated, in order; null:
+   * every instance listed), description, concurrency, maxRps, dryRun, waitTimeoutMs,
+   * pollIntervalMs, onEvent, confirm, signal, load, append }`. `checkId` checks an id's form.
+   */
+  function fleetArgs(target, options, checkId) {
+    const args = {
+      instanceIds: null,
+      description: undefined,
+      concurrency: 4,
+      maxRps: undefined,
+      dryRun: false,
+      waitTimeoutMs: 3_600_000,
+      pollIntervalMs: 10_000,
+    };
+    if (target != null) {
+      if (typeof target !== 'object' || Array.isArray(target)) {
+        throw optionError('InvalidArgument', 'target', 'the target must be an object such as { instanceIds } or { description }');
+      }
+      rejectUnknown(target, ['instanceIds', 'description'], 'InvalidArgument', 'target');
+      args.description = stringOption(target, 'description', 'InvalidArgument');
+      const ids = optionOf(target, 'instanceIds');
+      if (ids != null) {
+        if (!Array.isArray(ids)) throw optionError('InvalidArgument', 'instanceIds', 'instanceIds must be an array of instance ids');
+        const seen = [];
+        for (const id of ids) {
+          checkId(instanceIdArg(id));
+          if (!seen.includes(id)) seen.push(id);
+        }
+        args.instanceIds = seen;
+      }
+    }
+    if (options == null) return args;
+    const keys = ['concurrency', 'maxRps', 'dryRun', 'pollIntervalMs', 'waitTimeoutMs', 'onEvent', 'signal', 'journal', 'confirm'];
+    args.signal = signalOption(options, keys);
+    args.concurrency = wholeOption(options, 'concurrency', 1, 64) ?? 4;
+    args.maxRps = numberOption(options, 'maxRps', 1, 10_000, 'InvalidArgument');
+    args.dryRun = booleanOption(options, 'dryRun') ?? false;
+    args.waitTimeoutMs = numberOption(options, 'waitTimeoutMs', 1, MAX_ENSURE_WAIT_MS, 'InvalidArgument') ?? args.waitTimeoutMs;
+    args.pollIntervalMs = numberOption(options, 'pollIntervalMs', 1, 3_600_000, 'InvalidArgument') ?? args.pollIntervalMs;
+    args.onEvent = functionOption(options, 'onEvent', 'InvalidArgument', 'onEvent must be a function');
+    args.confirm = functionOption(options, 'confirm', 'InvalidArgument', 'confirm must be a function');
+    const journal = optionOf(options, 'journal');
+    if (journal != null) {
+      const load = optionOf(journal, 'load');
+      const append = optionOf(journal, 'append');
+      if (typeof load !== 'function' || typeof append !== 'function') {
+        throw optionError('InvalidArgument', 'journal', 'journal must be { load(): lines, append(line) }: load returns the earlier lines (an array, a text, or a Promise of either)');
+      }
+      args.load = load;
+      args.append = append;
+    }
+    return args;
+  }
 
   /** `target[key]`, or `undefined` when it is not an object or its getter throws. */
   const get = (target, key) => {

@@ -8,8 +8,7 @@ const { createNodeFetch } = require('./node-transport.cjs');
 const top = require('./top-level.cjs');
 
 const driver = top.installDriver(glue, createNodeFetch());
-const { fleetArgs, describeThrown, openHttpsError } = top;
-const ensureHttpsAll = top.fleetMode(glue, driver, { fleetArgs, describeThrown, openHttpsError });
+const ensureHttpsAll = top.fleetMode(glue, driver, top.FLEET_LIB);
 Object.defineProperty(driver.Client.prototype, 'ensureHttpsAll', { configurable: true, writable: true, value: ensureHttpsAll });
 top.guardClient(driver.Client, driver.isOpen);
 const calls = top.topLevel(driver.defaultClient);

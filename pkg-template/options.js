@@ -299,59 +299,14 @@ function ensureArgs(options) {
 }
 
 /**
- * The target and options of `ensureHttpsAll`: `{ instanceIds (deduplicated, in order; null:
- * every instance listed), description, concurrency, maxRps, dryRun, waitTimeoutMs,
- * pollIntervalMs, onEvent, confirm, signal, load, append }`. `checkId` checks an id's form.
+ * What fleet.js reads `ensureHttpsAll`'s arguments with: this file's readers, and the error
+ * makers. In the browser fleet.js is a module of its own, fetched on first use, so it takes
+ * them from the entry rather than carrying a second copy.
  */
-function fleetArgs(target, options, checkId) {
-  const args = {
-    instanceIds: null,
-    description: undefined,
-    concurrency: 4,
-    maxRps: undefined,
-    dryRun: false,
-    waitTimeoutMs: 3_600_000,
-    pollIntervalMs: 10_000,
-  };
-  if (target != null) {
-    if (typeof target !== 'object' || Array.isArray(target)) {
-      throw optionError('InvalidArgument', 'target', 'the target must be an object such as { instanceIds } or { description }');
-    }
-    rejectUnknown(target, ['instanceIds', 'description'], 'InvalidArgument', 'target');
-    args.description = stringOption(target, 'description', 'InvalidArgument');
-    const ids = optionOf(target, 'instanceIds');
-    if (ids != null) {
-      if (!Array.isArray(ids)) throw optionError('InvalidArgument', 'instanceIds', 'instanceIds must be an array of instance ids');
-      const seen = [];
-      for (const id of ids) {
-        checkId(instanceIdArg(id));
-        if (!seen.includes(id)) seen.push(id);
-      }
-      args.instanceIds = seen;
-    }
-  }
-  if (options == null) return args;
-  const keys = ['concurrency', 'maxRps', 'dryRun', 'pollIntervalMs', 'waitTimeoutMs', 'onEvent', 'signal', 'journal', 'confirm'];
-  args.signal = signalOption(options, keys);
-  args.concurrency = wholeOption(options, 'concurrency', 1, 64) ?? 4;
-  args.maxRps = numberOption(options, 'maxRps', 1, 10_000, 'InvalidArgument');
-  args.dryRun = booleanOption(options, 'dryRun') ?? false;
-  args.waitTimeoutMs = numberOption(options, 'waitTimeoutMs', 1, MAX_ENSURE_WAIT_MS, 'InvalidArgument') ?? args.waitTimeoutMs;
-  args.pollIntervalMs = numberOption(options, 'pollIntervalMs', 1, 3_600_000, 'InvalidArgument') ?? args.pollIntervalMs;
-  args.onEvent = functionOption(options, 'onEvent', 'InvalidArgument', 'onEvent must be a function');
-  args.confirm = functionOption(options, 'confirm', 'InvalidArgument', 'confirm must be a function');
-  const journal = optionOf(options, 'journal');
-  if (journal != null) {
-    const load = optionOf(journal, 'load');
-    const append = optionOf(journal, 'append');
-    if (typeof load !== 'function' || typeof append !== 'function') {
-      throw optionError('InvalidArgument', 'journal', 'journal must be { load(): lines, append(line) }: load returns the earlier lines (an array, a text, or a Promise of either)');
-    }
-    args.load = load;
-    args.append = append;
-  }
-  return args;
-}
+const FLEET_LIB = {
+  optionError, optionOf, rejectUnknown, stringOption, numberOption, wholeOption, booleanOption,
+  functionOption, signalOption, instanceIdArg, describeThrown, openHttpsError, MAX_ENSURE_WAIT_MS,
+};
 
 /**
  * The input of `signOpenHttps`: `[client, instanceId, clientToken, timestamp, nonce]`,

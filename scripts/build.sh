@@ -29,12 +29,19 @@ fi
 mkdir -p "$stage"
 # Both glues load the same bytes (wasm-bindgen emits identical wasm for every target).
 cmp -s "$out/node/${crate}_bg.wasm" "$out/web/${crate}_bg.wasm" || { echo "build: the glues' wasm differ" >&2; exit 1; }
+# Optimised for size. Beyond -Oz: --converge repeats the passes while the module still
+# shrinks; --flatten --rereloop rebuilds the control flow, which -Oz then folds smaller;
+# --low-memory-unused holds because the stack takes the first 1 MiB (rustc's wasm layout) and
+# the JSON reader caps its depth, so no address below 1 KiB is ever used. (README, "Size and
+# speed", has what each saved.)
+node_modules/.bin/wasm-opt -Oz --low-memory-unused --converge --flatten --rereloop -Oz --converge \
+  "$out/node/${crate}_bg.wasm" -o "$out/optimised.wasm"
 # Short import and export names (`a`, `b`… instead of `__wbg_then_656f253a5dd7d8ea`), in the
-# wasm and in both glues. wasm-opt prints the renaming, and
-# short-names.mjs applies it to both glues (checking that nothing is left out).
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
+# wasm and in both glues: a pass of its own, as --converge would rename twice. wasm-opt prints
+# the renaming, and short-names.mjs applies it to both glues (checking that nothing is left out).
+node_modules/.bin/wasm-opt --strip-debug --strip-producers --strip-target-features \
   --minify-imports-and-exports-and-modules \
-  "$out/node/${crate}_bg.wasm" -o "$stage/${crate}_bg.wasm" > "$out/short-names.json"
+  "$out/optimised.wasm" -o "$stage/${crate}_bg.wasm" > "$out/short-names.json"
 cp "$out/node/$crate.js" "$stage/$crate.cjs"
 cp "$out/node/$crate.d.ts" "$stage/$crate.d.ts"
 # The same typings for CommonJS consumers (TypeScript reads a .d.ts in a "type": "module"
@@ -42,7 +49,10 @@ cp "$out/node/$crate.d.ts" "$stage/$crate.d.ts"
 cp "$out/node/$crate.d.ts" "$stage/$crate.d.cts"
 # Browser entry: the web glue, the top-level functions and the line that initialises it
 # (see top-level.js and browser-init.js).
-grep -q '__wbg_init as default' "$out/web/$crate.js" || { echo "build: web glue has no __wbg_init" >&2; exit 1; }
+# browser-init.js loads the wasm with the glue's own imports and finish (not its __wbg_init).
+for name in __wbg_get_imports __wbg_finalize_init; do
+  grep -q "^function $name(" "$out/web/$crate.js" || { echo "build: web glue has no $name" >&2; exit 1; }
+done
 # Minified, identifiers included (browser-init.js gives the public functions and classes their
 # names back); a page that loads it as is downloads less.
 # The browser entry lists the glue's internal exports for the driver: every one of them.
@@ -65,7 +75,7 @@ node_modules/.bin/esbuild "$out/fleet.js" --minify --format=esm \
   --legal-comments=none --log-level=warning --outfile="$stage/fleet.js"
 cp pkg-template/index.mjs pkg-template/node.cjs pkg-template/node-transport.cjs pkg-template/cli.mjs "$stage"/
 # The top-level functions for Node: the same source as the browser entry's, as CommonJS.
-{ cat pkg-template/top-level.js pkg-template/options.js pkg-template/driver.js pkg-template/fleet.js; echo 'module.exports = { topLevel, guardClient, isOpenHttpsError, installDriver, fleetMode, fleetArgs, describeThrown, openHttpsError };'; } > "$stage/top-level.cjs"
+{ cat pkg-template/top-level.js pkg-template/options.js pkg-template/driver.js pkg-template/fleet.js; echo 'module.exports = { topLevel, guardClient, isOpenHttpsError, installDriver, fleetMode, FLEET_LIB };'; } > "$stage/top-level.cjs"
 cp README.md LICENSE "$stage"/
 
 # package.json: the template, with the version of Cargo.toml.

@@ -330,6 +330,43 @@ describe('plain static page (no bundler)', () => {
     ]);
   });
 
+  test('static: a server that sends the wasm as application/octet-stream still serves a working page (compiled from its bytes)', async () => {
+    const ids = freshIds('static-mime');
+    let served = 0;
+    const octets = (page) =>
+      page.route('**/aliyun-es-https/aliyun_es_https_bg.wasm', async (route) => {
+        const response = await route.fetch();
+        served++;
+        await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+      });
+    const p = await openPage(`${server.url}/index.html?${pageQuery(ids)}`, ids.missing, octets);
+    assert.equal(served, 1);
+    assert.ok(p.report && !p.report.crashed, `${p.failure ?? p.report?.crashed}\n${p.problems.join('\n')}`);
+    assert.deepEqual(p.problems, []);
+    assert.equal(p.report.active?.ok, true, JSON.stringify(p.report.active));
+    assert.equal(emulator.applied(ids.active), 1);
+  });
+
+  test('static: a wasm that cannot be fetched rejects the import with an OpenHttpsError NetworkError', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.route('**/aliyun-es-https/aliyun_es_https_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+      // Any page of the same origin: the entry is imported by hand, to see how it fails.
+      await page.goto(`${server.url}/node_modules/aliyun-es-https/README.md`);
+      const failure = await page.evaluate(() =>
+        import('/node_modules/aliyun-es-https/index.js').then(
+          () => null,
+          (e) => ({ name: e.name, code: e.code, message: e.message }),
+        ),
+      );
+      assert.equal(failure?.name, 'OpenHttpsError', JSON.stringify(failure));
+      assert.equal(failure.code, 'NetworkError');
+      assert.match(failure.message, /^the package's wasm \(http:\/\/127\.0\.0\.1:\d+\/node_modules\/aliyun-es-https\/aliyun_es_https_bg\.wasm\) could not be loaded: HTTP 404$/);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('static: fleet.js failing to load rejects ensureHttpsAll with a NetworkError; the next call loads it', async () => {
     const ids = freshIds('static-down');
     let asked = 0;
