@@ -432,7 +432,8 @@ function installDriver(w, ownFetch) {
     async ensureHttps(instanceId, options) {
       const id = instanceIdArg(instanceId);
       const { signal, onProgress, clientToken, wait, waitTimeoutMs, pollIntervalMs } = ensureArgs(options);
-      const e = w.__ensure(this[HANDLE], JSON.stringify([id, clientToken]), wait, waitTimeoutMs, pollIntervalMs);
+      // Not given: 2 for `wait`, 0 for the times (ensure.rs).
+      const e = w.__ensure(this[HANDLE], JSON.stringify([id, clientToken]), wait ?? 2, waitTimeoutMs ?? 0, pollIntervalMs ?? 0);
       const progress = () => onProgress && callIgnoring(onProgress, w.__ensureProgress(e, undefined));
       progress();
       const stopped = await drive(e, w.__fetch(this[HANDLE]), signal, undefined, progress, undefined);

@@ -209,7 +209,7 @@ function fleetMode(w, driver, lib) {
       const resumed = (id) => tokenOf(id) !== undefined;
 
       // Every request of the run at one pace; the stop ends a wait for a slot.
-      limiter = w.__limiter(args.maxRps);
+      limiter = w.__limiter(args.maxRps ?? 0);
       const pace = { limiter, stop: signal };
 
       const ids = args.instanceIds ?? (await listAll(client, custom, args.description, pace));

@@ -231,8 +231,9 @@ function credentialsOf(value) {
 
 /**
  * Reads a `ClientConfig` (`undefined`: everything from the environment) into the arguments of
- * the wasm's `__client`: `[credentials (a function, or packed by `credentialsOf`), the target
- * (`targetOf`), fetch, maxAttempts, timeoutMs, deadlineMs, datesDropped]`.
+ * the wasm's `__client`: `[credentials (packed by `credentialsOf`; '' for a function),
+ * the credentials function, the target (`targetOf`), fetch, maxAttempts, timeoutMs,
+ * deadlineMs, datesDropped]`.
  */
 function clientArgs(config) {
   const isObject = typeof config === 'object' && config !== null;
@@ -249,7 +250,8 @@ function clientArgs(config) {
     credentials = { accessKeyId, accessKeySecret, securityToken: envOf('ALIBABA_CLOUD_SECURITY_TOKEN') };
   }
   // A function is kept (the wasm asks it when a call needs credentials); an access key is read.
-  if (typeof credentials !== 'function') [credentials] = credentialsOf(credentials);
+  const provider = typeof credentials === 'function' ? credentials : undefined;
+  const packed = provider ? '' : credentialsOf(credentials)[0];
   const [target, version] = targetOf(config);
   const fetch = functionOption(config, 'fetch', 'InvalidConfig', 'fetch must be a function like the global fetch');
   const maxAttempts = numberOption(config, 'maxAttempts', 1, 10, 'InvalidConfig');
@@ -257,7 +259,8 @@ function clientArgs(config) {
   const timeoutMs = numberOption(config, 'timeoutMs', 1, 3_600_000, 'InvalidConfig');
   const deadlineMs = numberOption(config, 'deadlineMs', 1, 3_600_000, 'InvalidConfig');
   // V1 signs the Date header: where fetch drops it, its calls are refused before sending.
-  return [credentials, target, fetch, maxAttempts, timeoutMs, deadlineMs, version === 'v1' && dropsDateHeader()];
+  // Numbers not given are 0 (client.rs).
+  return [packed, provider, target, fetch, maxAttempts ?? 0, timeoutMs ?? 0, deadlineMs ?? 0, version === 'v1' && dropsDateHeader()];
 }
 
 /**
@@ -324,10 +327,11 @@ function signArgs(input) {
   const credentials = optionOf(input, 'credentials');
   if (credentials == null) throw optionError('MissingCredentials', 'credentials', 'credentials { accessKeyId, accessKeySecret } are required');
   // A function is passed on for the wasm to refuse (signing cannot wait for its answer).
-  const packed = typeof credentials === 'function' ? credentials : credentialsOf(credentials)[0];
+  const provider = typeof credentials === 'function' ? credentials : undefined;
+  const packed = provider ? '' : credentialsOf(credentials)[0];
   const [target] = targetOf(input);
   // From 1970 to the last instant a Date can hold.
   const timestamp = numberOption(input, 'timestamp', 0, 8.64e15, 'InvalidConfig');
   const nonce = stringOption(input, 'nonce', 'InvalidConfig');
-  return [[packed, target, undefined, undefined, undefined, undefined, false], id, token, timestamp, nonce];
+  return [[packed, provider, target, undefined, 0, 0, 0, false], id, token, timestamp, nonce];
 }

@@ -20,27 +20,32 @@ static CLIENTS: OneThread<Handles<Rc<ClientState>>> = OneThread(Handles::new());
 
 /// Validates the options of `new Client(config)`, as read by `options.js`, and returns the
 /// configuration's handle. Throws an `OpenHttpsError` (`MissingCredentials`,
-/// `MissingRegion`, `InvalidEndpoint`, `InvalidConfig`…) when it cannot work. `target`:
-/// where to sign for and send, packed ([`Target::unpack`]); `dates_dropped`: see
-/// [`ClientState::dates_dropped`].
+/// `MissingRegion`, `InvalidEndpoint`, `InvalidConfig`…) when it cannot work. `credentials`:
+/// the access key packed by `credentialsOf`, unless `provider` is a credentials function;
+/// `target`: where to sign for and send, packed ([`Target::unpack`]); the numbers are 0 when
+/// not given (their least value is 1); `dates_dropped`: see [`ClientState::dates_dropped`].
+#[allow(clippy::too_many_arguments)]
 #[wasm_bindgen(js_name = __client, skip_typescript)]
 pub fn new(
-    credentials: JsValue,
+    credentials: &str,
+    provider: JsValue,
     target: &str,
     fetch: JsValue,
-    max_attempts: Option<f64>,
-    timeout_ms: Option<f64>,
-    deadline_ms: Option<f64>,
+    max_attempts: f64,
+    timeout_ms: f64,
+    deadline_ms: f64,
     dates_dropped: bool,
 ) -> Result<u32, JsValue> {
     let target = Target::unpack(target);
+    let given = |n: f64| Some(n).filter(|&n| n > 0.0);
     let state = ClientState::new(
         credentials,
+        provider,
         &target,
         fetch,
-        max_attempts,
-        timeout_ms,
-        deadline_ms,
+        given(max_attempts),
+        given(timeout_ms),
+        given(deadline_ms),
         dates_dropped,
     )
     .map_err(|e| errors::to_js(&e, None))?;

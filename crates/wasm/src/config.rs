@@ -85,10 +85,12 @@ impl Target {
 }
 
 impl ClientState {
-    /// Validates a configuration: `credentials` (an object or a function), where to send,
-    /// the `fetch` function, and the call policy's numbers (already in range).
+    /// Validates a configuration: the credentials (packed, or a `provider` function), where to
+    /// send, the `fetch` function, and the call policy's numbers (already in range).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        credentials: JsValue,
+        credentials: &str,
+        provider: JsValue,
         target: &Target,
         fetch: JsValue,
         max_attempts: Option<f64>,
@@ -97,7 +99,7 @@ impl ClientState {
         dates_dropped: bool,
     ) -> Result<ClientState, Error> {
         // Credentials first: with nothing configured, "no credentials" is the useful message.
-        let credentials = CredentialSource::from_option(credentials)?;
+        let credentials = CredentialSource::from_option(credentials, provider)?;
         let (endpoint, signature_version) = target.resolve()?;
         let retry = RetryPolicy {
             max_attempts: max_attempts.map_or(RetryPolicy::default().max_attempts, |n| n as u32),

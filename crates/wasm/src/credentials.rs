@@ -38,18 +38,17 @@ enum Cache {
 }
 
 impl CredentialSource {
-    /// Reads the `credentials` option: a function, or the access key as `options.js` packs it
-    /// (`credentialsOf`; the package's JS makes one from the environment when none is given).
-    pub fn from_option(value: JsValue) -> Result<Self, Error> {
-        if value.is_function() {
+    /// Reads the `credentials` option: a `provider` function, or else the access key as
+    /// `options.js` packs it (`credentialsOf`; the package's JS makes one from the environment
+    /// when none is given).
+    pub fn from_option(packed: &str, provider: JsValue) -> Result<Self, Error> {
+        if provider.is_function() {
             Ok(CredentialSource::Provider(Provider {
-                function: value.unchecked_into(),
+                function: provider.unchecked_into(),
                 cache: RefCell::new(Cache::Empty),
             }))
         } else {
-            Ok(CredentialSource::Static(unpack(
-                &value.as_string().unwrap_or_default(),
-            )?))
+            Ok(CredentialSource::Static(unpack(packed)?))
         }
     }
 

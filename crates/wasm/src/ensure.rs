@@ -83,15 +83,15 @@ fn with(handle: u32, f: impl FnOnce(&mut Run) -> Option<EnsureStep>) -> f64 {
 }
 
 /// Starts `ensureHttps` on `client` with the options `options.js` read: `texts` packs
-/// `[instanceId, clientToken]` ([`js::unpack`]; no clientToken: a new UUID); returns its
-/// handle. Throws an `OpenHttpsError` for bad values, before anything is sent.
+/// `[instanceId, clientToken]` ([`js::unpack`]; no clientToken: a new UUID); `wait` is 0
+/// (false), 1 (true) or 2 (not given); the times are 0 when not given. Returns its handle. Throws an `OpenHttpsError` for bad values, before anything is sent.
 #[wasm_bindgen(js_name = __ensure, skip_typescript)]
 pub fn start(
     client: u32,
     texts: &str,
-    wait: Option<bool>,
-    wait_timeout_ms: Option<f64>,
-    poll_interval_ms: Option<f64>,
+    wait: u32,
+    wait_timeout_ms: f64,
+    poll_interval_ms: f64,
 ) -> Result<u32, JsValue> {
     let thrown = |e: Error| errors::to_js(&e, None);
     let state = client::state(client).map_err(thrown)?;
@@ -103,10 +103,11 @@ pub fn start(
     };
     Request::open_https(&instance_id, Some(&client_token)).map_err(thrown)?;
     let defaults = EnsureOptions::default();
+    let or = |n: f64, default| if n > 0.0 { n } else { default };
     let options = EnsureOptions {
-        wait: wait.unwrap_or(defaults.wait),
-        wait_timeout_ms: wait_timeout_ms.unwrap_or(defaults.wait_timeout_ms),
-        poll_interval_ms: poll_interval_ms.unwrap_or(defaults.poll_interval_ms),
+        wait: if wait > 1 { defaults.wait } else { wait == 1 },
+        wait_timeout_ms: or(wait_timeout_ms, defaults.wait_timeout_ms),
+        poll_interval_ms: or(poll_interval_ms, defaults.poll_interval_ms),
     };
     let mut ensure = Ensure::new(options, Date::now());
     let step = ensure.start();

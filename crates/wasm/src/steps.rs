@@ -462,10 +462,11 @@ pub fn client_fetch(client: u32) -> JsValue {
 /// Rate limiters of fleet runs.
 static LIMITERS: OneThread<Handles<RateLimiter>> = OneThread(Handles::new());
 
-/// A rate limiter for every request of one fleet run (`maxRps`: its ceiling); returns its handle.
+/// A rate limiter for every request of one fleet run (`maxRps`: its ceiling, 0 for none);
+/// returns its handle.
 #[wasm_bindgen(js_name = __limiter, skip_typescript)]
-pub fn limiter(max_rps: Option<f64>) -> u32 {
-    LIMITERS.insert(RateLimiter::new(max_rps))
+pub fn limiter(max_rps: f64) -> u32 {
+    LIMITERS.insert(RateLimiter::new(Some(max_rps).filter(|&n| n > 0.0)))
 }
 
 /// How long to wait before the next request of the run may leave (the slot is reserved).
