@@ -3,20 +3,23 @@
 // runs `concurrency` ensures at once, every request of the run paced by one rate limiter, each
 // OpenHttps preceded by a journal record of its clientToken.
 //
-// The split: what is decided is the wasm's (crates/wasm/src/fleet.rs over the core's fleet
-// module): the earlier journal (`__journal`), each instance's plan
-// (`__plan`), the journal's records (`__record`), the pace (`__limiter`), and each change, an
-// ensure (`__ensureFrom`, crates/wasm/src/ensure.rs). This file runs the workers, with the
-// driver's `run` and `drive` (driver.js), and reports: events, outcomes, the summary. Shared
-// by the Node entry (in top-level.cjs, like driver.js) and the browser entry, where it is a
-// module of its own (pkg/fleet.js) loaded on the first ensureHttpsAll (browser-init.js).
+// The split: what is decided is the core's fleet module, through two wasms: fleet mode's own
+// (crates/fleet, loaded on first use) reads the earlier journal (`__journal`), plans each
+// instance (`__plan`) and writes the journal's records (`__record`); the main one paces the
+// run (`__limiter`, crates/wasm/src/steps.rs) and makes each change an ensure (`__ensureFrom`,
+// crates/wasm/src/ensure.rs). This file runs the workers, with the driver's `run` and `drive`
+// (driver.js), and reports: events, outcomes, the summary. Shared by the Node entry (in
+// top-level.cjs, like driver.js) and the browser entry, where it is a module of its own
+// (pkg/fleet.js, with fleet mode's wasm glue and fleet-init.js) loaded on the first
+// ensureHttpsAll (browser-init.js).
 
 /**
- * Fleet mode's `ensureHttpsAll` (a `Client` method). `w`: the wasm's exports; `driver`: what
+ * Fleet mode's `ensureHttpsAll` (a `Client` method). `w`: the main wasm's exports; `fw`:
+ * fleet mode's own wasm's (crates/fleet: `__journal`, `__plan`, `__record`); `driver`: what
  * `installDriver` returned; `lib`: `FLEET_LIB` of options.js (this file is its own module in
- * the browser: see browser-init.js).
+ * the browser: see browser-init.js and fleet-init.js).
  */
-function fleetMode(w, driver, lib) {
+function fleetMode(w, fw, driver, lib) {
   const {
     optionError, optionOf, rejectUnknown, stringOption, numberOption, wholeOption, booleanOption,
     functionOption, signalOption, instanceIdArg, describeThrown, openHttpsError, MAX_ENSURE_WAIT_MS,
@@ -203,7 +206,8 @@ function fleetMode(w, driver, lib) {
           throw journalError(`journal.load() gave lines that cannot be read: ${describeThrown(e)}`);
         }
         if (typeof text !== 'string') throw journalError('journal.load() must give the lines as an array or a text');
-        journal = JSON.parse(w.__journal(text));
+        journal = JSON.parse(fw.__journal(text));
+        if (journal.error !== undefined) throw journalError(journal.error);
       }
       const tokenOf = (id) => (Object.prototype.hasOwnProperty.call(journal.tokens, id) ? journal.tokens[id] : undefined);
       const resumed = (id) => tokenOf(id) !== undefined;
@@ -257,7 +261,7 @@ function fleetMode(w, driver, lib) {
       const count = (name) => outcomes.filter((o) => o?.outcome === name).length;
 
       emit({ type: 'start', total: ids.length, journalRecords: journal.records, journalTornLastLine: journal.tornLastLine });
-      note(w.__record(RUN_RECORD, Date.now(), JSON.stringify(['']), false, ids.length));
+      note(fw.__record(RUN_RECORD, Date.now(), JSON.stringify(['']), false, ids.length));
 
       /** Takes the next instance to look at until there is none (or the run is stopped). */
       const planWorker = async () => {
@@ -271,7 +275,7 @@ function fleetMode(w, driver, lib) {
             const h = w.__call(client, 2, id, undefined, 0, 0, undefined);
             await driver.run(h, custom, undefined, pace);
             const instance = w.__finish(h);
-            const [plan, code] = w.__plan(JSON.stringify([instance.status, instance.protocol]), instance.haveClientNode).split(':');
+            const [plan, code] = fw.__plan(JSON.stringify([instance.status, instance.protocol]), instance.haveClientNode).split(':');
             look = { instance, plan, code };
           } catch (e) {
             // Stopped while waiting for a slot: not looked at (the request was not sent).
@@ -302,12 +306,12 @@ function fleetMode(w, driver, lib) {
           } else if (look.error) {
             set(index, failedOutcome(id, undefined, look.error));
           } else if (look.plan === 'skip') {
-            note(w.__record(DONE_RECORD, Date.now(), JSON.stringify([id]), false, 0));
+            note(fw.__record(DONE_RECORD, Date.now(), JSON.stringify([id]), false, 0));
             set(index, outcome(id, 'https', look.plan));
           } else if (look.plan === 'cannot') {
             const clientNodes = look.code === 'HttpsNeedClientNode' ? ' without client nodes' : '';
             const message = `not changed: the instance is ${look.instance.status}${clientNodes}`;
-            note(w.__record(FAILED_RECORD, Date.now(), JSON.stringify([id, look.code, message]), false, 0));
+            note(fw.__record(FAILED_RECORD, Date.now(), JSON.stringify([id, look.code, message]), false, 0));
             set(index, outcome(id, 'cannot', look.plan, { code: look.code, message }));
           } else if (dryRun) {
             set(index, outcome(id, 'planned', look.plan));
@@ -339,13 +343,13 @@ function fleetMode(w, driver, lib) {
           emit(event);
           if (phase !== lastPhase) {
             lastPhase = phase;
-            note(w.__record(PHASE_RECORD, Date.now(), JSON.stringify([id, phase, status]), false, 0));
+            note(fw.__record(PHASE_RECORD, Date.now(), JSON.stringify([id, phase, status]), false, 0));
           }
         };
         // The clientToken is on record (and flushed, when append returns a Promise) before
         // the OpenHttps that may carry it leaves: a crash after this point resumes with it.
         const beforeOpen = () => {
-          const returned = record(w.__record(TOKEN_RECORD, Date.now(), JSON.stringify([id, token]), false, 0));
+          const returned = record(fw.__record(TOKEN_RECORD, Date.now(), JSON.stringify([id, token]), false, 0));
           if (returned instanceof Promise) {
             return returned.then(undefined, (err) => {
               throw journalError(`the journal could not be written: ${describeThrown(err)}`);
@@ -370,12 +374,12 @@ function fleetMode(w, driver, lib) {
         }
         if (failure !== undefined) {
           const o = failedOutcome(id, plan, failure, elapsedMs);
-          note(w.__record(FAILED_RECORD, Date.now(), JSON.stringify([id, o.code, o.message]), false, 0));
+          note(fw.__record(FAILED_RECORD, Date.now(), JSON.stringify([id, o.code, o.message]), false, 0));
           set(index, o);
         } else if (stop) {
           set(index, outcome(id, 'interrupted', plan, { elapsedMs }));
         } else {
-          note(w.__record(DONE_RECORD, Date.now(), JSON.stringify([id, done.requestId]), done.changed, 0));
+          note(fw.__record(DONE_RECORD, Date.now(), JSON.stringify([id, done.requestId]), done.changed, 0));
           set(index, outcome(id, 'https', plan, { changed: done.changed, requestId: done.requestId, elapsedMs }));
         }
       };

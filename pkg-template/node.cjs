@@ -8,7 +8,17 @@ const { createNodeFetch } = require('./node-transport.cjs');
 const top = require('./top-level.cjs');
 
 const driver = top.installDriver(glue, createNodeFetch());
-const ensureHttpsAll = top.fleetMode(glue, driver, top.FLEET_LIB);
+/** Fleet mode, once its own wasm (crates/fleet) is loaded: on the first ensureHttpsAll. */
+let fleetMode;
+function ensureHttpsAll(target, options) {
+  try {
+    fleetMode ??= top.fleetMode(glue, require('./aliyun_es_https_fleet.cjs'), driver, top.FLEET_LIB);
+  } catch (e) {
+    const message = `fleet mode's wasm (aliyun_es_https_fleet.cjs, beside node.cjs) could not be loaded: ${top.FLEET_LIB.describeThrown(e)}`;
+    return Promise.reject(top.FLEET_LIB.openHttpsError('UnsupportedRuntime', message));
+  }
+  return fleetMode.call(this, target, options);
+}
 Object.defineProperty(driver.Client.prototype, 'ensureHttpsAll', { configurable: true, writable: true, value: ensureHttpsAll });
 top.guardClient(driver.Client, driver.isOpen);
 const calls = top.topLevel(driver.defaultClient);

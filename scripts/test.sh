@@ -30,6 +30,7 @@ cargo fmt --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet -p aliyun-es-https-core --lib --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --quiet -p aliyun-es-https --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet -p aliyun-es-https-fleet --lib --target wasm32-unknown-unknown -- -D warnings
 
 echo "== native: the core's unit tests, properties and signing vectors"
 cargo test -p aliyun-es-https-core 2>&1 -- --nocapture | tee "$out/native"

@@ -203,15 +203,17 @@ function pageTests(label, state) {
     assert.equal(r.code, 'UnsupportedRuntime');
   });
 
-  test(`${label}: fleet mode's code is fetched on the first ensureHttpsAll, which then turns HTTPS on`, () => {
+  test(`${label}: fleet mode's code and wasm are fetched on the first ensureHttpsAll, which then turns HTTPS on`, () => {
     const { fleet, scriptsBefore, scriptsAfter } = page();
     assert.equal(fleet.ok, true, JSON.stringify(fleet));
     assert.deepEqual([fleet.total, fleet.https, fleet.changed, fleet.failed], [1, 1, 1, 0], JSON.stringify(fleet));
     assert.equal(emulator.applied(state.ids.fleet), 1);
     assert.ok(!scriptsBefore.some((p) => /fleet/.test(p)), `not loaded before: ${scriptsBefore.join(', ')}`);
+    assert.ok(scriptsBefore.some((p) => /\.wasm$/.test(p)), `the package's wasm, loaded before: ${scriptsBefore.join(', ')}`);
     const added = scriptsAfter.filter((p) => !scriptsBefore.includes(p));
-    assert.equal(added.length, 1, `one script more: ${added.join(', ')}`);
-    assert.match(added[0], /fleet[^/]*\.js$/);
+    assert.equal(added.length, 2, `a script and a wasm more: ${added.join(', ')}`);
+    assert.ok(added.some((p) => /fleet[^/]*\.js$/.test(p)), `fleet.js: ${added.join(', ')}`);
+    assert.ok(added.some((p) => /fleet[^/]*\.wasm$/.test(p)), `fleet mode's wasm: ${added.join(', ')}`);
   });
 }
 
@@ -251,7 +253,7 @@ describe('Vite production build', () => {
     installed?.remove();
   });
 
-  test('vite build succeeds and emits the wasm as an asset the built JavaScript loads', () => {
+  test('vite build succeeds and emits the two wasms as assets the built JavaScript loads', () => {
     assert.equal(build.code, 0, `vite build failed:\n${build.stdout}\n${build.stderr}`);
     const dist = join(installed.project, 'dist');
     const files = listFiles(dist);
@@ -264,20 +266,23 @@ describe('Vite production build', () => {
     console.log(`vite dist/ files (bytes; gzip -9): ${JSON.stringify(sizes)}`);
     console.log(`vite dist/ totals: js ${JSON.stringify(total(js))}, wasm ${JSON.stringify(total(wasm))}`);
 
-    assert.equal(wasm.length, 1, `one .wasm in dist/: ${files.map((f) => relative(dist, f)).join(', ')}`);
+    assert.equal(wasm.length, 2, `two .wasm in dist/: ${files.map((f) => relative(dist, f)).join(', ')}`);
     assert.ok(js.length >= 1, 'some JavaScript in dist/');
-    const packed = readFileSync(join(installed.project, 'node_modules', 'aliyun-es-https', 'aliyun_es_https_bg.wasm'));
-    assert.ok(readFileSync(wasm[0]).equals(packed), 'the emitted wasm is the package’s, byte for byte');
-    // The built JavaScript must load the emitted asset (index.js's `await init({ module_or_path:
-    // new URL(…wasm, import.meta.url) })`). A bundler that drops that statement as side-effect
-    // free still emits the asset, but nothing loads it and every call fails.
-    const wasmFile = wasm[0].split(sep).pop();
-    const loaders = js.filter((f) => readFileSync(f, 'utf8').includes(wasmFile));
-    assert.ok(
-      loaders.length > 0,
-      `no built JavaScript refers to ${wasmFile}: the wasm is emitted but never loaded ` +
-        `(index.js's top-level \`await init(...)\` was tree-shaken; see the package.json "sideEffects")`,
-    );
+    for (const name of ['aliyun_es_https_bg.wasm', 'aliyun_es_https_fleet_bg.wasm']) {
+      const packed = readFileSync(join(installed.project, 'node_modules', 'aliyun-es-https', name));
+      const emitted = wasm.filter((f) => readFileSync(f).equals(packed));
+      assert.equal(emitted.length, 1, `${name} is emitted, byte for byte`);
+      // The built JavaScript must load the emitted asset (`loadWasm(new URL(…wasm,
+      // import.meta.url))` in index.js and fleet.js). A bundler that drops that statement as
+      // side-effect free still emits the asset, but nothing loads it and every call fails.
+      const wasmFile = emitted[0].split(sep).pop();
+      const loaders = js.filter((f) => readFileSync(f, 'utf8').includes(wasmFile));
+      assert.ok(
+        loaders.length > 0,
+        `no built JavaScript refers to ${wasmFile}: the wasm is emitted but never loaded ` +
+          `(index.js's top-level \`await loadWasm(...)\` was tree-shaken; see the package.json "sideEffects")`,
+      );
+    }
   });
 
   test('the page fetches the wasm asset from dist/ (served as application/wasm)', () => {

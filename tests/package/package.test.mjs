@@ -30,9 +30,9 @@ after(async () => {
   installed?.remove();
 });
 
-test('the tarball ships one wasm file, both glues, typings and the entries', () => {
-  assert.equal(installed.files.filter((f) => f.endsWith('.wasm')).length, 1);
-  for (const f of ['package.json', 'aliyun_es_https.cjs', 'index.mjs', 'index.js', 'fleet.js', 'cli.mjs', 'aliyun_es_https.d.ts', 'aliyun_es_https.d.cts', 'README.md', 'LICENSE']) {
+test('the tarball ships two wasm files (the package and fleet mode), their glues, typings and the entries', () => {
+  assert.deepEqual(installed.files.filter((f) => f.endsWith('.wasm')).sort(), ['aliyun_es_https_bg.wasm', 'aliyun_es_https_fleet_bg.wasm']);
+  for (const f of ['package.json', 'aliyun_es_https.cjs', 'aliyun_es_https_fleet.cjs', 'index.mjs', 'index.js', 'fleet.js', 'cli.mjs', 'aliyun_es_https.d.ts', 'aliyun_es_https.d.cts', 'README.md', 'LICENSE']) {
     assert.ok(installed.files.includes(f), `${f} is in the tarball`);
   }
 });

@@ -161,6 +161,23 @@ pub fn parse(text: &str) -> Option<Value> {
     (p.i == p.s.len()).then_some(v)
 }
 
+/// The strings of a JSON array into which the package's JS packed several optional text
+/// arguments (`null`: absent), in order, then `None` for ever. One string crossing instead of
+/// one per argument: each costs wasm-bindgen's glue a dozen lines.
+pub fn unpack(packed: &str) -> impl Iterator<Item = Option<String>> {
+    let items = match parse(packed) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    items
+        .into_iter()
+        .map(|v| match v {
+            Value::String(s) => Some(s),
+            _ => None,
+        })
+        .chain(core::iter::repeat_with(|| None))
+}
+
 struct Parser<'a> {
     /// The text, for slicing runs out of it (they start and end at ASCII bytes, so on
     /// character boundaries).
@@ -439,6 +456,17 @@ mod tests {
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn unpack_reads_packed_texts_then_none_for_ever() {
+        let mut texts = unpack(r#"["a",null,"b",1]"#);
+        assert_eq!(texts.next(), Some(Some("a".into())));
+        assert_eq!(texts.next(), Some(None));
+        assert_eq!(texts.next(), Some(Some("b".into())));
+        assert_eq!(texts.next(), Some(None), "not a string: absent");
+        assert_eq!(texts.next(), Some(None));
+        assert_eq!(unpack("not json").next(), Some(None));
     }
 
     #[test]

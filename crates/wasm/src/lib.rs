@@ -11,8 +11,8 @@
 //! - [`client`]: client configurations (a JS `Client` holds one's handle), `configure`, the
 //!   default client; `handles`: the tables of what the JS holds by number;
 //! - `steps`: one call as steps (start, sign, answer, failure, wait, finish) and fleet pacing;
-//! - `ensure`: `ensureHttps` as steps, each look and change a call; `fleet`: fleet mode's
-//!   options, journal, plan and records;
+//! - `ensure`: `ensureHttps` as steps, each look and change a call (fleet mode's changes too;
+//!   its journal, plans and records are a wasm of their own, `crates/fleet`);
 //! - [`sign_request`]: `signOpenHttps`, a signed request without sending it;
 //! - `config`, `credentials`: reading options and credentials from JS;
 //! - `random`: nonces and clientTokens from `crypto.getRandomValues`;
@@ -45,8 +45,6 @@ mod credentials;
 mod ensure;
 #[cfg(target_arch = "wasm32")]
 mod errors;
-#[cfg(target_arch = "wasm32")]
-mod fleet;
 #[cfg(target_arch = "wasm32")]
 mod handles;
 #[cfg(target_arch = "wasm32")]

@@ -1,44 +1,43 @@
-//! Fleet mode's decisions for the package's JS driver (`pkg-template/fleet.js`), which runs
-//! the workers: the journal of an earlier run, each instance's plan and the
-//! journal's records are the core's ([`aliyun_es_https_core::fleet`]). Each instance's
-//! change is an ensure ([`crate::ensure`]), each request paced by the run's rate limiter
-//! ([`crate::steps`]).
+//! The exports, one per decision (see the crate's docs).
 
-use crate::prelude::*;
+use alloc::string::String;
 
+use aliyun_es_https_core::cat;
 use aliyun_es_https_core::fleet::{Journal, Plan, Record};
-use aliyun_es_https_core::json::ObjectWriter;
+use aliyun_es_https_core::json::{unpack, ObjectWriter};
 use aliyun_es_https_core::response::Instance;
 use wasm_bindgen::prelude::*;
 
-use crate::{errors, js};
-
 /// Reads the journal of an earlier run (its lines joined with `\n`, as `fleet.js` makes them
 /// of what `journal.load()` gave): `{ records, tornLastLine, tokens: { instanceId:
-/// clientToken } }` as JSON text, the clientTokens that run may have sent with. Throws an
-/// `OpenHttpsError` for a journal that cannot be trusted.
+/// clientToken } }` as JSON text, the clientTokens that run may have sent with; for a journal
+/// that cannot be trusted, `{ error: message }`, which `fleet.js` throws as the
+/// `InvalidArgument` `OpenHttpsError` about the journal it is.
 #[wasm_bindgen(js_name = __journal, skip_typescript)]
-pub fn journal(text: &str) -> Result<String, JsValue> {
-    let journal = Journal::read(text.split('\n')).map_err(|e| errors::to_js(&e, None))?;
+pub fn journal(text: &str) -> String {
+    let journal = match Journal::read(text.split('\n')) {
+        Ok(journal) => journal,
+        Err(e) => return ObjectWriter::new().string("error", &e.message).finish(),
+    };
     let mut tokens = ObjectWriter::new();
     for (id, resumed) in &journal.instances {
         if let Some(token) = &resumed.client_token {
             tokens.string(id, token);
         }
     }
-    Ok(ObjectWriter::new()
+    ObjectWriter::new()
         .number("records", journal.records as u64)
         .boolean("tornLastLine", journal.torn_last_line)
         .raw("tokens", &tokens.finish())
-        .finish())
+        .finish()
 }
 
-/// The plan for an instance seen with `[status, protocol]` (packed, [`js::unpack`]) and
+/// The plan for an instance seen with `[status, protocol]` (packed, [`unpack`]) and
 /// `haveClientNode`: `skip`, `open`, `busy`, or `cannot:<code>` (`InstanceNotActive`,
 /// `HttpsNeedClientNode`).
 #[wasm_bindgen(js_name = __plan, skip_typescript)]
 pub fn plan(texts: &str, have_client_node: Option<bool>) -> String {
-    let mut texts = js::unpack(texts);
+    let mut texts = unpack(texts);
     let mut text = || texts.next().flatten().unwrap_or_default();
     let (status, protocol) = (text(), text());
     let plan = Plan::of(&Instance {
@@ -55,13 +54,13 @@ pub fn plan(texts: &str, have_client_node: Option<bool>) -> String {
     }
 }
 
-/// A journal record, one JSON line. `texts` packs `[instanceId, a, b]` ([`js::unpack`]);
+/// A journal record, one JSON line. `texts` packs `[instanceId, a, b]` ([`unpack`]);
 /// `kind` 0 `token` (`a`: the clientToken), 1 `phase` (`a`: the phase, `b`: the status), 2
 /// `done` (`changed`, `a`: the RequestId), 3 `failed` (`a`: the code, `b`: the message), 4 the
 /// run's start (`total`; no instance).
 #[wasm_bindgen(js_name = __record, skip_typescript)]
 pub fn record(kind: u32, at_ms: f64, texts: &str, changed: bool, total: u32) -> String {
-    let mut texts = js::unpack(texts);
+    let mut texts = unpack(texts);
     let instance_id = texts.next().flatten().unwrap_or_default();
     let (a, b) = (
         texts.next().flatten().unwrap_or_default(),
