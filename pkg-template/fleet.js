@@ -24,7 +24,7 @@ function fleetMode(w, fw, driver, lib) {
     optionError, optionOf, rejectUnknown, stringOption, numberOption, wholeOption, booleanOption,
     functionOption, signalOption, instanceIdArg, describeThrown, openHttpsError, MAX_ENSURE_WAIT_MS,
   } = lib;
-  /** Kinds of journal record (fleet.rs, `__record`). */
+  /** Kinds of journal record (crates/fleet/src/exports.rs, `__record`). */
   const TOKEN_RECORD = 0;
   const PHASE_RECORD = 1;
   const DONE_RECORD = 2;

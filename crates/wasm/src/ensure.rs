@@ -84,7 +84,8 @@ fn with(handle: u32, f: impl FnOnce(&mut Run) -> Option<EnsureStep>) -> f64 {
 
 /// Starts `ensureHttps` on `client` with the options `options.js` read: `texts` packs
 /// `[instanceId, clientToken]` ([`js::unpack`]; no clientToken: a new UUID); `wait` is 0
-/// (false), 1 (true) or 2 (not given); the times are 0 when not given. Returns its handle. Throws an `OpenHttpsError` for bad values, before anything is sent.
+/// (false), 1 (true) or 2 (not given); the times are 0 when not given. Returns its handle.
+/// Throws an `OpenHttpsError` for bad values, before anything is sent.
 #[wasm_bindgen(js_name = __ensure, skip_typescript)]
 pub fn start(
     client: u32,

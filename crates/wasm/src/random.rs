@@ -15,6 +15,8 @@ const POOL: usize = 512;
 static POOL_STATE: OneThread<core::cell::RefCell<([u8; POOL], usize)>> =
     OneThread(core::cell::RefCell::new(([0; POOL], POOL)));
 
+/// Fills `out` (8 to 32 bytes here, never more than the pool) from the pool, drawing a new
+/// pool when this one has too few bytes left.
 fn random(out: &mut [u8]) -> Result<(), Error> {
     let unavailable = |_| {
         let msg = "this runtime has no secure random number generator (crypto.getRandomValues)";

@@ -1,10 +1,11 @@
 //! SHA-1 (FIPS 180-4, §6.1) and HMAC-SHA1 (RFC 2104), for V1 signatures only.
 //!
 //! Written here rather than taken from the `sha1` crate: its fully unrolled compression is
-//! about 4 KB of the shipped wasm, to hash the one short text each V1 signature needs; this
-//! loop is about 0.6 KB. It is pinned by FIPS 180's examples, RFC 2202's HMAC-SHA1 cases,
-//! Alibaba's V1 signing vectors, and a property test against the `sha1` and `hmac` crates
-//! (dev-dependencies, so the reference stays the well-kept implementation).
+//! about 4 KB of the shipped wasm, to hash the one short text each V1 signature needs; with
+//! this loop the wasm is 2.7 KB smaller (0.7 KB gzip), for about 2 µs more per V1 signature.
+//! It is pinned by FIPS 180's examples, RFC 2202's HMAC-SHA1 cases, Alibaba's V1 signing
+//! vectors, and a property test against the `sha1` and `hmac` crates (dev-dependencies, so
+//! the reference stays the well-kept implementation).
 
 /// Bytes per block.
 const BLOCK: usize = 64;
