@@ -3,8 +3,10 @@
 //     fresh project with only that library installed (set up by scripts/bench.sh: ours from the
 //     `npm pack pkg/` tarball, the official SDK by `npm ci` of bench/official's lock file);
 //   - bundle: the minimal app of bench/apps/ (one openHttps call) bundled and minified by
-//     esbuild for Node and for the browser, gzip -9. Our wasm is a separate file (read from
-//     beside the Node bundle, fetched by URL in the browser), so it is added to our total.
+//     esbuild for Node and for the browser, gzip -9. Our two wasms (the package's and fleet
+//     mode's, which esbuild's bundle may load: it inlines fleet.js) are separate files (read
+//     from beside the Node bundle, fetched by URL in the browser), so they are added to our
+//     total.
 //   - the Node bundles are run once against the emulator, to show they work.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 
 const here = new URL('.', import.meta.url).pathname;
 const esbuild = join(here, 'node_modules/.bin/esbuild');
-const WASM = 'aliyun_es_https_bg.wasm';
+const WASMS = ['aliyun_es_https_bg.wasm', 'aliyun_es_https_fleet_bg.wasm'];
 
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const bytes = (file) => readFileSync(file).length;
@@ -50,19 +52,20 @@ export function footprint({ oursProject, officialProject, tarball, port }) {
   const result = { ours: { installed: installed(oursProject) }, official: { installed: installed(officialProject) } };
   result.ours.tarballBytes = bytes(tarball);
 
-  // Ours: the app next to the installed package; the wasm is counted once per platform.
+  // Ours: the app next to the installed package; the wasms are counted once per platform.
   copyFileSync(join(here, 'apps/ours.mjs'), join(oursProject, 'app.mjs'));
   mkdirSync(join(oursProject, 'out'), { recursive: true });
-  const wasm = join(oursProject, 'node_modules/aliyun-es-https', WASM);
-  const wasmInfo = { wasmBytes: bytes(wasm), wasmGzip: gz(wasm) };
+  const wasms = WASMS.map((name) => join(oursProject, 'node_modules/aliyun-es-https', name));
+  const sum = (f) => wasms.reduce((total, wasm) => total + f(wasm), 0);
+  const wasmInfo = { wasmBytes: sum(bytes), wasmGzip: sum(gz) };
   for (const platform of ['node', 'browser']) {
     const b = bundle(oursProject, 'app.mjs', platform, `out/${platform}.js`);
     if (b.ok) Object.assign(b, wasmInfo, { totalGzip: b.jsGzip + wasmInfo.wasmGzip });
     result.ours[platform] = b;
   }
   if (result.ours.node.ok) {
-    // The Node glue reads the wasm from beside itself (`${__dirname}/aliyun_es_https_bg.wasm`).
-    copyFileSync(wasm, join(oursProject, 'out', WASM));
+    // The Node glues read their wasm from beside themselves (`${__dirname}/…_bg.wasm`).
+    for (const [i, wasm] of wasms.entries()) copyFileSync(wasm, join(oursProject, 'out', WASMS[i]));
     result.ours.node.runs = runs(join(oursProject, 'out/node.js'), port);
   }
 

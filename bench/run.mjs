@@ -298,7 +298,7 @@ function table(results) {
   for (const p of ['node', 'browser']) {
     const o = size.ours[p];
     const t = size.official[p];
-    rows.push(row(`  ${p} bundle, min+gzip (ours: JS + wasm)`,
+    rows.push(row(`  ${p} bundle, min+gzip (ours: JS + wasms)`,
       o.ok ? o.totalGzip : 'fails', t.ok ? t.totalGzip : 'fails to bundle', 'lower', fmtBytes));
   }
   const all = [['metric', 'ours', 'official', 'limit', 'ours/official', 'ours/limit', 'better (ours vs official)'], ...rows];
@@ -342,7 +342,7 @@ function notes(results) {
   const mib = (name) => `${(results.cold[`require.${name}`].maxRssKiB / 1024).toFixed(1)} MiB`;
   lines.push(`peak RSS of a fresh process (require): node alone ${mib('baseline')}; after the first signature ours ${mib('ours.sign')}, ` +
     `official ${mib('official.sign')}; after the first openHttps ours ${mib('ours.request')}, official ${mib('official.request')}`);
-  lines.push(`ours: tarball ${fmtBytes(size.ours.tarballBytes)}; wasm ${fmtBytes(size.ours.node.wasmBytes ?? 0)} raw, ${fmtBytes(size.ours.node.wasmGzip ?? 0)} gzip; ` +
+  lines.push(`ours: tarball ${fmtBytes(size.ours.tarballBytes)}; wasms (the package's and fleet mode's) ${fmtBytes(size.ours.node.wasmBytes ?? 0)} raw, ${fmtBytes(size.ours.node.wasmGzip ?? 0)} gzip; ` +
     `JS gzip node ${fmtBytes(size.ours.node.jsGzip ?? 0)}, browser ${fmtBytes(size.ours.browser.jsGzip ?? 0)}`);
   for (const [who, s] of [['ours', size.ours], ['official', size.official]]) {
     for (const p of ['node', 'browser']) {
