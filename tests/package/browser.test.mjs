@@ -335,6 +335,27 @@ describe('plain static page (no bundler)', () => {
     ]);
   });
 
+  test("static: fleet mode's wasm failing to load rejects ensureHttpsAll with a NetworkError; the next call loads it", async () => {
+    const ids = freshIds('static-fleet-wasm');
+    let asked = 0;
+    const down = (page) =>
+      page.route('**/aliyun-es-https/aliyun_es_https_fleet_bg.wasm', (route) =>
+        ++asked === 1 ? route.fulfill({ status: 503, body: 'down' }) : route.continue(),
+      );
+    const p = await openPage(`${server.url}/index.html?${pageQuery(ids)}&again=1`, ids.missing, down);
+    assert.ok(p.report && !p.report.crashed, p.failure ?? p.report?.crashed);
+    const first = p.report.fleet;
+    assert.equal(first.ok, false, JSON.stringify(first));
+    assert.equal(first.name, 'OpenHttpsError');
+    assert.equal(first.code, 'NetworkError');
+    assert.match(first.message, /^the package's wasm \(http:\/\/127\.0\.0\.1:\d+\/node_modules\/aliyun-es-https\/aliyun_es_https_fleet_bg\.wasm\) could not be loaded: HTTP 503$/);
+    const again = p.report.fleetAgain;
+    assert.equal(again.ok, true, JSON.stringify(again));
+    assert.deepEqual([again.https, again.changed], [1, 1]);
+    assert.equal(asked, 2);
+    assert.equal(emulator.applied(ids.fleet), 1);
+  });
+
   test('static: a server that sends the wasm as application/octet-stream still serves a working page (compiled from its bytes)', async () => {
     const ids = freshIds('static-mime');
     let served = 0;

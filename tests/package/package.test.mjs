@@ -37,6 +37,22 @@ test('the tarball ships two wasm files (the package and fleet mode), their glues
   }
 });
 
+test('require: fleet mode\'s wasm is loaded on the first ensureHttpsAll, not with the package', async () => {
+  // A call with a bad target: fleet mode is loaded first, then refuses it (nothing is sent).
+  const script = `
+    const lib = require('aliyun-es-https');
+    const loaded = () => Object.keys(require.cache).some((k) => k.endsWith('aliyun_es_https_fleet.cjs'));
+    const before = loaded();
+    const client = new lib.Client({ endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'a', accessKeySecret: 'b' } });
+    client.ensureHttpsAll({ instanceIds: 'es-cn-n6w1o1x0w001c' }).then(
+      () => console.log('{}'),
+      (e) => console.log(JSON.stringify({ before, after: loaded(), code: e.code, field: e.field })),
+    );`;
+  const { code, stdout, stderr } = await runNode(installed.project, ['-e', script]);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(JSON.parse(stdout), { before: false, after: true, code: 'InvalidArgument', field: 'instanceIds' });
+});
+
 for (const script of ['consumer.cjs', 'consumer.mjs']) {
   const r = () => reports[script];
 
