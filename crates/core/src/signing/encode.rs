@@ -29,10 +29,11 @@ pub fn hex(bytes: &[u8]) -> String {
     ascii(out)
 }
 
-/// Bytes built from ASCII only, as a `String` (built as bytes first: pushing a `char` encodes
-/// UTF-8 each time; each byte becomes the `char` it is).
+/// Bytes built from ASCII only, as a `String`: built as bytes first (pushing a `char` encodes
+/// UTF-8 each time), then taken as they are. ASCII is always UTF-8, so the check passes and
+/// the default (an empty text) is never used.
 fn ascii(bytes: Vec<u8>) -> String {
-    bytes.into_iter().map(char::from).collect()
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The V3 CanonicalURI of an already percent-encoded path: `+`→`%20`, `*`→`%2A`, `%7E`→`~`
