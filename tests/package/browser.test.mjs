@@ -335,26 +335,36 @@ describe('plain static page (no bundler)', () => {
     ]);
   });
 
-  test("static: fleet mode's wasm failing to load rejects ensureHttpsAll with a NetworkError; the next call loads it", async () => {
-    const ids = freshIds('static-fleet-wasm');
+  /**
+   * A page whose first request for `file` (beside index.js) fails with a 503: its first
+   * ensureHttpsAll rejects with a NetworkError whose message matches `message`, and the next
+   * call loads the file and turns HTTPS on, once.
+   */
+  async function fleetLoadFailsOnce(tag, file, message) {
+    const ids = freshIds(tag);
     let asked = 0;
     const down = (page) =>
-      page.route('**/aliyun-es-https/aliyun_es_https_fleet_bg.wasm', (route) =>
-        ++asked === 1 ? route.fulfill({ status: 503, body: 'down' }) : route.continue(),
-      );
+      page.route(`**/aliyun-es-https/${file}`, (route) => (++asked === 1 ? route.fulfill({ status: 503, body: 'down' }) : route.continue()));
     const p = await openPage(`${server.url}/index.html?${pageQuery(ids)}&again=1`, ids.missing, down);
     assert.ok(p.report && !p.report.crashed, p.failure ?? p.report?.crashed);
     const first = p.report.fleet;
     assert.equal(first.ok, false, JSON.stringify(first));
     assert.equal(first.name, 'OpenHttpsError');
     assert.equal(first.code, 'NetworkError');
-    assert.match(first.message, /^the package's wasm \(http:\/\/127\.0\.0\.1:\d+\/node_modules\/aliyun-es-https\/aliyun_es_https_fleet_bg\.wasm\) could not be loaded: HTTP 503$/);
+    assert.match(first.message, message);
     const again = p.report.fleetAgain;
     assert.equal(again.ok, true, JSON.stringify(again));
     assert.deepEqual([again.https, again.changed], [1, 1]);
     assert.equal(asked, 2);
     assert.equal(emulator.applied(ids.fleet), 1);
-  });
+  }
+
+  test("static: fleet mode's wasm failing to load rejects ensureHttpsAll with a NetworkError; the next call loads it", () =>
+    fleetLoadFailsOnce(
+      'static-fleet-wasm',
+      'aliyun_es_https_fleet_bg.wasm',
+      /^the package's wasm \(http:\/\/127\.0\.0\.1:\d+\/node_modules\/aliyun-es-https\/aliyun_es_https_fleet_bg\.wasm\) could not be loaded: HTTP 503$/,
+    ));
 
   test('static: a server that sends the wasm as application/octet-stream still serves a working page (compiled from its bytes)', async () => {
     const ids = freshIds('static-mime');
@@ -393,22 +403,6 @@ describe('plain static page (no bundler)', () => {
     }
   });
 
-  test('static: fleet.js failing to load rejects ensureHttpsAll with a NetworkError; the next call loads it', async () => {
-    const ids = freshIds('static-down');
-    let asked = 0;
-    const down = (page) =>
-      page.route('**/aliyun-es-https/fleet.js', (route) => (++asked === 1 ? route.fulfill({ status: 503, body: 'down' }) : route.continue()));
-    const p = await openPage(`${server.url}/index.html?${pageQuery(ids)}&again=1`, ids.missing, down);
-    assert.ok(p.report && !p.report.crashed, p.failure ?? p.report?.crashed);
-    const first = p.report.fleet;
-    assert.equal(first.ok, false, JSON.stringify(first));
-    assert.equal(first.name, 'OpenHttpsError');
-    assert.equal(first.code, 'NetworkError');
-    assert.match(first.message, /^fleet mode's code \(fleet\.js, beside index\.js\) could not be loaded: /);
-    const again = p.report.fleetAgain;
-    assert.equal(again.ok, true, JSON.stringify(again));
-    assert.deepEqual([again.https, again.changed], [1, 1]);
-    assert.equal(asked, 2);
-    assert.equal(emulator.applied(ids.fleet), 1);
-  });
+  test('static: fleet.js failing to load rejects ensureHttpsAll with a NetworkError; the next call loads it', () =>
+    fleetLoadFailsOnce('static-down', 'fleet.js', /^fleet mode's code \(fleet\.js, beside index\.js\) could not be loaded: /));
 });
