@@ -3,16 +3,34 @@
 use crate::error::Error;
 use crate::prelude::*;
 use crate::redact::{Secrets, REDACTED};
+use crate::signing::hash::{HmacKey, SHA1, SHA256};
 use crate::validate;
+use core::cell::OnceCell;
 use core::fmt;
 
 /// An access key, optionally with an STS security token. `Debug` shows only the key id.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
     access_key_secret: String,
     security_token: Option<String>,
+    /// The secret as an HMAC-SHA256 key, made on the first V3 signature: a client's later
+    /// signatures skip hashing the key's two blocks.
+    v3_key: OnceCell<HmacKey>,
+    /// The same for HMAC-SHA1 (V1).
+    v1_key: OnceCell<HmacKey>,
 }
+
+impl PartialEq for Credentials {
+    // The same access key, whichever keys were made from it so far.
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.access_key_secret == other.access_key_secret
+            && self.security_token == other.security_token
+    }
+}
+
+impl Eq for Credentials {}
 
 impl Credentials {
     /// Validates and wraps an access key (see [`validate::credential`]).
@@ -30,6 +48,8 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             access_key_secret: access_key_secret.into(),
             security_token: security_token.map(Into::into),
+            v3_key: OnceCell::new(),
+            v1_key: OnceCell::new(),
         })
     }
 
@@ -41,6 +61,18 @@ impl Credentials {
     /// The access key secret (only the signer reads it).
     pub(crate) fn access_key_secret(&self) -> &str {
         &self.access_key_secret
+    }
+
+    /// The secret as an HMAC-SHA256 key (V3).
+    pub(crate) fn v3_key(&self) -> &HmacKey {
+        self.v3_key
+            .get_or_init(|| HmacKey::new(&SHA256, self.access_key_secret.as_bytes()))
+    }
+
+    /// The secret as an HMAC-SHA1 key (V1).
+    pub(crate) fn v1_key(&self) -> &HmacKey {
+        self.v1_key
+            .get_or_init(|| HmacKey::new(&SHA1, self.access_key_secret.as_bytes()))
     }
 
     /// The STS security token, if any (sent as `x-acs-security-token`).

@@ -3,6 +3,7 @@
 //! shortly before the `expiration` it returns ([`reuse_until`]), so short-lived STS
 //! credentials are fetched again in time.
 
+use alloc::rc::Rc;
 use core::cell::RefCell;
 
 use aliyun_es_https_core::credentials::reuse_until;
@@ -15,8 +16,9 @@ use crate::js;
 
 /// The configured source of credentials.
 pub enum CredentialSource {
-    /// An access key given as a value (or read from the environment).
-    Static(Credentials),
+    /// An access key given as a value (or read from the environment). Shared with the calls
+    /// that sign with it, so that its HMAC keys are made once.
+    Static(Rc<Credentials>),
     /// A function returning credentials.
     Provider(Provider),
 }
@@ -32,7 +34,7 @@ enum Cache {
     /// An invocation is under way: concurrent calls share it.
     Pending(Promise),
     Ready {
-        credentials: Credentials,
+        credentials: Rc<Credentials>,
         refresh_at: f64,
     },
 }
@@ -48,7 +50,7 @@ impl CredentialSource {
                 cache: RefCell::new(Cache::Empty),
             }))
         } else {
-            Ok(CredentialSource::Static(unpack(packed)?))
+            Ok(CredentialSource::Static(Rc::new(unpack(packed)?)))
         }
     }
 
@@ -62,7 +64,7 @@ impl CredentialSource {
 
     /// The credentials to sign with now, when known without asking the function: the static
     /// ones, or the function's last answer until shortly before it expires.
-    pub fn current(&self) -> Option<Credentials> {
+    pub fn current(&self) -> Option<Rc<Credentials>> {
         match self {
             CredentialSource::Static(c) => Some(c.clone()),
             CredentialSource::Provider(p) => match &*p.cache.borrow() {
@@ -101,8 +103,8 @@ impl CredentialSource {
         packed: &str,
         expiration: Option<f64>,
         pending: &JsValue,
-    ) -> Result<Credentials, Error> {
-        let outcome = unpack(packed).map(|c| (c, expiration));
+    ) -> Result<Rc<Credentials>, Error> {
+        let outcome = unpack(packed).map(|c| (Rc::new(c), expiration));
         if let CredentialSource::Provider(p) = self {
             let mut cache = p.cache.borrow_mut();
             if matches!(&*cache, Cache::Pending(current) if js_sys::Object::is(current, pending)) {

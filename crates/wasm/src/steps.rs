@@ -68,7 +68,7 @@ pub(crate) struct Job {
     step: Step,
     output: Output,
     /// The request and credentials of the attempt in flight.
-    sent: Option<(SignedRequest, Credentials)>,
+    sent: Option<(SignedRequest, Rc<Credentials>)>,
 }
 
 impl Job {

@@ -8,9 +8,14 @@ use crate::prelude::*;
 /// values, and what we send on the wire.
 pub fn percent_encode(input: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = Vec::with_capacity(input.len());
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+    // Ids, tokens and dates need no encoding: one copy.
+    if input.bytes().all(unreserved) {
+        return input.into();
+    }
+    let mut out = Vec::with_capacity(input.len() * 3);
     for &b in input.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+        if unreserved(b) {
             out.push(b);
         } else {
             out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
@@ -22,9 +27,11 @@ pub fn percent_encode(input: &str) -> String {
 /// Lower-case hex of bytes (signatures, hashes, nonces).
 pub fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.extend_from_slice(&[HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
+    // Written in place: a push per digit costs more than the digits.
+    let mut out = alloc::vec![0; bytes.len() * 2];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[(b >> 4) as usize];
+        pair[1] = HEX[(b & 15) as usize];
     }
     ascii(out)
 }

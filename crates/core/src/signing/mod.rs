@@ -4,6 +4,7 @@
 //! source: time and nonce are parameters.
 
 pub mod encode;
+pub mod hash;
 mod sha1;
 pub mod v1;
 pub mod v3;
@@ -11,9 +12,6 @@ pub mod v3;
 use crate::prelude::*;
 use alloc::borrow::Cow;
 use core::fmt;
-
-use hmac::{KeyInit, Mac, SimpleHmac};
-use sha2::{Digest, Sha256};
 
 pub use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
@@ -128,13 +126,12 @@ pub fn sign(
     let mut signed: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
     signed.push(("host", &endpoint.authority));
     let id = credentials.access_key_id();
-    let secret = credentials.access_key_secret();
     let method = operation.method;
     let (authorization, signature, signed_text) = match version {
         SignatureVersion::V3 => {
             let canonical =
                 v3::canonical_request(method, path, &query, &signed, v3::EMPTY_BODY_SHA256);
-            let signature = v3::signature(&canonical, secret);
+            let signature = v3::signature_with(&canonical, credentials.v3_key());
             (
                 v3::authorization(&canonical, id, &signature),
                 signature,
@@ -143,7 +140,7 @@ pub fn sign(
         }
         SignatureVersion::V1 => {
             let sts = v1::string_to_sign(method, path, &query, &signed);
-            let signature = v1::signature(&sts, secret);
+            let signature = v1::signature_with(&sts, credentials.v1_key());
             (v1::authorization(id, &signature), signature, sts)
         }
     };
@@ -205,20 +202,6 @@ fn lower(name: &str) -> Cow<'_, str> {
     }
 }
 
-fn sha256(data: &[u8]) -> [u8; 32] {
-    Sha256::digest(data).into()
-}
-
-// `SimpleHmac`: the hmac crate's HMAC over the plain digest API. Its `Hmac` keeps block-level
-// state for re-keying cheaply, which a signer keyed once per signature never uses, and it is
-// smaller in wasm. (HMAC-SHA1 is in sha1.rs.)
-fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    // HMAC takes keys of any length (long ones are hashed), so this cannot fail.
-    let mut mac = SimpleHmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,9 +219,9 @@ mod tests {
 
     #[test]
     fn hmac_sha1_sdk_vector() {
-        use super::sha1::hmac_sha1;
         use base64::Engine as _;
-        let mac = hmac_sha1(b"secret", b"stringtosign");
+        use hash::{hmac_sha1, HmacKey, SHA1};
+        let mac = hmac_sha1(&HmacKey::new(&SHA1, b"secret"), b"stringtosign");
         assert_eq!(
             base64::engine::general_purpose::STANDARD.encode(mac),
             "OmuTAr79tpI6CRoAdmzKRq5lHs0="
@@ -287,6 +270,60 @@ mod tests {
         assert!(s
             .headers
             .contains(&("date", "Wed, 01 Apr 2026 08:00:00 GMT".into())));
+    }
+
+    #[test]
+    fn credentials_keep_their_hmac_keys_across_signatures_and_versions() {
+        // One Credentials signs V3, V1, V3 again (keys made on first use, then reused), each
+        // signature the same as a fresh Credentials' and as the key made from the secret text.
+        let kept = Credentials::new("testid", "testsecret", None).unwrap();
+        for v in [
+            SignatureVersion::V3,
+            SignatureVersion::V1,
+            SignatureVersion::V3,
+            SignatureVersion::V1,
+        ] {
+            let fresh = Credentials::new("testid", "testsecret", None).unwrap();
+            let s = sign(&req(None), &endpoint(), &kept, v, T, NONCE);
+            assert_eq!(s, sign(&req(None), &endpoint(), &fresh, v, T, NONCE));
+            let expected = match v {
+                SignatureVersion::V3 => v3::signature(
+                    &v3::CanonicalRequest {
+                        text: s.signed_text.clone(),
+                        signed_headers: String::new(),
+                    },
+                    "testsecret",
+                ),
+                SignatureVersion::V1 => v1::signature(&s.signed_text, "testsecret"),
+            };
+            assert_eq!(s.signature, expected);
+        }
+        assert_eq!(
+            kept,
+            Credentials::new("testid", "testsecret", None).unwrap(),
+            "equal whatever keys were made"
+        );
+        let other = Credentials::new("testid", "othersecret", None).unwrap();
+        let s = sign(
+            &req(None),
+            &endpoint(),
+            &other,
+            SignatureVersion::V3,
+            T,
+            NONCE,
+        );
+        assert_ne!(
+            s.signature,
+            sign(
+                &req(None),
+                &endpoint(),
+                &kept,
+                SignatureVersion::V3,
+                T,
+                NONCE
+            )
+            .signature
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use crate::prelude::*;
 use base64::Engine as _;
 
-use super::sha1::hmac_sha1;
+use super::hash::{hmac_sha1, HmacKey, SHA1};
 use super::{lower, sorted_by_js_order};
 
 /// Finds a header by name, ignoring case.
@@ -73,7 +73,15 @@ pub fn string_to_sign(
 
 /// The signature: base64 HMAC-SHA1 of the string to sign, keyed with the secret.
 pub fn signature(string_to_sign: &str, access_key_secret: &str) -> String {
-    let mac = hmac_sha1(access_key_secret.as_bytes(), string_to_sign.as_bytes());
+    signature_with(
+        string_to_sign,
+        &HmacKey::new(&SHA1, access_key_secret.as_bytes()),
+    )
+}
+
+/// [`signature`] with the secret's HMAC key made beforehand (credentials keep theirs).
+pub(crate) fn signature_with(string_to_sign: &str, key: &HmacKey) -> String {
+    let mac = hmac_sha1(key, string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac)
 }
 

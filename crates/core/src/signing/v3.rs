@@ -3,7 +3,8 @@
 use crate::prelude::*;
 use alloc::borrow::Cow;
 
-use super::{hmac_sha256, insertion_sort, lower, sha256, sorted_by_js_order};
+use super::hash::{hmac_sha256, sha256, HmacKey, SHA256};
+use super::{insertion_sort, lower, sorted_by_js_order};
 use crate::signing::encode::{canonical_uri, hex, percent_encode};
 
 /// The algorithm name that starts the string to sign and the Authorization value.
@@ -103,10 +104,15 @@ pub fn string_to_sign(canonical: &CanonicalRequest) -> String {
 
 /// The signature: hex HMAC-SHA256 of the string to sign, keyed with the secret.
 pub fn signature(canonical: &CanonicalRequest, access_key_secret: &str) -> String {
-    hex(&hmac_sha256(
-        access_key_secret.as_bytes(),
-        string_to_sign(canonical).as_bytes(),
-    ))
+    signature_with(
+        canonical,
+        &HmacKey::new(&SHA256, access_key_secret.as_bytes()),
+    )
+}
+
+/// [`signature`] with the secret's HMAC key made beforehand (credentials keep theirs).
+pub(crate) fn signature_with(canonical: &CanonicalRequest, key: &HmacKey) -> String {
+    hex(&hmac_sha256(key, string_to_sign(canonical).as_bytes()))
 }
 
 /// The `Authorization` header value:
