@@ -31,9 +31,10 @@ cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet -p aliyun-es-https-core --lib --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --quiet -p aliyun-es-https --lib --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --quiet -p aliyun-es-https-fleet --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet -p aliyun-es-https-heap --lib --target wasm32-unknown-unknown -- -D warnings
 
-echo "== native: the core's unit tests, properties and signing vectors"
-cargo test -p aliyun-es-https-core 2>&1 -- --nocapture | tee "$out/native"
+echo "== native: the core's unit tests, properties and signing vectors; the allocator's tests"
+cargo test -p aliyun-es-https-core -p aliyun-es-https-heap 2>&1 -- --nocapture | tee "$out/native"
 grep -qE '^[0-9]+ signing vectors passed$' "$out/native"
 count native "$out/native"
 

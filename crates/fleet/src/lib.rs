@@ -18,10 +18,11 @@ extern crate alloc;
 #[cfg(target_arch = "wasm32")]
 mod exports;
 
-/// talc, as in the main wasm: a drop-in wasm allocator, several KB smaller than dlmalloc.
+/// The package's allocator, as in the main wasm (crates/heap).
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: aliyun_es_https_heap::Heap<aliyun_es_https_heap::WasmMemory> =
+    aliyun_es_https_heap::Heap::new(aliyun_es_https_heap::WasmMemory);
 
 /// Trap at once, as the main wasm does (no message nobody can read).
 #[cfg(target_arch = "wasm32")]

@@ -86,10 +86,13 @@ impl<T> core::ops::Deref for OneThread<T> {
     }
 }
 
-/// talc instead of std's dlmalloc: a drop-in wasm allocator, several KB smaller.
+/// The package's allocator (crates/heap: size classes, each a free list) instead of std's
+/// dlmalloc: a call's few dozen short-lived texts cost a handful of instructions each, and the
+/// wasm is several KB smaller.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: aliyun_es_https_heap::Heap<aliyun_es_https_heap::WasmMemory> =
+    aliyun_es_https_heap::Heap::new(aliyun_es_https_heap::WasmMemory);
 
 /// Without std the wasm brings its own panic handler: trap at once, as std's
 /// `panic = "abort"` would, without formatting a message nobody can read. Tests link std and
