@@ -3,6 +3,7 @@
 //
 //   node bench/e2e.mjs --client ours|official|limit|bare --version v3|v1 --port P --concurrency C
 //                      --requests N --warmup W [--emu-pid PID --clk-tck 100]
+//   node bench/e2e.mjs … --windows K --requests N
 //
 // W warm-up calls, then N calls with C in flight at once; every call has a unique clientToken
 // (so the emulator applies each one) and must answer Result: true. Prints
@@ -14,6 +15,10 @@
 // means the emulator, not the client, set the pace.
 // The caller resets the emulator before starting this process.
 //
+// --windows K (the warm-up curve): no warm-up; K windows of N calls from the process's first
+// call on, each reported as { cpuUsPerCall, rps }: how a fresh process's cost per call falls
+// as V8 compiles its hot code, and where it settles.
+//
 // --version: v3 (ACS3-HMAC-SHA256, the default of both libraries) or v1 (ROA HMAC-SHA1: ours
 // with `signatureVersion: 'v1'`; the official SDK with `signatureAlgorithm: 'v2'`, which makes
 // openapi-core's callApi take doROARequest for this ROA/json API).
@@ -24,6 +29,7 @@ import { createLimitClient } from './limit.mjs';
 
 const {
   client, version = 'v3', port, concurrency = '1', requests = '1000', warmup = '100', 'emu-pid': emuPid, 'clk-tck': clkTck = '100',
+  windows,
 } = args();
 if (version !== 'v3' && version !== 'v1') throw new Error('--version v3|v1');
 const runId = `${client}-${version}-c${concurrency}-${process.pid}`;
@@ -105,6 +111,21 @@ function emulatorCpuMs() {
 }
 
 const width = Number(concurrency);
+if (windows) {
+  const out = [];
+  let errors = 0;
+  let firstError = null;
+  for (let w = 0; w < Number(windows); w += 1) {
+    const cpu0 = process.cpuUsage();
+    const r = await run(`w${w}-${runId}`, Number(requests), width);
+    const cpu = process.cpuUsage(cpu0);
+    out.push({ cpuUsPerCall: (cpu.user + cpu.system) / Number(requests), rps: Number(requests) / r.seconds });
+    errors += r.errors;
+    firstError ??= r.firstError;
+  }
+  report({ client, version, instanceId, concurrency: width, requests: Number(requests), windows: out, errors, firstError });
+  process.exit(0);
+}
 await run(`w-${runId}`, Number(warmup), width);
 const emu0 = emuPid ? emulatorCpuMs() : null;
 const cpu0 = process.cpuUsage();

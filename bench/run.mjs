@@ -26,8 +26,8 @@ const root = join(here, '..');
 const quick = process.env.BENCH_QUICK === '1';
 const settings = quick
   // Two rounds even here, so the rotation and the per-round ratios run too.
-  ? { signRuns: 3, signSeconds: 0.3, e2eRequests: 500, e2eWarmup: 50, e2eRounds: 2, coldLaunches: 3 }
-  : { signRuns: 5, signSeconds: 1, e2eRequests: 5000, e2eWarmup: 500, e2eRounds: 5, coldLaunches: 11 };
+  ? { signRuns: 3, signSeconds: 0.3, e2eRequests: 500, e2eWarmup: 50, e2eRounds: 2, coldLaunches: 3, curveWindows: 4, curveWindow: 250, curveRounds: 1 }
+  : { signRuns: 5, signSeconds: 1, e2eRequests: 5000, e2eWarmup: 500, e2eRounds: 5, coldLaunches: 11, curveWindows: 12, curveWindow: 1000, curveRounds: 3 };
 const CONCURRENCY = [1, 32];
 const VERSIONS = ['v3', 'v1'];
 /** End to end: the package, the official SDK and the least-work client (bench/limit.mjs). */
@@ -192,6 +192,45 @@ async function endToEnd(emu) {
   return { runs: out, ratios };
 }
 
+/**
+ * The warm-up curve: client CPU per call and requests/s in successive windows of a fresh
+ * process's calls (concurrency 32, V3 and V1), each contender in rounds in rotated order, the
+ * median per window. The end-to-end rows measure calls 500–5500 of a process, where V8 is
+ * still compiling every contender's hot code (CPU per call falls by a factor of 3 to 5 over
+ * the first few thousand calls); the curve shows that regime and where each contender
+ * settles: "steady" is the median over the second half of the windows.
+ */
+async function warmupCurve(emu) {
+  const runs = {};
+  for (const version of VERSIONS) {
+    for (let round = 0; round < settings.curveRounds; round += 1) {
+      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length]);
+      for (const client of order) {
+        await emu.reset();
+        const r = lastJson(await node(['bench/e2e.mjs', '--client', client, '--version', version, '--port', String(emu.port),
+          '--concurrency', '32', '--requests', String(settings.curveWindow), '--windows', String(settings.curveWindows)]));
+        // Every call answered Result: true and applied once, as in the end-to-end runs.
+        const applied = (await emu.instance(r.instanceId)).applied;
+        if (r.errors || applied !== settings.curveWindow * settings.curveWindows) {
+          failed = true;
+          console.log(`  warm-up ${version} ${client}: ${r.errors} errors (${r.firstError}), applied ${applied} ✗`);
+        }
+        (runs[`${client}.${version}`] ??= []).push(r.windows);
+      }
+    }
+  }
+  const out = {};
+  for (const [key, rounds] of Object.entries(runs)) {
+    const perWindow = (m) => rounds[0].map((_, w) => median(rounds.map((r) => r[w][m])));
+    const cpu = perWindow('cpuUsPerCall');
+    const rps = perWindow('rps');
+    const steady = (xs) => median(xs.slice(Math.floor(xs.length / 2)));
+    out[key] = { cpuUsPerCall: cpu, rps, steadyCpuUsPerCall: steady(cpu), steadyRps: steady(rps), rounds };
+    console.log(`  warm-up ${key.padEnd(12)} client CPU µs/call, window by window of ${settings.curveWindow} calls: ${cpu.map((x) => Math.round(x)).join(' ')}`);
+  }
+  return out;
+}
+
 /** The two ways a script loads a library: `require` (cold.cjs) and `import` (cold.mjs). */
 const LOADERS = [['require', 'bench/cold.cjs'], ['import', 'bench/cold.mjs']];
 
@@ -250,7 +289,7 @@ function row(metric, ours, official, better, fmt, { limit, ratio, limitRatio } =
 }
 
 function table(results) {
-  const { sign, e2e, e2eRatios, cold, size } = results;
+  const { sign, e2e, e2eRatios, curve, cold, size } = results;
   const rows = [];
   const section = (title) => rows.push([title]);
   section(`signing in Node, one request each (median of ${settings.signRuns} × ${settings.signSeconds} s)`);
@@ -279,6 +318,19 @@ function table(results) {
       rows.push(e2eRow('client CPU per call (µs)', 'clientCpuUsPerCall', 'lower', fmtInt));
       rows.push(row('    peak RSS (highest of the rounds)', o.maxRssKiB * 1024, t.maxRssKiB * 1024, 'lower', fmtBytes, { limit: l.maxRssKiB * 1024 }));
     }
+  }
+  const n = settings.curveWindows;
+  const w = settings.curveWindow;
+  section(`warm-up: a fresh process's calls ${w} at a time, concurrency 32 (median of ${settings.curveRounds} round${settings.curveRounds === 1 ? '' : 's'}); ` +
+    `steady: the median of windows ${Math.floor(n / 2) + 1}–${n} (calls ${Math.floor(n / 2) * w + 1}–${n * w})`);
+  for (const v of VERSIONS) {
+    const [o, t, l] = CONTENDERS.map((k) => curve[`${k}.${v}`]);
+    for (const k of [...new Set([0, 2, Math.floor(n / 2) - 1])].filter((x) => x < n).sort((a, b) => a - b)) {
+      rows.push(row(`  ${v.toUpperCase()} client CPU per call, calls ${k * w + 1}–${(k + 1) * w} (µs)`,
+        o.cpuUsPerCall[k], t.cpuUsPerCall[k], 'lower', fmtInt, { limit: l.cpuUsPerCall[k] }));
+    }
+    rows.push(row(`  ${v.toUpperCase()} client CPU per call, steady (µs)`, o.steadyCpuUsPerCall, t.steadyCpuUsPerCall, 'lower', fmtInt, { limit: l.steadyCpuUsPerCall }));
+    rows.push(row(`  ${v.toUpperCase()} requests/s, steady`, o.steadyRps, t.steadyRps, 'higher', fmtInt, { limit: l.steadyRps }));
   }
   // The ratio is of the time above node's own start-up (the baseline of the same loader): what
   // loading and running the library adds.
@@ -384,6 +436,8 @@ try {
   results.sign = await signing();
   console.log(`end to end (emulator on 127.0.0.1:${emu.port}, separate process)…`);
   ({ runs: results.e2e, ratios: results.e2eRatios } = await endToEnd(emu));
+  console.log('warm-up curve…');
+  results.curve = await warmupCurve(emu);
   console.log('cold start…');
   results.cold = await coldStart(emu);
   console.log('footprint…');
