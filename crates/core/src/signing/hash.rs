@@ -7,7 +7,7 @@
 //! functions are `sha2`'s SHA-256 compression and `sha1.rs`'s SHA-1 one. Taken as a block
 //! function rather than through `sha2`'s `Digest`, and with the HMAC here rather than the
 //! `hmac` crate's, a keyed state can be kept: a V3 signature then hashes 10 blocks instead of
-//! 12, a V1 one 3 instead of 5. Pinned by FIPS 180's and RFC 4231's / RFC 2202's examples and
+//! 12, a V1 one 7 instead of 9. Pinned by FIPS 180's and RFC 4231's / RFC 2202's examples and
 //! by property tests against the `sha2`, `sha1` and `hmac` crates.
 
 /// Bytes per block.

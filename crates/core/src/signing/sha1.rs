@@ -20,25 +20,34 @@ pub(super) fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
         };
     }
     let [mut a, mut b, mut c, mut d, mut e, ..] = *state;
-    for (t, word) in w.iter().enumerate() {
-        // f_t and K_t of §4.1.1 and §4.2.1: Ch, Parity, Maj, Parity.
-        let (f, k) = match t / 20 {
-            0 => ((b & c) | (!b & d), 0x5A82_7999),
-            1 => (b ^ c ^ d, 0x6ED9_EBA1),
-            2 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-            _ => (b ^ c ^ d, 0xCA62_C1D6),
-        };
-        let temp = a
-            .rotate_left(5)
-            .wrapping_add(f)
-            .wrapping_add(e)
-            .wrapping_add(k)
-            .wrapping_add(*word);
-        e = d;
-        d = c;
-        c = b.rotate_left(30);
-        b = a;
-        a = temp;
+    // One round with f_t's value and K_t (§4.1.1, §4.2.1).
+    macro_rules! round {
+        ($word:expr, $f:expr, $k:expr) => {{
+            let temp = a
+                .rotate_left(5)
+                .wrapping_add($f)
+                .wrapping_add(e)
+                .wrapping_add($k)
+                .wrapping_add($word);
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = temp;
+        }};
+    }
+    // A loop per f_t (Ch, Parity, Maj, Parity): no choice to make in every round.
+    for &word in &w[..20] {
+        round!(word, (b & c) | (!b & d), 0x5A82_7999);
+    }
+    for &word in &w[20..40] {
+        round!(word, b ^ c ^ d, 0x6ED9_EBA1);
+    }
+    for &word in &w[40..60] {
+        round!(word, (b & c) | (b & d) | (c & d), 0x8F1B_BCDC);
+    }
+    for &word in &w[60..] {
+        round!(word, b ^ c ^ d, 0xCA62_C1D6);
     }
     for (word, add) in state.iter_mut().zip([a, b, c, d, e]) {
         *word = word.wrapping_add(add);
