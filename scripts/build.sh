@@ -61,6 +61,13 @@ bind() {
 }
 bind "$crate"
 bind "$fleet"
+# In Node, the wasm's randomness comes from node:crypto's randomFillSync (loaded with Node
+# itself) rather than globalThis.crypto, whose first use loads WebCrypto: about 4 ms of a cold
+# start. The same CSPRNG fills the same bytes.
+random_call='globalThis.crypto.getRandomValues('
+[ "$(grep -cF "$random_call" "$stage/$crate.cjs")" = 1 ] || { echo "build: the Node glue's randomness call is not the one build.sh replaces" >&2; exit 1; }
+sed -i -e 's/globalThis\.crypto\.getRandomValues(/nodeRandomFill(/' \
+  -e '2i const nodeRandomFill = require("node:crypto").randomFillSync;' "$stage/$crate.cjs"
 
 cp "$out/$crate/node/$crate.d.ts" "$stage/$crate.d.ts"
 # The same typings for CommonJS consumers (TypeScript reads a .d.ts in a "type": "module"

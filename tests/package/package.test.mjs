@@ -53,6 +53,30 @@ test('require: fleet mode\'s wasm is loaded on the first ensureHttpsAll, not wit
   assert.deepEqual(JSON.parse(stdout), { before: false, after: true, code: 'InvalidArgument', field: 'instanceIds' });
 });
 
+for (const entry of ['require', 'import']) {
+  test(`${entry}: in Node the randomness comes from node:crypto, never globalThis.crypto (whose first use loads WebCrypto)`, async () => {
+    // globalThis.crypto throws here: nonces and generated clientTokens must still be fresh.
+    const script = `
+      Object.defineProperty(globalThis, 'crypto', { configurable: true, get() { throw new Error('globalThis.crypto was read'); } });
+      const load = ${entry === 'require' ? "async () => require('aliyun-es-https')" : "() => import('aliyun-es-https')"};
+      load().then((lib) => {
+        const sign = () => lib.signOpenHttps({ instanceId: 'es-cn-n6w1o1x0w001c', credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, regionId: 'cn-hangzhou' });
+        const [x, y] = [sign(), sign()];
+        console.log(JSON.stringify({
+          nonces: [x.headers['x-acs-signature-nonce'], y.headers['x-acs-signature-nonce']],
+          tokens: [x.clientToken, y.clientToken],
+        }));
+      });`;
+    const { code, stdout, stderr } = await runNode(installed.project, ['-e', script]);
+    assert.equal(code, 0, stderr);
+    const { nonces, tokens } = JSON.parse(stdout);
+    for (const nonce of nonces) assert.match(nonce, /^[0-9a-f]{64}$/);
+    for (const token of tokens) assert.match(token, /^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
+    assert.notEqual(nonces[0], nonces[1]);
+    assert.notEqual(tokens[0], tokens[1]);
+  });
+}
+
 for (const script of ['consumer.cjs', 'consumer.mjs']) {
   const r = () => reports[script];
 
