@@ -76,6 +76,7 @@ impl<'a> Hash<'a> {
         }
     }
 
+    /// Adds `data`, compressing each block as it fills.
     fn update(&mut self, mut data: &[u8]) {
         self.length = self.length.wrapping_add(data.len() as u64);
         while !data.is_empty() {
@@ -123,17 +124,18 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     out
 }
 
-/// An HMAC key: the hash's state after the key's inner block and after its outer block. No
-/// `Debug`: it stands for the secret.
-#[derive(Clone, PartialEq, Eq)]
+/// An HMAC key: its hash, and the hash's state after the key's inner block and after its
+/// outer block. No `Debug`: it stands for the secret.
+#[derive(Clone)]
 pub struct HmacKey {
+    algorithm: &'static Algorithm,
     inner: [u32; 8],
     outer: [u32; 8],
 }
 
 impl HmacKey {
     /// The key `key` for `algorithm` (RFC 2104: a key longer than a block is hashed first).
-    pub fn new(algorithm: &Algorithm, key: &[u8]) -> Self {
+    pub fn new(algorithm: &'static Algorithm, key: &[u8]) -> Self {
         let mut padded = [0u8; BLOCK];
         if key.len() > BLOCK {
             digest(algorithm, key, &mut padded);
@@ -146,13 +148,15 @@ impl HmacKey {
             state
         };
         HmacKey {
+            algorithm,
             inner: state(0x36),
             outer: state(0x5c),
         }
     }
 
-    /// The HMAC of `data` into `out` (the digest's length), with the key made for `algorithm`.
-    pub fn mac(&self, algorithm: &Algorithm, data: &[u8], out: &mut [u8]) {
+    /// The HMAC of `data` into `out` (at least the digest's length).
+    pub fn mac(&self, data: &[u8], out: &mut [u8]) {
+        let algorithm = self.algorithm;
         let mut inner = Hash::resume(algorithm, self.inner, 1);
         inner.update(data);
         inner.finish(out);
@@ -162,17 +166,17 @@ impl HmacKey {
     }
 }
 
-/// HMAC-SHA256 of `data` with the key `key` made beforehand.
+/// HMAC-SHA256 of `data` with `key`, made beforehand for [`SHA256`].
 pub fn hmac_sha256(key: &HmacKey, data: &[u8]) -> [u8; 32] {
     let mut out = [0; 32];
-    key.mac(&SHA256, data, &mut out);
+    key.mac(data, &mut out);
     out
 }
 
-/// HMAC-SHA1 of `data` with the key `key` made beforehand.
+/// HMAC-SHA1 of `data` with `key`, made beforehand for [`SHA1`].
 pub fn hmac_sha1(key: &HmacKey, data: &[u8]) -> [u8; 20] {
     let mut out = [0; 20];
-    key.mac(&SHA1, data, &mut out);
+    key.mac(data, &mut out);
     out
 }
 
