@@ -146,7 +146,8 @@ pub fn sign(
     };
     headers.push(("authorization", authorization));
 
-    let mut path_and_query = String::from(path);
+    let mut path_and_query = String::with_capacity(path.len() + 80);
+    path_and_query.push_str(path);
     for (i, (k, v)) in query.iter().enumerate() {
         path_and_query.push(if i == 0 { '?' } else { '&' });
         path_and_query.push_str(&encode::percent_encode(k));
