@@ -93,7 +93,8 @@ impl<G: Grow> Heap<G> {
             if base != state.end {
                 state.next = base;
             }
-            state.end = base + length;
+            // Saturating: memory that ends at 4 GiB would wrap to 0 on wasm32.
+            state.end = base.saturating_add(length);
             start = (state.next + align - 1) & !(align - 1);
             if state.end - start.min(state.end) < size {
                 return null_mut();
