@@ -7,8 +7,15 @@
 //   BENCH_OFFICIAL_DIR  bench/official, where @alicloud/elasticsearch20170613 is installed
 //                       from its pinned package-lock.json
 
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { join } from 'node:path';
+
+/** The repository's root: child processes run there. */
+const root = new URL('..', import.meta.url).pathname;
 
 export const OURS_DIR = process.env.BENCH_OURS_DIR;
 export const OFFICIAL_DIR = process.env.BENCH_OFFICIAL_DIR ?? new URL('./official', import.meta.url).pathname;
@@ -172,4 +179,55 @@ export function args() {
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
   return out;
+}
+
+/** Runs `node args…` in the repository's root to completion; resolves to its stdout (rejects with its stderr). */
+export function node(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`node ${args.join(' ')} failed (${code}): ${err.trim()}`))));
+  });
+}
+
+/** A child's JSON report: its last stdout line. */
+export const lastJson = (out) => JSON.parse(out.trim().split('\n').pop());
+
+/** The emulator in a process of its own (so it never shares the client's CPU accounting). */
+export async function startEmulator() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-emu-'));
+  const portFile = join(dir, 'port');
+  const child = spawn(process.execPath, ['emulator/server.mjs', '--port-file', portFile], { cwd: root, stdio: 'ignore' });
+  for (let i = 0; i < 100 && !existsSync(portFile); i += 1) await new Promise((r) => setTimeout(r, 100));
+  if (!existsSync(portFile)) throw new Error('the emulator did not start');
+  const port = Number(readFileSync(portFile, 'utf8').trim());
+  rmSync(dir, { recursive: true, force: true });
+  // A connection of its own per request (no keep-alive pool): between two admin requests a
+  // caller may block for longer than the emulator keeps an idle connection open.
+  const admin = (method, path) => new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(body));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  return {
+    port,
+    child,
+    reset: () => admin('POST', '/__emulator/reset'),
+    instance: (id) => admin('GET', `/__emulator/instances/${id}`),
+    log: () => admin('GET', '/__emulator/log'),
+  };
 }

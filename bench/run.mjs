@@ -13,13 +13,13 @@
 //
 // Every measurement of a library runs in a child process that loads only that library.
 
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { runCheck } from './check.mjs';
 import { footprint } from './footprint.mjs';
-import { median, OFFICIAL_DIR, OURS_DIR } from './lib.mjs';
+import { lastJson, median, node, OFFICIAL_DIR, OURS_DIR, startEmulator } from './lib.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = join(here, '..');
@@ -36,44 +36,6 @@ const CONTENDERS = ['ours', 'official', 'limit'];
 let CLK_TCK = '100';
 try { CLK_TCK = execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim(); } catch { /* keep 100 */ }
 let failed = false;
-
-// ---------------------------------------------------------------------------------------------
-// Child processes
-// ---------------------------------------------------------------------------------------------
-
-/** Runs `node args…` to completion; resolves to its stdout (rejects with its stderr). */
-function node(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`node ${args.join(' ')} failed (${code}): ${err.trim()}`))));
-  });
-}
-
-/** A child's JSON report: its last stdout line. */
-const lastJson = (out) => JSON.parse(out.trim().split('\n').pop());
-
-/** The emulator in a process of its own (so it never shares the client's CPU accounting). */
-async function startEmulator() {
-  const dir = mkdtempSync(join(os.tmpdir(), 'bench-emu-'));
-  const portFile = join(dir, 'port');
-  const child = spawn(process.execPath, ['emulator/server.mjs', '--port-file', portFile], { cwd: root, stdio: 'ignore' });
-  for (let i = 0; i < 100 && !existsSync(portFile); i += 1) await new Promise((r) => setTimeout(r, 100));
-  if (!existsSync(portFile)) throw new Error('the emulator did not start');
-  const port = Number(readFileSync(portFile, 'utf8').trim());
-  rmSync(dir, { recursive: true, force: true });
-  const admin = async (method, path) => (await fetch(`http://127.0.0.1:${port}${path}`, { method })).json();
-  return {
-    port,
-    child,
-    reset: () => admin('POST', '/__emulator/reset'),
-    instance: (id) => admin('GET', `/__emulator/instances/${id}`),
-    log: () => admin('GET', '/__emulator/log'),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The measurements

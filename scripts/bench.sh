@@ -11,6 +11,9 @@
 #   ./scripts/bench.sh            # full run (about three minutes on 2 cores, plus installs)
 #   ./scripts/bench.sh --quick    # short settings, for trying changes
 #   BENCH_NO_NATIVE=1 ./scripts/bench.sh …   # without the native `cargo bench` figures (no cargo run)
+#   ./scripts/bench.sh --warmup-profile [ARGS]   # instead: where a fresh process's CPU goes over its
+#                                 # first calls, ours against the limit (bench/warmup-profile.mjs
+#                                 # ARGS, e.g. --version v3 --concurrency 32; needs Linux perf)
 #
 # Installs what it needs: the official SDK into bench/official/ and esbuild into bench/, both
 # from their pinned package-lock.json. Measures pkg/ as users get it: `npm pack pkg/`, installed
@@ -19,10 +22,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
+profile=0
 case "${1:-}" in
   --quick) quick=1 ;;
+  --warmup-profile) profile=1; shift ;;
   '') ;;
-  *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--quick | --warmup-profile [ARGS]]" >&2; exit 2 ;;
 esac
 
 [ -f pkg/package.json ] || ./scripts/build.sh
@@ -47,6 +52,11 @@ mkdir "$work/ours"
 tarball=$(npm pack --silent --pack-destination "$work" ./pkg)
 echo '{ "name": "bench-ours", "private": true }' > "$work/ours/package.json"
 (cd "$work/ours" && npm install --silent --no-audit --no-fund --offline "../$tarball")
+
+if [ "$profile" = 1 ]; then
+  BENCH_OURS_DIR="$work/ours" node bench/warmup-profile.mjs "$@"
+  exit
+fi
 
 # The official SDK freshly installed from the same lock file, for its installed size.
 mkdir "$work/official"
