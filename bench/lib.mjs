@@ -1,5 +1,6 @@
 // Shared by the benchmark scripts (see scripts/bench.sh): loading both libraries, the official
-// SDK's own signing steps, fixed inputs and small statistics helpers.
+// SDK's own signing steps, fixed inputs, small statistics helpers, child processes and the
+// emulator.
 //
 // Where the libraries come from (set by scripts/bench.sh):
 //   BENCH_OURS_DIR      a throwaway project with the packed pkg/ tarball installed
@@ -9,7 +10,6 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -207,6 +207,9 @@ export async function startEmulator() {
   rmSync(dir, { recursive: true, force: true });
   // A connection of its own per request (no keep-alive pool): between two admin requests a
   // caller may block for longer than the emulator keeps an idle connection open.
+  // node:http is loaded here, not with this module: the e2e children import this file, and
+  // the package loads node:http on its first request, inside what they measure.
+  const http = await import('node:http');
   const admin = (method, path) => new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, agent: false }, (res) => {
       let body = '';
